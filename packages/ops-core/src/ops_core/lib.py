@@ -1,0 +1,3 @@
+"""The legacy charm library loader (`ops.lib`)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Logging through Juju's `juju-log` hook command (`ops.log`)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""The Juju model as a charm sees it: units, apps, relations, secrets, config, status, storage, containers (`ops.model`)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Where the framework persists stored state and deferred events (`ops.storage`)."""
+
+__all__: list[str] = []

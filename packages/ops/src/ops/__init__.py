@@ -1,0 +1,74 @@
+"""The Python library for writing Juju charms.
+
+``ops`` is a thin meta-package. Every name here is the very object defined by one of the
+underlying distributions: the framework, model and dispatch come from ``ops_core``, the
+Pebble client from ``ops_pebble`` (loaded on first use of ``ops.pebble``), the hook
+commands from ``ops_hookcmds``, and the testing APIs from ``ops_testing`` (installed with
+``pip install ops[testing]``).
+
+Example::
+
+    import ops
+
+    class MyCharm(ops.CharmBase):
+        def __init__(self, framework: ops.Framework):
+            super().__init__(framework)
+            framework.observe(self.on.start, self._on_start)
+
+        def _on_start(self, event: ops.StartEvent):
+            self.unit.status = ops.ActiveStatus()
+
+    if __name__ == '__main__':
+        ops.main(MyCharm)
+"""
+
+from __future__ import annotations
+
+import importlib as _importlib
+from typing import TYPE_CHECKING, Any
+
+from . import _alias
+
+_alias.install()
+
+import ops_core as _ops_core  # noqa: E402
+import ops_core.main as _core_main  # noqa: E402
+from ops_core import *  # noqa: E402, F403
+
+# Load ``ops.main`` now so that a later ``import ops.main`` finds it in sys.modules and
+# leaves the callable ``ops.main`` below in place of the module attribute.
+_importlib.import_module('ops.main')
+
+if TYPE_CHECKING:
+    import ops_pebble as pebble
+
+__version__: str = '3.9.0'
+
+
+class _Main:
+    """``ops.main``: call it to run a charm; it also stands in for the ``ops.main`` module.
+
+    Both ``ops.main(MyCharm)`` and ``ops.main.main(MyCharm)`` dispatch the current hook.
+    """
+
+    def __call__(self, charm_class: type[Any], use_juju_for_storage: bool | None = None) -> None:
+        return _core_main.main(charm_class, use_juju_for_storage=use_juju_for_storage)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_core_main, name)
+
+    def __repr__(self) -> str:
+        return '<ops.main: ops_core.main.main>'
+
+
+main = _Main()
+
+__all__ = [*_ops_core.__all__, 'main', 'pebble', '__version__']
+
+
+def __getattr__(name: str) -> Any:
+    # ``ops.pebble`` is loaded on first touch so that machine charms never import the
+    # Pebble client (and with it websocket, ssl and http.client).
+    if name == 'pebble':
+        return _importlib.import_module('ops.pebble')
+    raise AttributeError(f"module 'ops' has no attribute {name!r}")
