@@ -1,0 +1,133 @@
+"""Plain secret records shared by the model and its backends (`SecretRotate`, `SecretInfo`)."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ['SecretInfo', 'SecretRotate', 'canonical_secret_id', 'parse_rfc3339']
+
+
+class SecretRotate(enum.Enum):
+    """How often Juju should remind the owner to rotate a secret (``secret-rotate`` events)."""
+
+    NEVER = 'never'
+    HOURLY = 'hourly'
+    DAILY = 'daily'
+    WEEKLY = 'weekly'
+    MONTHLY = 'monthly'
+    QUARTERLY = 'quarterly'
+    YEARLY = 'yearly'
+
+
+_RFC3339 = re.compile(
+    r'^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?'
+    r'(?:([Zz])|([+-])(\d{2}):(\d{2}))?$'
+)
+
+
+def parse_rfc3339(text: str) -> datetime.datetime:
+    """Parse an RFC 3339 timestamp as Juju prints it (0 to 9 fractional digits).
+
+    The fraction is rounded to microseconds (clamped at 999999); a missing zone means UTC.
+
+    Raises:
+        ValueError: if ``text`` is not an RFC 3339 timestamp.
+    """
+    match = _RFC3339.match(text.strip())
+    if match is None:
+        raise ValueError(f'not an RFC 3339 timestamp: {text!r}')
+    year, month, day, hour, minute, second = (int(g) for g in match.group(1, 2, 3, 4, 5, 6))
+    fraction = match.group(7)
+    micro = min(round(float('0.' + fraction) * 1_000_000), 999_999) if fraction else 0
+    if match.group(9):
+        offset = datetime.timedelta(hours=int(match.group(10)), minutes=int(match.group(11)))
+        tz = datetime.timezone(-offset if match.group(9) == '-' else offset)
+    else:
+        tz = datetime.timezone.utc
+    return datetime.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+
+
+def canonical_secret_id(id: str, model_uuid: str | None) -> str:
+    """The canonical form of a secret id.
+
+    An id already starting with ``secret:`` is returned stripped; a bare id becomes
+    ``secret://<model uuid>/<id>`` (or ``secret:<id>`` when the model uuid is unknown).
+    """
+    id = id.strip()
+    if id.startswith('secret:'):
+        return id
+    if model_uuid is None:
+        return f'secret:{id}'
+    return f'secret://{model_uuid}/{id}'
+
+
+class SecretInfo:
+    """Metadata of a secret owned by this unit or its application (no content).
+
+    Attributes:
+        id: The canonical secret id (``secret://<model uuid>/<id>``).
+        label: The label this unit knows the secret by, if any.
+        revision: The latest revision number.
+        expires: When the current revision expires, if ever.
+        rotation: The rotation policy, if any.
+        rotates: When the next rotation is due, if any.
+        description: The owner's description of the secret, if any.
+    """
+
+    def __init__(
+        self,
+        id: str,
+        label: str | None,
+        revision: int,
+        expires: datetime.datetime | None,
+        rotation: SecretRotate | None,
+        rotates: datetime.datetime | None,
+        description: str | None = None,
+        *,
+        model_uuid: str | None = None,
+    ):
+        self.id = canonical_secret_id(id, model_uuid)
+        self.label = label
+        self.revision = revision
+        self.expires = expires
+        self.rotation = rotation
+        self.rotates = rotates
+        self.description = description
+
+    @classmethod
+    def from_dict(cls, id: str, d: Mapping[str, Any], model_uuid: str | None = None) -> SecretInfo:
+        """Build from one entry of ``secret-info-get --format=json`` output.
+
+        Args:
+            id: The secret id (the key of the entry; bare or canonical).
+            d: The entry: ``revision`` and optionally ``label``, ``expiry``, ``rotation``,
+                ``rotates``, ``description``.
+            model_uuid: The model's uuid, used to canonicalise a bare id.
+        """
+        expiry = d.get('expiry')
+        rotates = d.get('rotates')
+        try:
+            rotation: SecretRotate | None = SecretRotate(d.get('rotation'))
+        except ValueError:
+            rotation = None
+        return cls(
+            id=id,
+            label=d.get('label'),
+            revision=int(d['revision']),
+            expires=parse_rfc3339(expiry) if isinstance(expiry, str) and expiry else None,
+            rotation=rotation,
+            rotates=parse_rfc3339(rotates) if isinstance(rotates, str) and rotates else None,
+            description=d.get('description'),
+            model_uuid=model_uuid,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f'SecretInfo(id={self.id!r}, label={self.label!r}, revision={self.revision!r}, '
+            f'expires={self.expires!r}, rotation={self.rotation}, rotates={self.rotates!r}, '
+            f'description={self.description!r})'
+        )
