@@ -1,3 +1,6 @@
 """The Juju hook context read from the environment (`ops.jujucontext`)."""
 
-__all__: list[str] = []
+from ._jujucontext import JujuContext
+from ._jujuversion import JujuVersion
+
+__all__: list[str] = ['JujuContext', 'JujuVersion']

@@ -1,3 +1,5 @@
 """Juju version parsing and feature checks (`ops.jujuversion`)."""
 
-__all__: list[str] = []
+from ._jujuversion import JujuVersion
+
+__all__: list[str] = ['JujuVersion']

@@ -1,3 +1,8 @@
-"""The legacy charm library loader (`ops.lib`)."""
+"""The legacy charm library loader (`ops.lib`).
 
-__all__: list[str] = []
+Deprecated: prefer charm libraries fetched with ``charmcraft fetch-lib``.
+"""
+
+from ._lib import autoimport, use
+
+__all__: list[str] = ['autoimport', 'use']
