@@ -1,0 +1,1 @@
+"""Shared test helpers (fake Juju hook tools, ...), imported as ``tests.helpers.<name>``."""
