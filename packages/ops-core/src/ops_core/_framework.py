@@ -1,0 +1,554 @@
+"""The ``Framework``: observer registry, event emission, deferral and snapshot persistence."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import sys
+import weakref
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from ._events import BoundEvent, EventBase, FrameworkEvents
+from ._handle import Handle, Object
+from ._storage_errors import NoSnapshotError
+from ._stored_state import StoredStateData
+
+if TYPE_CHECKING:
+    from .charm import CharmMeta
+    from .model import Model
+    from .storage import JujuStorage, SQLiteStorage
+
+logger = logging.getLogger('ops.framework')
+
+# Matches the handle path of an event snapshot: ``MyCharm/on/install[3]``, ``on/commit[5]``.
+_EVENT_PATH = re.compile(r'^(|.*/)on/[a-zA-Z_]+\[\d+\]$')
+_BREAKPOINT_NAME = re.compile(r'^[a-z0-9]([a-z0-9\-]*[a-z0-9])?$')
+# Exact builtin types allowed in snapshots (what ``marshal`` accepts, minus code objects).
+_SIMPLE_TYPES = frozenset(
+    {
+        type(None),
+        bool,
+        int,
+        float,
+        complex,
+        str,
+        bytes,
+        bytearray,
+        tuple,
+        list,
+        set,
+        frozenset,
+        dict,
+    }
+)
+
+_DEBUG_WELCOME = """\
+Starting pdb to debug charm code.
+Hook/action: {name}
+  n (next), s (step), c (continue), p <expr> (print), l (list), h (help).
+  Leave the debugger with c to let the hook finish.
+"""
+
+
+class NoTypeError(Exception):
+    """No class was registered to rebuild the object saved under this handle path.
+
+    Args:
+        handle_path: the path of the saved object.
+    """
+
+    def __init__(self, handle_path: str):
+        super().__init__(handle_path)
+        self.handle_path = handle_path
+
+    def __str__(self) -> str:
+        return f'cannot restore {self.handle_path} since no class was registered for it'
+
+
+@runtime_checkable
+class Serializable(Protocol):
+    """What the framework needs to save and restore an object: a handle and snapshot/restore.
+
+    Events and :class:`StoredStateData` satisfy it.
+    """
+
+    handle_kind: str = ''
+
+    @property
+    def handle(self) -> Handle:
+        """The handle under which the object's snapshot is stored."""
+        ...
+
+    @handle.setter
+    def handle(self, value: Handle) -> None: ...
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return the object's state as a dictionary of simple types."""
+        ...
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Restore the object's state from what :meth:`snapshot` returned.
+
+        Args:
+            snapshot: the saved state.
+        """
+        ...
+
+
+class _Storage(Protocol):
+    def save_snapshot(self, handle_path: str, snapshot_data: Any) -> None: ...
+    def load_snapshot(self, handle_path: str) -> Any: ...
+    def drop_snapshot(self, handle_path: str) -> None: ...
+    def save_notice(self, event_path: str, observer_path: str, method_name: str) -> None: ...
+    def drop_notice(self, event_path: str, observer_path: str, method_name: str) -> None: ...
+    def notices(self, event_path: str | None = None) -> Iterator[tuple[str, str, str]]: ...
+    def commit(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def _find_unsimple(value: Any, where: str) -> tuple[str, type[Any]] | None:
+    """Return (location, type) of the first value that is not an exact simple type."""
+    kind = type(value)
+    if kind not in _SIMPLE_TYPES:
+        return where, kind
+    if kind is dict:
+        for k, v in value.items():
+            found = _find_unsimple(k, f'{where} key {k!r}') or _find_unsimple(v, f'{where}[{k!r}]')
+            if found:
+                return found
+    elif kind in (list, tuple, set, frozenset):
+        for i, item in enumerate(value):
+            found = _find_unsimple(item, f'{where}[{i}]')
+            if found:
+                return found
+    return None
+
+
+class Framework(Object):
+    """The event framework: delivers events to observers, persists deferrals and stored state.
+
+    ``ops.main`` builds one per dispatch; charms receive it in ``__init__``.
+
+    Args:
+        storage: where snapshots and deferred-event notices are kept
+            (:class:`~ops.storage.SQLiteStorage` or :class:`~ops.storage.JujuStorage`).
+        charm_dir: the charm's root directory.
+        meta: the charm's metadata.
+        model: the Juju model the charm sees.
+        event_name: the name of the Juju event being dispatched, if any.
+        juju_debug_at: the breakpoint names from ``JUJU_DEBUG_AT``; read from the environment
+            when ``None``.
+        skip_duplicate_events: when true, an event identical to one already queued for the
+            same observer is not queued again.
+    """
+
+    on: FrameworkEvents = FrameworkEvents()
+    handle_kind = 'Framework'
+    model: Model = None  # type: ignore[assignment, unused-ignore]
+    meta: CharmMeta = None  # type: ignore[assignment]
+    charm_dir: Path = None  # type: ignore[assignment]
+
+    _is_ops_framework = True
+
+    def __init__(
+        self,
+        storage: SQLiteStorage | JujuStorage,
+        charm_dir: str | Path,
+        meta: CharmMeta,
+        model: Model,
+        event_name: str | None = None,
+        juju_debug_at: set[str] | None = None,
+        skip_duplicate_events: bool = True,
+    ):
+        self._objects: weakref.WeakValueDictionary[str, Object] = weakref.WeakValueDictionary()
+        super().__init__(self, None)
+        self.charm_dir = Path(charm_dir) if isinstance(charm_dir, str) else charm_dir
+        self.meta = meta
+        self.model = model
+        self._storage: _Storage = storage
+        self._event_name = event_name
+        self._skip_duplicate_events = skip_duplicate_events
+        if juju_debug_at is None:
+            raw = os.environ.get('JUJU_DEBUG_AT', '')
+            juju_debug_at = {part.strip() for part in raw.split(',') if part.strip()}
+        self._juju_debug_at: set[str] = set(juju_debug_at)
+        self._debug_banner_shown = False
+        # (emitter path, event kind) -> [(observer path, method name), ...] in registration order
+        self._observers: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._observer_objects: weakref.WeakValueDictionary[str, Object] = (
+            weakref.WeakValueDictionary()
+        )
+        self._type_registry: dict[tuple[str | None, str], type[Any]] = {}
+        self._type_known: set[type[Any]] = set()
+
+        self.register_type(StoredStateData, None, StoredStateData.handle_kind)
+        self._stored = StoredStateData(self, '_stored')
+        try:
+            self._stored.restore(self._storage.load_snapshot(self._stored.handle.path))
+        except NoSnapshotError:
+            self._stored['event_count'] = 0
+
+    # -- object tracking -------------------------------------------------------------
+
+    def _track(self, obj: Object) -> None:
+        path = obj.handle.path
+        existing = self._objects.get(path)
+        if existing is not None and existing is not obj:
+            raise RuntimeError(
+                f'two objects claiming to be {path} have been created; give each '
+                f'{type(obj).__name__} a distinct key (Object(parent, key))'
+            )
+        self._objects[path] = obj
+
+    def _forget(self, obj: Object) -> None:
+        self._objects.pop(obj.handle.path, None)
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def set_breakpointhook(self) -> Callable[..., Any] | None:
+        """Route Python's builtin ``breakpoint()`` to :meth:`breakpoint`.
+
+        Called by ``ops.main``; does nothing when ``PYTHONBREAKPOINT`` is set.
+
+        Returns:
+            the previous ``sys.breakpointhook`` (to restore later), or ``None`` if unchanged.
+        """
+        if 'PYTHONBREAKPOINT' in os.environ:
+            return None
+        old = sys.breakpointhook
+        sys.breakpointhook = self.breakpoint
+        return old
+
+    def close(self) -> None:
+        """Close the storage; anything not committed is discarded."""
+        self._storage.close()
+
+    def commit(self) -> None:
+        """Emit ``pre_commit`` and ``commit``, save stored state and commit the storage."""
+        self.on.pre_commit.emit()
+        self.on.commit.emit()
+        self.save_snapshot(self._stored)
+        self._storage.commit()
+
+    # -- snapshots -------------------------------------------------------------------
+
+    def register_type(
+        self, cls: type[Any], parent: Handle | Object | None, kind: str | None = None
+    ) -> None:
+        """Register the class used to restore objects saved under ``parent`` with ``kind``.
+
+        Args:
+            cls: the class (an event type or :class:`StoredStateData`).
+            parent: the parent handle or object of the saved objects, or ``None``.
+            kind: the handle kind; defaults to ``cls.handle_kind``.
+        """
+        if isinstance(parent, Object):
+            parent = parent.handle
+        parent_path = parent.path if parent is not None else None
+        self._type_registry[parent_path, kind or cls.handle_kind] = cls
+        self._type_known.add(cls)
+
+    def _validate_snapshot_data(self, value: Serializable | EventBase, data: Any) -> None:
+        found = _find_unsimple(data, 'snapshot')
+        if found is None:
+            return
+        where, bad_type = found
+        if where.startswith('snapshot[') and isinstance(data, dict):
+            # Name the attribute for stored state: "attribute 'x'" reads better than snapshot['x'].
+            name, _, rest = where[len('snapshot[') :].partition(']')
+            where = f'attribute {name}{rest and " at " + rest}'
+        raise ValueError(
+            f'unable to save the data for {type(value).__name__}, it must contain only simple '
+            f'types: {where} of {value.handle.path} is a {bad_type.__module__}.'
+            f'{bad_type.__qualname__}; store only None, bool, int, float, str, bytes, '
+            f'list, tuple, set, frozenset and dict values'
+        )
+
+    def save_snapshot(self, value: Serializable | EventBase) -> None:
+        """Save ``value.snapshot()`` under ``value.handle.path``.
+
+        Raises:
+            RuntimeError: if the value's type was never registered.
+            ValueError: if the snapshot holds anything but simple builtin types.
+        """
+        if type(value) not in self._type_known:
+            raise RuntimeError(
+                f'cannot save {type(value).__name__} values before registering that type'
+            )
+        data = value.snapshot()
+        self._validate_snapshot_data(value, data)
+        self._storage.save_snapshot(value.handle.path, data)
+
+    def load_snapshot(self, handle: Handle) -> Any:
+        """Rebuild the object saved under ``handle`` using the class registered for it.
+
+        Raises:
+            NoTypeError: if no class is registered for the handle's parent and kind.
+            NoSnapshotError: if nothing is saved under the handle.
+        """
+        parent_path = handle.parent.path if handle.parent is not None else None
+        cls: Any = self._type_registry.get((parent_path, handle.kind))
+        if cls is None:
+            raise NoTypeError(handle.path)
+        data = self._storage.load_snapshot(handle.path)
+        obj: Any = cls.__new__(cls)
+        obj.framework = self
+        obj.handle = handle
+        obj.restore(data)
+        return obj
+
+    def drop_snapshot(self, handle: Handle) -> None:
+        """Delete the snapshot saved under ``handle`` (no error if there is none)."""
+        self._storage.drop_snapshot(handle.path)
+
+    # -- observing and emitting ------------------------------------------------------
+
+    def observe(self, bound_event: BoundEvent, observer: Callable[[Any], None]) -> None:
+        """Register ``observer`` to be called with every ``bound_event`` emitted.
+
+        Example::
+
+            framework.observe(self.on.start, self._on_start)
+
+        Args:
+            bound_event: the event to observe, such as ``self.on.config_changed``.
+            observer: a bound method of an :class:`Object`, taking the event as its only
+                argument.
+
+        Raises:
+            TypeError: if ``bound_event`` is not a :class:`BoundEvent`, or ``observer`` is
+                not a method of an :class:`Object` callable with a single event argument.
+        """
+        if not isinstance(bound_event, BoundEvent):
+            raise TypeError(
+                f'Framework.observe() requires a BoundEvent (such as self.on.start) as first '
+                f'argument, got {bound_event!r}'
+            )
+        owner = getattr(observer, '__self__', None)
+        name = getattr(observer, '__name__', None)
+        if owner is None or name is None or not callable(observer):
+            raise TypeError(
+                f'Framework.observe() requires a bound method of an ops.Object as observer '
+                f'(such as self._on_start), got {observer!r}'
+            )
+        if not isinstance(owner, Object):
+            raise TypeError(
+                f'observer {type(owner).__name__}.{name} is a method of a '
+                f'{type(owner).__name__}, which is not an ops.Object; '
+                f'make {type(owner).__name__} inherit from ops.Object'
+            )
+        self._check_observer_signature(owner, name, observer)
+
+        emitter = bound_event.emitter
+        self.register_type(bound_event.event_type, emitter, bound_event.event_kind)
+        observer_path = owner.handle.path
+        self._observer_objects[observer_path] = owner
+        key = (emitter.handle.path, bound_event.event_kind)
+        self._observers.setdefault(key, []).append((observer_path, name))
+
+    @staticmethod
+    def _check_observer_signature(owner: Object, name: str, observer: Callable[..., Any]) -> None:
+        import inspect
+
+        try:
+            sig = inspect.signature(observer)
+        except (TypeError, ValueError):
+            return
+        try:
+            sig.bind(None)
+        except TypeError:
+            raise TypeError(
+                f"{type(owner).__name__}.{name} must be callable with only 'self' and the 'event'"
+            ) from None
+
+    def _next_event_key(self) -> str:
+        count: int = self._stored['event_count'] + 1
+        self._stored['event_count'] = count
+        return str(count)
+
+    def _is_duplicate(self, event_path: str, observer_path: str, method: str, data: Any) -> bool:
+        prefix = event_path.partition('[')[0]
+        for n_event, n_observer, n_method in self._storage.notices():
+            if n_observer != observer_path or n_method != method:
+                continue
+            if n_event.partition('[')[0] != prefix or n_event == event_path:
+                continue
+            try:
+                existing = self._storage.load_snapshot(n_event)
+            except NoSnapshotError:
+                existing = {}
+            if existing == data:
+                logger.info(
+                    'Skipping notice (%s/%s/%s) - already in the queue.',
+                    n_event,
+                    observer_path,
+                    method,
+                )
+                return True
+        return False
+
+    def _emit(self, event: EventBase) -> None:
+        handle = event.handle
+        parent = handle.parent
+        observers = self._observers.get((parent.path if parent else '', handle.kind))
+        if not observers:
+            return
+        event_path = handle.path
+        if self._event_name is not None and handle.kind != self._event_name:
+            logger.debug('Emitting custom event %s.', event)
+        saved = False
+        data: Any = None
+        for observer_path, method in list(observers):
+            if self._skip_duplicate_events:
+                if data is None:
+                    data = event.snapshot()
+                if self._is_duplicate(event_path, observer_path, method, data):
+                    continue
+            if not saved:
+                self.save_snapshot(event)
+                saved = True
+            self._storage.save_notice(event_path, observer_path, method)
+        if saved:
+            self._reemit(event_path)
+
+    def reemit(self) -> None:
+        """Deliver every deferred event, oldest first, to the observers that deferred it."""
+        self._reemit()
+
+    @contextlib.contextmanager
+    def _event_context(self, event_name: str) -> Iterator[None]:
+        """Mark ``event_name`` as the event being handled on the model backend, if any."""
+        backend = getattr(self.model, '_backend', None) if self.model is not None else None
+        if backend is None:
+            yield
+            return
+        old = getattr(backend, '_hook_is_running', '')
+        backend._hook_is_running = event_name
+        try:
+            yield
+        finally:
+            backend._hook_is_running = old
+
+    def _wants_debugger(self, event: EventBase) -> bool:
+        if not self._juju_debug_at & {'all', 'hook'}:
+            return False
+        from . import charm
+
+        types = tuple(
+            t
+            for t in (getattr(charm, 'HookEvent', None), getattr(charm, 'ActionEvent', None))
+            if t
+        )
+        return bool(types) and isinstance(event, types)
+
+    def _reemit(self, single_event_path: str | None = None) -> None:
+        notices = list(self._storage.notices(single_event_path))
+        total = len(notices)
+        last_path: str | None = None
+        deferred = True
+        for index, (event_path, observer_path, method_name) in enumerate(notices, 1):
+            if event_path != last_path:
+                if not deferred and last_path is not None:
+                    self._storage.drop_snapshot(last_path)
+                last_path = event_path
+                deferred = False
+            try:
+                event = self.load_snapshot(Handle.from_path(event_path))
+            except NoTypeError:
+                self._storage.drop_notice(event_path, observer_path, method_name)
+                continue
+            event.deferred = False
+            observer = self._observer_objects.get(observer_path)
+            if observer is not None:
+                if single_event_path is None:
+                    logger.debug(
+                        'Re-emitting deferred event %s (%d of %d in queue).', event, index, total
+                    )
+                handler = getattr(observer, method_name, None)
+                if handler is not None:
+                    with self._event_context(event.handle.kind):
+                        if self._wants_debugger(event):
+                            self._run_under_debugger(handler, event)
+                        else:
+                            handler(event)
+            else:
+                logger.warning(
+                    'Reference to ops.Object at path %s has been garbage collected between '
+                    'when the charm was initialised and when the event was emitted. Keep a '
+                    'reference to the observer (for example as an attribute of the charm).',
+                    observer_path,
+                )
+            if event.deferred:
+                deferred = True
+            else:
+                self._storage.drop_notice(event_path, observer_path, method_name)
+            del event
+        if not deferred and last_path is not None:
+            self._storage.drop_snapshot(last_path)
+
+    # -- debugging -------------------------------------------------------------------
+
+    def _show_debug_banner(self, name: str) -> None:
+        if not self._debug_banner_shown:
+            sys.stderr.write(_DEBUG_WELCOME.format(name=name))
+            self._debug_banner_shown = True
+
+    def _run_under_debugger(self, handler: Callable[[Any], None], event: EventBase) -> None:
+        import pdb
+
+        self._show_debug_banner(event.handle.kind)
+        pdb.runcall(handler, event)
+
+    def breakpoint(self, name: str | None = None) -> None:
+        """Stop in the debugger here if ``JUJU_DEBUG_AT`` asks for it.
+
+        Stops when ``JUJU_DEBUG_AT`` contains ``all`` or ``name``; otherwise logs that the
+        breakpoint was skipped (only when ``JUJU_DEBUG_AT`` is set).
+
+        Args:
+            name: a lowercase name such as ``db-ready`` (letters, digits and inner hyphens),
+                or ``None`` for an unnamed breakpoint.
+
+        Raises:
+            TypeError: if ``name`` is not a string.
+            ValueError: if ``name`` is malformed or is the reserved ``all`` or ``hook``.
+        """
+        if name is not None:
+            if not isinstance(name, str):
+                raise TypeError(f'breakpoint names must be strings, got {type(name).__name__}')
+            if name in ('all', 'hook'):
+                raise ValueError(f'breakpoint name {name!r} is reserved; pick another name')
+            if not _BREAKPOINT_NAME.match(name):
+                raise ValueError(
+                    f'breakpoint name {name!r} is invalid: use lowercase letters, digits and '
+                    f'inner hyphens, such as "db-ready"'
+                )
+        wanted = self._juju_debug_at
+        if not wanted:
+            return
+        if 'all' in wanted or (name is not None and name in wanted):
+            import pdb
+
+            self._show_debug_banner(name or 'breakpoint')
+            pdb.Pdb().set_trace(sys._getframe(1))
+        else:
+            logger.warning(
+                'Breakpoint %r skipped (not found in the requested breakpoints: %s)',
+                name,
+                sorted(wanted),
+            )
+
+    def remove_unreferenced_events(self) -> None:
+        """Delete saved event snapshots that no deferred notice refers to any more.
+
+        Not called automatically; useful after an upgrade removed observers.
+        """
+        storage: Any = self._storage
+        referenced = {event_path for event_path, _, _ in self._storage.notices()}
+        for handle_path in list(storage.list_snapshots()):
+            if _EVENT_PATH.match(handle_path) and handle_path not in referenced:
+                self._storage.drop_snapshot(handle_path)
