@@ -1,0 +1,951 @@
+"""The Pebble client: one object composing every API area over one transport."""
+
+from __future__ import annotations
+
+import binascii
+import datetime
+import io
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Generator, Iterable, Mapping
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, cast, overload
+
+from ._changes import Change, ChangeID, ChangeState, SystemInfo, Warning, WarningState
+from ._checks import CheckInfo, CheckLevel
+from ._errors import APIError, ChangeError, ConnectionError, PathError, ProtocolError, TimeoutError
+from ._exec import (
+    ExecProcess,
+    WebSocketReader,
+    WebSocketWriter,
+    connect_websocket,
+    signal_name,
+    start_copier,
+    start_feeder,
+)
+from ._files import (
+    FileInfo,
+    iter_multipart,
+    multipart_boundary,
+    multipart_head,
+    multipart_tail,
+    parse_header_params,
+    quote_param,
+)
+from ._identities import Identity, IdentityDict
+from ._layer import Layer, LayerDict, Plan
+from ._notices import Notice, NoticesUsers, NoticeType
+from ._services import ServiceInfo
+from ._timeconv import format_duration
+
+if TYPE_CHECKING:
+    from ._transport import Response, Transport
+
+_CHUNK = 1 << 20
+_MAX_RESPONSE_PART = 8 * 1024 * 1024
+
+
+def _names(value: Any, what: str) -> list[str]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f'{what} must be a list of str, not {type(value).__name__}')
+    names: list[Any] = list(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(
+                f'{what} must be a list of str; item {name!r} is {type(name).__name__}'
+            )
+    return names
+
+
+def _owner_fields(
+    user_id: int | None, user: str | None, group_id: int | None, group: str | None
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if user_id is not None:
+        fields['user-id'] = user_id
+    if user is not None:
+        fields['user'] = user
+    if group_id is not None:
+        fields['group-id'] = group_id
+    if group is not None:
+        fields['group'] = group
+    return fields
+
+
+def _permissions(permissions: int | None) -> dict[str, str]:
+    if permissions is None:
+        return {}
+    if not isinstance(permissions, int) or not 0 <= permissions <= 0o777:
+        raise ValueError(f'permissions must be an int from 0o000 to 0o777, got {permissions!r}')
+    return {'permissions': format(permissions, '03o')}
+
+
+def _raise_item_error(result: Any, path: str) -> None:
+    for item in result or []:
+        if item.get('path') == path:
+            error = item.get('error')
+            if error:
+                raise PathError(error.get('kind', 'generic-file-error'), error.get('message', ''))
+            return
+    raise ProtocolError(f'path {path!r} is missing from the response')
+
+
+class Client:
+    """A Pebble client talking HTTP/1.1 to the daemon's unix socket.
+
+    Connections are kept alive and reused; every call is bounded by ``timeout`` (for
+    connecting and for each read; calls that wait, like :meth:`wait_change`, loop).
+
+    Args:
+        socket_path: Path of Pebble's unix socket.
+        opener: Accepted for compatibility with code written for ``urllib`` openers; when
+            given, JSON requests are sent through it (``opener.open(request, timeout=...)``)
+            instead of the built-in transport.
+        base_url: The URL prefix for requests (the host part is ignored by Pebble).
+        timeout: Seconds to wait when connecting and for each read.
+
+    Raises:
+        TypeError: if ``socket_path`` is not a str.
+    """
+
+    def __init__(
+        self,
+        socket_path: str,
+        opener: Any = None,
+        base_url: str = 'http://localhost',
+        timeout: float = 5.0,
+    ):
+        if not isinstance(socket_path, (str, os.PathLike)):
+            raise TypeError(f'socket_path must be a str, not {type(socket_path).__name__}')
+        self.socket_path = os.fspath(socket_path)
+        self.opener = opener
+        self.base_url = base_url
+        self.timeout = timeout
+        self._ws_base = 'ws' + base_url[4:] if base_url.startswith('http') else base_url
+        self._transport_obj: Transport | None = None
+        self._transport_lock = threading.Lock()
+
+    @property
+    def _transport(self) -> Transport:
+        if self._transport_obj is None:
+            with self._transport_lock:
+                if self._transport_obj is None:
+                    from ._transport import Transport
+
+                    self._transport_obj = Transport(self.socket_path, self.base_url, self.timeout)
+        self._transport_obj.timeout = self.timeout
+        return self._transport_obj
+
+    def close(self) -> None:
+        """Close idle connections (the client stays usable and reconnects when needed)."""
+        if self._transport_obj is not None:
+            self._transport_obj.close()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        if self.opener is not None:
+            return self._request_via_opener(method, path, query, body, timeout)
+        return self._transport.request_json(method, path, query, body, timeout)
+
+    def _request_via_opener(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None,
+        body: Any,
+        timeout: float | None,
+    ) -> dict[str, Any]:
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        url = self.base_url + path
+        if query:
+            url += '?' + urllib.parse.urlencode(query, doseq=True)
+        headers = {'Accept': 'application/json'}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers['Content-Type'] = 'application/json'
+        request = urllib.request.Request(url, method=method, data=data, headers=headers)
+        try:
+            response = self.opener.open(request, timeout=timeout or self.timeout)
+        except urllib.error.HTTPError as e:
+            try:
+                error_body = json.loads(e.read())
+                message = error_body['result']['message']
+            except Exception as parse_error:
+                error_body = {}
+                message = f'{type(parse_error).__name__} - {parse_error}'
+            raise APIError(error_body, e.code, e.reason, message) from None
+        except urllib.error.URLError as e:
+            if isinstance(e.reason, FileNotFoundError):
+                raise ConnectionError(
+                    f'Could not connect to Pebble: socket not found at {self.socket_path!r} '
+                    '(container restarted?)'
+                ) from None
+            raise ConnectionError(str(e.reason)) from e
+        content_type = response.headers.get_content_type()
+        if content_type != 'application/json':
+            raise ProtocolError(f"expected Content-Type 'application/json', got {content_type!r}")
+        try:
+            return cast('dict[str, Any]', json.loads(response.read()))
+        except ValueError as e:
+            raise ProtocolError(
+                f'malformed JSON in the response to {method} {path}: {e}'
+            ) from None
+
+    # -- system, warnings -------------------------------------------------------------------
+
+    def get_system_info(self) -> SystemInfo:
+        """Return Pebble's version information."""
+        return SystemInfo.from_dict(self._request('GET', '/v1/system-info')['result'])
+
+    def get_warnings(self, select: WarningState = WarningState.PENDING) -> list[Warning]:
+        """Return warnings (legacy API: current Pebble answers with :class:`APIError` 404)."""
+        result = self._request('GET', '/v1/warnings', {'select': select.value})['result']
+        return [Warning.from_dict(w) for w in result or []]
+
+    def ack_warnings(self, timestamp: datetime.datetime) -> int:
+        """Acknowledge warnings up to ``timestamp``; return how many (legacy API)."""
+        body = {'action': 'okay', 'timestamp': timestamp.isoformat()}
+        return int(self._request('POST', '/v1/warnings', body=body)['result'])
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def get_changes(
+        self, select: ChangeState = ChangeState.IN_PROGRESS, service: str | None = None
+    ) -> list[Change]:
+        """Return changes, filtered by state and optionally by the service they affect."""
+        query: dict[str, Any] = {'select': select.value}
+        if service is not None:
+            query['for'] = service
+        result = self._request('GET', '/v1/changes', query)['result']
+        return [Change.from_dict(c) for c in result or []]
+
+    def get_change(self, change_id: ChangeID) -> Change:
+        """Return one change by its id."""
+        return Change.from_dict(self._request('GET', f'/v1/changes/{change_id}')['result'])
+
+    def abort_change(self, change_id: ChangeID) -> Change:
+        """Abort a change and return it."""
+        resp = self._request('POST', f'/v1/changes/{change_id}', body={'action': 'abort'})
+        return Change.from_dict(resp['result'])
+
+    def wait_change(
+        self, change_id: ChangeID, timeout: float | None = 30.0, delay: float = 0.1
+    ) -> Change:
+        """Wait for a change to be ready and return it.
+
+        Args:
+            change_id: The change to wait for.
+            timeout: Seconds to wait in all (``None`` waits as long as it takes).
+            delay: The polling interval used with servers that lack the wait endpoint.
+
+        Raises:
+            TimeoutError: if the change is not ready within ``timeout``.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            this_timeout = max(self.timeout - 1, 1)
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                this_timeout = min(this_timeout, remaining)
+            query = {'timeout': format_duration(this_timeout)}
+            try:
+                resp = self._request(
+                    'GET',
+                    f'/v1/changes/{change_id}/wait',
+                    query,
+                    timeout=this_timeout + self.timeout,
+                )
+            except APIError as e:
+                if e.code == 404 and 'cannot find change' not in e.message:
+                    return self._poll_change(change_id, deadline, delay, timeout)
+                if e.code == 504:
+                    continue
+                raise
+            return Change.from_dict(resp['result'])
+        raise TimeoutError(f'timed out waiting for change {change_id} ({timeout} seconds)')
+
+    def _poll_change(
+        self, change_id: ChangeID, deadline: float | None, delay: float, timeout: float | None
+    ) -> Change:
+        while deadline is None or time.monotonic() < deadline:
+            change = self.get_change(change_id)
+            if change.ready:
+                return change
+            time.sleep(delay)
+        raise TimeoutError(f'timed out waiting for change {change_id} ({timeout} seconds)')
+
+    # -- services ---------------------------------------------------------------------------
+
+    def _services_action(
+        self, action: str, services: Iterable[str], timeout: float | None, delay: float
+    ) -> ChangeID:
+        names = _names(services, 'services')
+        resp = self._request('POST', '/v1/services', body={'action': action, 'services': names})
+        change_id = ChangeID(resp['change'])
+        if timeout:
+            change = self.wait_change(change_id, timeout=timeout, delay=delay)
+            if change.err:
+                raise ChangeError(change.err, change)
+        return change_id
+
+    def autostart_services(self, timeout: float = 30.0, delay: float = 0.1) -> ChangeID:
+        """Start the services marked ``startup: enabled``; wait up to ``timeout`` (0: don't)."""
+        return self._services_action('autostart', [], timeout, delay)
+
+    def replan_services(self, timeout: float = 30.0, delay: float = 0.1) -> ChangeID:
+        """Apply the current plan: restart changed services, start enabled ones."""
+        return self._services_action('replan', [], timeout, delay)
+
+    def start_services(
+        self, services: Iterable[str], timeout: float = 30.0, delay: float = 0.1
+    ) -> ChangeID:
+        """Start services by name; wait up to ``timeout`` (0: return at once).
+
+        Raises:
+            TypeError: if ``services`` is not a list of str.
+            APIError: for unknown services.
+            ChangeError: if starting failed.
+        """
+        return self._services_action('start', services, timeout, delay)
+
+    def stop_services(
+        self, services: Iterable[str], timeout: float = 30.0, delay: float = 0.1
+    ) -> ChangeID:
+        """Stop services by name (see :meth:`start_services`)."""
+        return self._services_action('stop', services, timeout, delay)
+
+    def restart_services(
+        self, services: Iterable[str], timeout: float = 30.0, delay: float = 0.1
+    ) -> ChangeID:
+        """Restart services by name (see :meth:`start_services`)."""
+        return self._services_action('restart', services, timeout, delay)
+
+    def get_services(self, names: Iterable[str] | None = None) -> list[ServiceInfo]:
+        """Return the status of the named services (all if ``names`` is None)."""
+        query = None
+        if names is not None:
+            query = {'names': ','.join(_names(names, 'names'))}
+        result = self._request('GET', '/v1/services', query)['result']
+        return [ServiceInfo.from_dict(s) for s in result or []]
+
+    # -- layers and plan --------------------------------------------------------------------
+
+    def add_layer(
+        self, label: str, layer: str | LayerDict | Layer, *, combine: bool = False
+    ) -> None:
+        """Add a configuration layer (or combine it into the layer of that label).
+
+        Raises:
+            TypeError: if ``label`` is not a str or ``layer`` is not YAML, a dict or a Layer.
+            APIError: if Pebble rejects the layer.
+        """
+        if not isinstance(label, str):
+            raise TypeError(f'label must be a str, not {type(label).__name__}')
+        if isinstance(layer, str):
+            layer_yaml = layer
+        elif isinstance(layer, dict):
+            layer_yaml = Layer(layer).to_yaml()
+        elif isinstance(layer, Layer):
+            layer_yaml = layer.to_yaml()
+        else:
+            raise TypeError(f'layer must be str, dict or pebble.Layer, not {type(layer).__name__}')
+        body = {
+            'action': 'add',
+            'combine': combine,
+            'label': label,
+            'format': 'yaml',
+            'layer': layer_yaml,
+        }
+        self._request('POST', '/v1/layers', body=body)
+
+    def get_plan(self) -> Plan:
+        """Return the combined plan."""
+        return Plan(self._request('GET', '/v1/plan', {'format': 'yaml'})['result'])
+
+    # -- files ------------------------------------------------------------------------------
+
+    @overload
+    def pull(self, path: str, *, encoding: None) -> BinaryIO: ...
+
+    @overload
+    def pull(self, path: str, *, encoding: str = 'utf-8') -> TextIO: ...
+
+    def pull(self, path: str, *, encoding: str | None = 'utf-8') -> BinaryIO | TextIO:
+        """Read a file from the workload, streamed into a temporary file.
+
+        Args:
+            path: The absolute path to read.
+            encoding: Decode with this encoding; ``None`` returns a binary file.
+
+        Returns:
+            A readable file object positioned at the start; close it when done.
+
+        Raises:
+            PathError: if the file cannot be read (missing, a directory, no permission).
+            ProtocolError: if the response is not a valid multipart body.
+        """
+        transport = self._transport
+        response = transport.request(
+            'GET', '/v1/files', {'action': 'read', 'path': path}, {'Accept': 'multipart/form-data'}
+        )
+        if response.status >= 400:
+            raise transport.api_error(response)
+        content = tempfile.TemporaryFile()
+        try:
+            self._read_pull_body(response, path, content)
+        except BaseException:
+            content.close()
+            response.close()
+            raise
+        response.close()
+        content.seek(0)
+        if encoding is None:
+            return cast('BinaryIO', content)
+        return cast('TextIO', io.TextIOWrapper(content, encoding=encoding, newline=''))
+
+    def _read_pull_body(self, response: Response, path: str, content: IO[bytes]) -> None:
+        boundary = multipart_boundary(response.content_type)
+        files = 0
+        envelope: bytearray | None = None
+        target: str | None = None
+        for event, value in iter_multipart(response.read, boundary, _CHUNK):
+            if event == 'headers':
+                disposition, params = parse_header_params(value.get('content-disposition', ''))
+                if disposition != 'form-data':
+                    raise ProtocolError(
+                        f'invalid Content-Disposition in multipart part: {disposition!r}'
+                    )
+                name = params.get('name')
+                if name == 'files':
+                    filename = params.get('filename')
+                    if not filename:
+                        raise ProtocolError('multipart "files" part has no filename')
+                    if filename != path:
+                        raise ProtocolError(
+                            f'path not expected in multipart response: {filename!r}'
+                        )
+                    files += 1
+                    target = 'files'
+                elif name == 'response':
+                    envelope = bytearray()
+                    target = 'response'
+                else:
+                    raise ProtocolError(f'unexpected part name {name!r} in multipart response')
+            elif event == 'data':
+                if target == 'files':
+                    if files == 1:
+                        content.write(value)
+                elif envelope is not None:
+                    envelope += value
+                    if len(envelope) > _MAX_RESPONSE_PART:
+                        raise ProtocolError('"response" part of the multipart body is too large')
+        if envelope is None:
+            raise ProtocolError('no "response" field in multipart body')
+        try:
+            resp = json.loads(bytes(envelope))
+        except ValueError as e:
+            raise ProtocolError(f'malformed JSON in the multipart "response" part: {e}') from None
+        if not isinstance(resp, dict):
+            raise ProtocolError('the multipart "response" part is not a JSON object')
+        _raise_item_error(resp.get('result'), path)
+        if files == 0:
+            raise ProtocolError('no file content in multipart response')
+        if files > 1:
+            raise ProtocolError('single file request resulted in a multi-file response')
+
+    def push(
+        self,
+        path: str,
+        source: str | bytes | IO[str] | IO[bytes],
+        *,
+        encoding: str = 'utf-8',
+        make_dirs: bool = False,
+        permissions: int | None = None,
+        user_id: int | None = None,
+        user: str | None = None,
+        group_id: int | None = None,
+        group: str | None = None,
+    ) -> None:
+        """Write a file to the workload, streaming ``source`` in chunks.
+
+        Args:
+            path: The absolute path to write.
+            source: The content: str (encoded with ``encoding``), bytes, or a readable
+                file object (text or binary).
+            encoding: Encoding for str content.
+            make_dirs: Create missing parent directories.
+            permissions: Permission bits such as ``0o600`` (Pebble's default is 0o644).
+            user_id: Owner UID.
+            user: Owner user name.
+            group_id: Owner GID.
+            group: Owner group name.
+
+        Raises:
+            PathError: if Pebble cannot write the file.
+        """
+        item: dict[str, Any] = {'path': path}
+        if make_dirs:
+            item['make-dirs'] = True
+        item.update(_permissions(permissions))
+        item.update(_owner_fields(user_id, user, group_id, group))
+        request = {'action': 'write', 'files': [item]}
+        boundary = binascii.hexlify(os.urandom(16)).decode()
+
+        def body() -> Generator[bytes, None, None]:
+            yield multipart_head(
+                boundary,
+                [
+                    ('Content-Type', 'application/json'),
+                    ('Content-Disposition', 'form-data; name="request"'),
+                ],
+                first=True,
+            )
+            yield json.dumps(request).encode()
+            yield multipart_head(
+                boundary,
+                [
+                    ('Content-Type', 'application/octet-stream'),
+                    (
+                        'Content-Disposition',
+                        f'form-data; name="files"; filename={quote_param(path)}',
+                    ),
+                ],
+                first=False,
+            )
+            if isinstance(source, str):
+                yield source.encode(encoding)
+            elif isinstance(source, (bytes, bytearray)):
+                yield bytes(source)
+            else:
+                while True:
+                    chunk = source.read(_CHUNK)
+                    if not chunk:
+                        break
+                    yield chunk.encode(encoding) if isinstance(chunk, str) else chunk
+            yield multipart_tail(boundary)
+
+        transport = self._transport
+        headers = {
+            'Accept': 'application/json',
+            'Content-Type': f'multipart/form-data; boundary="{boundary}"',
+        }
+        response = transport.request('POST', '/v1/files', None, headers, body())
+        resp = transport.decode_json(response)
+        _raise_item_error(resp.get('result'), path)
+
+    def list_files(
+        self, path: str, *, pattern: str | None = None, itself: bool = False
+    ) -> list[FileInfo]:
+        """List a directory (or describe one file).
+
+        Args:
+            path: An absolute path.
+            pattern: Only entries whose name matches this glob.
+            itself: Describe the directory itself rather than its contents.
+
+        Raises:
+            APIError: if the path does not exist or cannot be read (Pebble's error kind is in
+                ``body['result']['kind']``).
+        """
+        query: dict[str, Any] = {'path': path}
+        if pattern:
+            query['pattern'] = pattern
+        if itself:
+            query['itself'] = 'true'
+        query['action'] = 'list'
+        result = self._request('GET', '/v1/files', query)['result']
+        return [FileInfo.from_dict(d) for d in result or []]
+
+    def make_dir(
+        self,
+        path: str,
+        *,
+        make_parents: bool = False,
+        permissions: int | None = None,
+        user_id: int | None = None,
+        user: str | None = None,
+        group_id: int | None = None,
+        group: str | None = None,
+    ) -> None:
+        """Create a directory.
+
+        Raises:
+            PathError: if it exists (without ``make_parents``) or cannot be created.
+        """
+        item: dict[str, Any] = {'path': path}
+        if make_parents:
+            item['make-parents'] = True
+        item.update(_permissions(permissions))
+        item.update(_owner_fields(user_id, user, group_id, group))
+        resp = self._request('POST', '/v1/files', body={'action': 'make-dirs', 'dirs': [item]})
+        _raise_item_error(resp.get('result'), path)
+
+    def remove_path(self, path: str, *, recursive: bool = False) -> None:
+        """Remove a file or directory.
+
+        Raises:
+            PathError: if it does not exist (unless ``recursive``) or is a non-empty
+                directory removed without ``recursive``.
+        """
+        item: dict[str, Any] = {'path': path}
+        if recursive:
+            item['recursive'] = True
+        resp = self._request('POST', '/v1/files', body={'action': 'remove', 'paths': [item]})
+        _raise_item_error(resp.get('result'), path)
+
+    # -- exec -------------------------------------------------------------------------------
+
+    @overload
+    def exec(
+        self,
+        command: list[str],
+        *,
+        service_context: str | None = None,
+        environment: dict[str, str] | None = None,
+        working_dir: str | None = None,
+        timeout: float | None = None,
+        user_id: int | None = None,
+        user: str | None = None,
+        group_id: int | None = None,
+        group: str | None = None,
+        stdin: str | TextIO | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        encoding: str = 'utf-8',
+        combine_stderr: bool = False,
+    ) -> ExecProcess[str]: ...
+
+    @overload
+    def exec(
+        self,
+        command: list[str],
+        *,
+        service_context: str | None = None,
+        environment: dict[str, str] | None = None,
+        working_dir: str | None = None,
+        timeout: float | None = None,
+        user_id: int | None = None,
+        user: str | None = None,
+        group_id: int | None = None,
+        group: str | None = None,
+        stdin: bytes | BinaryIO | None = None,
+        stdout: BinaryIO | None = None,
+        stderr: BinaryIO | None = None,
+        encoding: None = None,
+        combine_stderr: bool = False,
+    ) -> ExecProcess[bytes]: ...
+
+    def exec(
+        self,
+        command: list[str],
+        *,
+        service_context: str | None = None,
+        environment: dict[str, str] | None = None,
+        working_dir: str | None = None,
+        timeout: float | None = None,
+        user_id: int | None = None,
+        user: str | None = None,
+        group_id: int | None = None,
+        group: str | None = None,
+        stdin: str | bytes | TextIO | BinaryIO | None = None,
+        stdout: TextIO | BinaryIO | None = None,
+        stderr: TextIO | BinaryIO | None = None,
+        encoding: str | None = 'utf-8',
+        combine_stderr: bool = False,
+    ) -> ExecProcess[Any]:
+        """Run a command in the workload and return the running process.
+
+        Args:
+            command: The program and its arguments (a non-empty list of str).
+            service_context: Run with the environment, user, group and working directory of
+                this service (explicit arguments override it).
+            environment: Extra environment variables.
+            working_dir: The working directory.
+            timeout: Seconds after which Pebble kills the command (``wait`` then raises
+                :class:`ChangeError`).
+            user_id: Run as this UID.
+            user: Run as this user.
+            group_id: Run with this GID.
+            group: Run with this group.
+            stdin: Input: str (needs ``encoding``), bytes (needs ``encoding=None``) or a
+                readable stream. ``None`` makes ``process.stdin`` a writable stream.
+            stdout: A stream to copy standard output to; ``None`` makes
+                ``process.stdout`` readable.
+            stderr: A stream to copy standard error to; ``None`` makes ``process.stderr``
+                readable (unless ``combine_stderr``).
+            encoding: Text encoding for the streams; ``None`` for bytes.
+            combine_stderr: Send standard error to standard output.
+
+        Raises:
+            TypeError: if ``command`` is not a list of str.
+            ValueError: for an empty command or inconsistent stream arguments.
+            APIError: if Pebble cannot start the command (e.g. executable not found).
+        """
+        if not isinstance(command, list) or not all(isinstance(a, str) for a in command):
+            raise TypeError(f'command must be a list of str, not {type(command).__name__}')
+        if not command:
+            raise ValueError('command must not be empty; give the program and its arguments')
+        if isinstance(stdin, str) and encoding is None:
+            raise ValueError('stdin is a str but encoding is None; give an encoding or bytes')
+        if isinstance(stdin, bytes) and encoding is not None:
+            raise ValueError('stdin is bytes but an encoding is set; pass encoding=None')
+        if combine_stderr and stderr is not None:
+            raise ValueError('stderr must be None when combine_stderr is True')
+        body = {
+            'command': command,
+            'service-context': service_context,
+            'environment': environment or {},
+            'working-dir': working_dir,
+            'timeout': format_duration(timeout) if timeout is not None else None,
+            'user-id': user_id,
+            'user': user,
+            'group-id': group_id,
+            'group': group,
+            'split-stderr': not combine_stderr,
+        }
+        resp = self._request('POST', '/v1/exec', body=body)
+        change_id = ChangeID(resp['change'])
+        task_id = resp['result']['task-id']
+        opened: list[Any] = []
+        try:
+            control_ws = connect_websocket(self, task_id, 'control')
+            opened.append(control_ws)
+            stdio_ws = connect_websocket(self, task_id, 'stdio')
+            opened.append(stdio_ws)
+            stderr_ws = None
+            if not combine_stderr:
+                stderr_ws = connect_websocket(self, task_id, 'stderr')
+                opened.append(stderr_ws)
+        except Exception as e:
+            for ws in opened:
+                try:
+                    ws.shutdown()
+                except Exception:  # best effort: we are already failing
+                    pass
+            try:
+                change = self.wait_change(change_id, timeout=self.timeout)
+            except Exception:
+                change = None
+            if change is not None and change.err:
+                raise ChangeError(change.err, change) from e
+            raise ConnectionError(f'unexpected error connecting to websockets: {e}') from e
+        deadline = time.monotonic() + timeout + 1 + self.timeout if timeout else None
+        for ws in opened:
+            ws.settimeout(None)
+        text = encoding is not None
+        threads: list[threading.Thread] = []
+        cancelled = threading.Event()
+
+        process_stdin: Any = None
+        if stdin is None:
+            writer = WebSocketWriter(stdio_ws)
+            process_stdin = (
+                io.TextIOWrapper(writer, encoding=encoding, newline='', write_through=True)
+                if text
+                else writer
+            )
+        else:
+            threads.append(start_feeder(stdio_ws, stdin, encoding, cancelled))
+
+        def readable(ws: Any) -> Any:
+            raw = WebSocketReader(ws, deadline)
+            buffered = io.BufferedReader(raw, 64 * 1024)
+            if text:
+                return io.TextIOWrapper(buffered, encoding=encoding, newline='')
+            return buffered
+
+        process_stdout: Any = None
+        if stdout is None:
+            process_stdout = readable(stdio_ws)
+        else:
+            threads.append(
+                start_copier(WebSocketReader(stdio_ws, deadline), stdout, text, encoding)
+            )
+        process_stderr: Any = None
+        if stderr_ws is not None:
+            if stderr is None:
+                process_stderr = readable(stderr_ws)
+            else:
+                threads.append(
+                    start_copier(WebSocketReader(stderr_ws, deadline), stderr, text, encoding)
+                )
+        process: ExecProcess[Any] = ExecProcess(
+            stdin=process_stdin,
+            stdout=process_stdout,
+            stderr=process_stderr,
+            client=self,
+            timeout=timeout,
+            control_ws=control_ws,
+            stdio_ws=stdio_ws,
+            stderr_ws=stderr_ws,
+            command=command,
+            encoding=encoding,
+            change_id=change_id,
+            cancel_stdin=cancelled.set,
+            cancel_reader=None,
+            threads=threads,
+        )
+        return process
+
+    def send_signal(self, sig: int | str, services: Iterable[str]) -> None:
+        """Send a signal (number or name such as ``'SIGHUP'``) to running services.
+
+        Raises:
+            TypeError: if ``services`` is not a list of str.
+            APIError: if a service is unknown or not running.
+        """
+        names = _names(services, 'services')
+        self._request('POST', '/v1/signals', body={'signal': signal_name(sig), 'services': names})
+
+    # -- checks -----------------------------------------------------------------------------
+
+    def get_checks(
+        self, level: CheckLevel | None = None, names: Iterable[str] | None = None
+    ) -> list[CheckInfo]:
+        """Return the status of checks, optionally filtered by level and names."""
+        query: dict[str, Any] = {}
+        if level is not None:
+            query['level'] = level.value
+        if names:
+            query['names'] = _names(names, 'names')
+        result = self._request('GET', '/v1/checks', query)['result']
+        return [CheckInfo.from_dict(c) for c in result or []]
+
+    def _checks_action(self, action: str, checks: Iterable[str]) -> list[str]:
+        names = _names(checks, 'checks')
+        resp = self._request('POST', '/v1/checks', body={'action': action, 'checks': names})
+        result = resp.get('result') or {}
+        return list(result.get('changed') or [])
+
+    def start_checks(self, checks: Iterable[str]) -> list[str]:
+        """Start checks by name; return the names that were actually started."""
+        return self._checks_action('start', checks)
+
+    def stop_checks(self, checks: Iterable[str]) -> list[str]:
+        """Stop checks by name; return the names that were actually stopped."""
+        return self._checks_action('stop', checks)
+
+    # -- notices ----------------------------------------------------------------------------
+
+    def notify(
+        self,
+        type: NoticeType,
+        key: str,
+        *,
+        data: dict[str, str] | None = None,
+        repeat_after: datetime.timedelta | None = None,
+    ) -> str:
+        """Record an occurrence of a notice and return the notice's id.
+
+        Args:
+            type: The notice type (only ``NoticeType.CUSTOM`` is accepted by Pebble).
+            key: The key, in ``example.com/path`` form.
+            data: String data to attach.
+            repeat_after: Count this occurrence as a repeat only after this long.
+        """
+        body: dict[str, Any] = {
+            'action': 'add',
+            'type': type.value if isinstance(type, NoticeType) else type,
+            'key': key,
+        }
+        if data is not None:
+            body['data'] = data
+        if repeat_after is not None:
+            body['repeat-after'] = format_duration(repeat_after.total_seconds())
+        return str(self._request('POST', '/v1/notices', body=body)['result']['id'])
+
+    def get_notice(self, id: str) -> Notice:
+        """Return one notice by id.
+
+        Raises:
+            APIError: with code 404 if there is no such notice.
+        """
+        return Notice.from_dict(self._request('GET', f'/v1/notices/{id}')['result'])
+
+    def get_notices(
+        self,
+        *,
+        users: NoticesUsers | None = None,
+        user_id: int | None = None,
+        types: Iterable[NoticeType | str] | None = None,
+        keys: Iterable[str] | None = None,
+    ) -> list[Notice]:
+        """Return notices matching all the given filters, oldest repeat first."""
+        query: dict[str, Any] = {}
+        if users is not None:
+            query['users'] = users.value
+        if user_id is not None:
+            query['user-id'] = user_id
+        if types is not None:
+            query['types'] = [t.value if isinstance(t, NoticeType) else t for t in types]
+        if keys is not None:
+            query['keys'] = list(keys)
+        result = self._request('GET', '/v1/notices', query)['result']
+        return [Notice.from_dict(n) for n in result or []]
+
+    # -- identities -------------------------------------------------------------------------
+
+    def get_identities(self) -> dict[str, Identity]:
+        """Return every identity by name."""
+        result = self._request('GET', '/v1/identities')['result'] or {}
+        return {name: Identity.from_dict(d) for name, d in result.items()}
+
+    def replace_identities(self, identities: Mapping[str, IdentityDict | Identity | None]) -> None:
+        """Add or replace identities; a ``None`` value removes that identity."""
+        body: dict[str, Any] = {}
+        for name, identity in identities.items():
+            if identity is None:
+                body[name] = None
+            elif isinstance(identity, Identity):
+                body[name] = identity.to_dict()
+            else:
+                body[name] = Identity.from_dict(identity).to_dict()
+        self._request('POST', '/v1/identities', body={'action': 'replace', 'identities': body})
+
+    def remove_identities(self, identities: Iterable[str]) -> None:
+        """Remove identities by name.
+
+        Raises:
+            TypeError: if ``identities`` is not a list of str.
+        """
+        names = _names(identities, 'identities')
+        body = {'action': 'remove', 'identities': dict.fromkeys(names)}
+        self._request('POST', '/v1/identities', body=body)
+
+    # -- logs (not part of the ops API; used by the command line) -----------------------------
+
+    def _get_logs(self, services: Iterable[str] = (), n: int = 30) -> list[dict[str, Any]]:
+        query: dict[str, Any] = {'n': n}
+        names = list(services)
+        if names:
+            query['services'] = names
+        transport = self._transport
+        response = transport.request('GET', '/v1/logs', query, {'Accept': 'application/x-ndjson'})
+        if response.status >= 400:
+            raise transport.api_error(response)
+        data = response.read()
+        response.close()
+        entries: list[dict[str, Any]] = []
+        for line in data.splitlines():
+            if line.strip():
+                try:
+                    entries.append(json.loads(line))
+                except ValueError as e:
+                    raise ProtocolError(f'malformed log line from Pebble: {e}') from None
+        return entries

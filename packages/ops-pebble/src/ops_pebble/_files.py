@@ -1,0 +1,238 @@
+"""Files in the workload container: file info, and the multipart format push/pull use."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ._errors import ProtocolError
+from ._record import Record
+from ._timeconv import parse_timestamp
+
+
+class FileType(enum.Enum):
+    """The type of a file system entry."""
+
+    FILE = 'file'
+    DIRECTORY = 'directory'
+    SYMLINK = 'symlink'
+    SOCKET = 'socket'
+    NAMED_PIPE = 'named-pipe'
+    DEVICE = 'device'
+    UNKNOWN = 'unknown'
+
+
+class FileInfo(Record):
+    """What :meth:`Client.list_files` reports about one file system entry.
+
+    Attributes:
+        path: The full path.
+        name: The base name.
+        type: A :class:`FileType`, or the raw string for unknown types.
+        size: The size in bytes (regular files only, else ``None``).
+        permissions: The permission bits, such as ``0o644``.
+        last_modified: The modification time.
+        user_id: The owner's UID.
+        user: The owner's name.
+        group_id: The group's GID.
+        group: The group's name.
+    """
+
+    _fields = (
+        'path', 'name', 'type', 'size', 'permissions', 'last_modified', 'user_id', 'user',
+        'group_id', 'group',
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        path: str,
+        name: str,
+        type: FileType | str,
+        size: int | None,
+        permissions: int,
+        last_modified: datetime.datetime,
+        user_id: int | None,
+        user: str | None,
+        group_id: int | None,
+        group: str | None,
+    ):
+        self.path = path
+        self.name = name
+        self.type = type
+        self.size = size
+        self.permissions = permissions
+        self.last_modified = last_modified
+        self.user_id = user_id
+        self.user = user
+        self.group_id = group_id
+        self.group = group
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FileInfo:
+        """Build from the API's JSON object."""
+        try:
+            file_type: FileType | str = FileType(d['type'])
+        except ValueError:
+            file_type = d['type']
+        return cls(
+            path=d['path'],
+            name=d['name'],
+            type=file_type,
+            size=d.get('size'),
+            permissions=int(d['permissions'], 8),
+            last_modified=parse_timestamp(d['last-modified']),
+            user_id=d.get('user-id'),
+            user=d.get('user'),
+            group_id=d.get('group-id'),
+            group=d.get('group'),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# multipart/form-data, streamed both ways
+
+_HEADER_LIMIT = 64 * 1024
+_PARAM = re.compile(r';\s*([A-Za-z0-9_-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
+
+
+def quote_param(value: str) -> str:
+    """Quote a Content-Disposition parameter value (escaping backslashes and quotes)."""
+    return '"' + value.replace('\\', '\\\\').replace('"', '\\"') + '"'
+
+
+def parse_header_params(value: str) -> tuple[str, dict[str, str]]:
+    """Split a header such as ``form-data; name="files"; filename="/x"`` into its parts.
+
+    Returns:
+        The main value (lower-cased) and the parameters (names lower-cased, values unquoted).
+    """
+    main, _, rest = value.partition(';')
+    params: dict[str, str] = {}
+    for match in _PARAM.finditer(';' + rest):
+        name, raw = match.group(1).lower(), match.group(2).strip()
+        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+            raw = re.sub(r'\\(.)', r'\1', raw[1:-1])
+        params[name] = raw
+    return main.strip().lower(), params
+
+
+def multipart_boundary(content_type: str) -> str:
+    """Return the boundary of a ``multipart/form-data`` content type.
+
+    Raises:
+        ProtocolError: if the type is not multipart/form-data or has no boundary.
+    """
+    main, params = parse_header_params(content_type)
+    if main != 'multipart/form-data':
+        raise ProtocolError(f"expected Content-Type 'multipart/form-data', got {content_type!r}")
+    boundary = params.get('boundary', '')
+    if not boundary:
+        raise ProtocolError(f'invalid boundary in Content-Type {content_type!r}')
+    return boundary
+
+
+def iter_multipart(
+    read: Callable[[int], bytes], boundary: str, chunk_size: int = 1 << 20
+) -> Iterator[tuple[str, Any]]:
+    """Parse a multipart body incrementally, in time linear in its size.
+
+    Yields events: ``('headers', {name: value})`` at the start of each part (names
+    lower-cased), then ``('data', bytes)`` for its content in pieces, then
+    ``('end', None)``. Memory use is bounded by ``chunk_size`` plus the boundary length.
+
+    Args:
+        read: Reads up to n bytes; returns ``b''`` at the end of the body.
+        boundary: The boundary from the Content-Type header.
+        chunk_size: How much to read at a time.
+
+    Raises:
+        ProtocolError: if the body is truncated or malformed.
+    """
+    delimiter = b'\r\n--' + boundary.encode('latin-1')
+    # The first boundary has no CRLF before it; priming the buffer makes every boundary alike.
+    buffer = b'\r\n'
+    eof = False
+
+    def fill() -> bool:
+        nonlocal buffer, eof
+        if eof:
+            return False
+        chunk = read(chunk_size)
+        if not chunk:
+            eof = True
+            return False
+        buffer += chunk
+        return True
+
+    # Preamble: everything before the first delimiter is ignored.
+    while True:
+        index = buffer.find(delimiter)
+        if index >= 0:
+            buffer = buffer[index + len(delimiter) :]
+            break
+        if len(buffer) > _HEADER_LIMIT:
+            raise ProtocolError('malformed multipart body: no boundary found at the start')
+        if not fill():
+            raise ProtocolError('malformed multipart body: it ended before the first boundary')
+    while True:
+        while len(buffer) < 2 and fill():
+            pass
+        if buffer.startswith(b'--'):
+            return
+        # Tolerate spaces/tabs after the boundary marker, then expect CRLF.
+        while True:
+            stripped = buffer.lstrip(b' \t')
+            if stripped.startswith(b'\r\n'):
+                buffer = stripped[2:]
+                break
+            if len(stripped) >= 2 or not fill():
+                raise ProtocolError('malformed multipart body: bad line after a boundary')
+        while True:
+            end = buffer.find(b'\r\n\r\n')
+            if end >= 0:
+                break
+            if buffer.startswith(b'\r\n'):
+                end = -2
+                break
+            if len(buffer) > _HEADER_LIMIT:
+                raise ProtocolError('malformed multipart body: part headers are too long')
+            if not fill():
+                raise ProtocolError('malformed multipart body: it ended inside part headers')
+        headers: dict[str, str] = {}
+        if end >= 0:
+            for line in buffer[:end].decode('utf-8', 'replace').split('\r\n'):
+                name, sep, value = line.partition(':')
+                if not sep:
+                    raise ProtocolError(f'malformed multipart body: bad header line {line!r}')
+                headers[name.strip().lower()] = value.strip()
+        buffer = buffer[end + 4 :]
+        yield 'headers', headers
+        while True:
+            index = buffer.find(delimiter)
+            if index >= 0:
+                if index:
+                    yield 'data', buffer[:index]
+                buffer = buffer[index + len(delimiter) :]
+                break
+            keep = len(delimiter) - 1
+            if len(buffer) > keep:
+                yield 'data', buffer[: len(buffer) - keep]
+                buffer = buffer[len(buffer) - keep :]
+            if not fill():
+                raise ProtocolError('malformed multipart body: truncated inside a part')
+        yield 'end', None
+
+
+def multipart_head(boundary: str, headers: list[tuple[str, str]], first: bool) -> bytes:
+    """Return the delimiter and headers that start one part of a multipart body."""
+    lead = b'' if first else b'\r\n'
+    lines = ''.join(f'{name}: {value}\r\n' for name, value in headers)
+    return lead + f'--{boundary}\r\n{lines}\r\n'.encode()
+
+
+def multipart_tail(boundary: str) -> bytes:
+    """Return the closing delimiter of a multipart body."""
+    return f'\r\n--{boundary}--\r\n'.encode()

@@ -1,0 +1,574 @@
+"""Layers, the combined plan, and the items they define (services, checks, log targets).
+
+Besides the public object model, this module holds the combining rules Pebble applies when a
+layer is added or combined and when the plan is computed (:func:`combine_layers`,
+:func:`merge_layer_into`, :func:`validate_layer`); the in-memory Pebble of ``ops_testing``
+reuses them so that both sides agree.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict, cast
+
+import yaml
+
+from ._checks import CheckLevel, CheckStartup
+
+ServiceDict = TypedDict(
+    'ServiceDict',
+    {
+        'summary': str,
+        'description': str,
+        'startup': str,
+        'override': str,
+        'command': str,
+        'after': list[str],
+        'before': list[str],
+        'requires': list[str],
+        'environment': dict[str, str],
+        'user': str,
+        'user-id': int | None,
+        'group': str,
+        'group-id': int | None,
+        'working-dir': str,
+        'on-success': str,
+        'on-failure': str,
+        'on-check-failure': dict[str, Any],
+        'backoff-delay': str,
+        'backoff-factor': float,
+        'backoff-limit': str,
+        'kill-delay': str | None,
+    },
+    total=False,
+)
+ServiceDict.__doc__ = 'The YAML/JSON form of a :class:`Service` (every key optional).'
+
+
+class HttpDict(TypedDict, total=False):
+    """The ``http`` section of a check."""
+
+    url: str
+    headers: dict[str, str]
+
+
+class TcpDict(TypedDict, total=False):
+    """The ``tcp`` section of a check."""
+
+    port: int
+    host: str
+
+
+ExecDict = TypedDict(
+    'ExecDict',
+    {
+        'command': str,
+        'service-context': str,
+        'environment': dict[str, str],
+        'user-id': int | None,
+        'user': str,
+        'group-id': int | None,
+        'group': str,
+        'working-dir': str,
+    },
+    total=False,
+)
+ExecDict.__doc__ = 'The ``exec`` section of a check.'
+
+
+class CheckDict(TypedDict, total=False):
+    """The YAML/JSON form of a :class:`Check` (every key optional)."""
+
+    override: str
+    level: str
+    period: str | None
+    timeout: str | None
+    http: HttpDict | None
+    tcp: TcpDict | None
+    exec: ExecDict | None
+    threshold: int | None
+    startup: str
+
+
+class LogTargetDict(TypedDict, total=False):
+    """The YAML/JSON form of a :class:`LogTarget` (every key optional)."""
+
+    override: str
+    type: str
+    location: str
+    services: list[str]
+    labels: dict[str, str]
+
+
+LayerDict = TypedDict(
+    'LayerDict',
+    {
+        'summary': str,
+        'description': str,
+        'services': dict[str, ServiceDict],
+        'checks': dict[str, CheckDict],
+        'log-targets': dict[str, LogTargetDict],
+    },
+    total=False,
+)
+LayerDict.__doc__ = 'The YAML/JSON form of a :class:`Layer`.'
+
+PlanDict = TypedDict(
+    'PlanDict',
+    {
+        'services': dict[str, ServiceDict],
+        'checks': dict[str, CheckDict],
+        'log-targets': dict[str, LogTargetDict],
+    },
+    total=False,
+)
+PlanDict.__doc__ = 'The YAML/JSON form of a :class:`Plan`.'
+
+
+def _omit_falsy(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v}
+
+
+def _load_yaml_mapping(raw: str, what: str) -> dict[str, Any]:
+    loaded = yaml.safe_load(raw)
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ValueError(f'{what} YAML must be a mapping, got {type(loaded).__name__}')
+    return cast('dict[str, Any]', loaded)
+
+
+def _compare(mine: dict[str, Any], other: object, kind: type) -> bool | None:
+    if isinstance(other, dict):
+        return mine == other
+    if isinstance(other, kind):
+        theirs: dict[str, Any] = other.to_dict()  # type: ignore[attr-defined]
+        return mine == theirs
+    return None
+
+
+class Service:
+    """A service definition in a layer or plan.
+
+    Unknown keys are ignored. Attribute names are the YAML keys with ``-`` turned into ``_``.
+    """
+
+    def __init__(self, name: str, raw: ServiceDict | None = None):
+        self.name = name
+        d: dict[str, Any] = dict(raw or {})
+        self.summary: str = d.get('summary', '')
+        self.description: str = d.get('description', '')
+        self.startup: str = d.get('startup', '')
+        self.override: str = d.get('override', '')
+        self.command: str = d.get('command', '')
+        self.after: list[str] = list(d.get('after') or [])
+        self.before: list[str] = list(d.get('before') or [])
+        self.requires: list[str] = list(d.get('requires') or [])
+        self.environment: dict[str, str] = dict(d.get('environment') or {})
+        self.user: str = d.get('user', '')
+        self.user_id: int | None = d.get('user-id')
+        self.group: str = d.get('group', '')
+        self.group_id: int | None = d.get('group-id')
+        self.working_dir: str = d.get('working-dir', '')
+        self.on_success: str = d.get('on-success', '')
+        self.on_failure: str = d.get('on-failure', '')
+        self.on_check_failure: dict[str, Any] = dict(d.get('on-check-failure') or {})
+        self.backoff_delay: str = d.get('backoff-delay', '')
+        self.backoff_factor: float | None = d.get('backoff-factor')
+        self.backoff_limit: str = d.get('backoff-limit', '')
+        self.kill_delay: str = d.get('kill-delay', '')
+
+    def to_dict(self) -> ServiceDict:
+        """Return the YAML/JSON form, leaving out unset (falsy) fields."""
+        d = {
+            'summary': self.summary,
+            'description': self.description,
+            'startup': self.startup,
+            'override': self.override,
+            'command': self.command,
+            'after': list(self.after),
+            'before': list(self.before),
+            'requires': list(self.requires),
+            'environment': dict(self.environment),
+            'user': self.user,
+            'user-id': self.user_id,
+            'group': self.group,
+            'group-id': self.group_id,
+            'working-dir': self.working_dir,
+            'on-success': self.on_success,
+            'on-failure': self.on_failure,
+            'on-check-failure': dict(self.on_check_failure),
+            'backoff-delay': self.backoff_delay,
+            'backoff-factor': self.backoff_factor,
+            'backoff-limit': self.backoff_limit,
+            'kill-delay': self.kill_delay,
+        }
+        return cast('ServiceDict', _omit_falsy(d))
+
+    def _merge(self, other: Service) -> None:
+        merged = merge_item('service', cast('dict[str, Any]', self.to_dict()), other.to_dict())
+        self.__init__(self.name, cast('ServiceDict', merged))  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        return f'Service({self.to_dict()!r})'
+
+    def __eq__(self, other: object) -> bool:
+        result = _compare(cast('dict[str, Any]', self.to_dict()), other, Service)
+        return NotImplemented if result is None else result
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Check:
+    """A health-check definition in a layer or plan."""
+
+    def __init__(self, name: str, raw: CheckDict | None = None):
+        self.name = name
+        d: dict[str, Any] = dict(raw or {})
+        self.override: str = d.get('override', '')
+        level_raw = d.get('level', '')
+        self.level: CheckLevel | str
+        try:
+            self.level = CheckLevel(level_raw)
+        except ValueError:
+            self.level = level_raw
+        startup_raw = d.get('startup', '')
+        self.startup: CheckStartup | str
+        try:
+            self.startup = CheckStartup(startup_raw)
+        except ValueError:
+            self.startup = startup_raw
+        self.period: str | None = d.get('period', '')
+        self.timeout: str | None = d.get('timeout', '')
+        self.threshold: int | None = d.get('threshold')
+        http = d.get('http')
+        self.http: HttpDict | None = copy.deepcopy(http) if http is not None else None
+        tcp = d.get('tcp')
+        self.tcp: TcpDict | None = copy.deepcopy(tcp) if tcp is not None else None
+        exec_ = d.get('exec')
+        self.exec: ExecDict | None = copy.deepcopy(exec_) if exec_ is not None else None
+
+    def to_dict(self) -> CheckDict:
+        """Return the YAML/JSON form, leaving out unset (falsy) fields."""
+        level = self.level.value if isinstance(self.level, CheckLevel) else self.level
+        startup = self.startup.value if isinstance(self.startup, CheckStartup) else self.startup
+        d = {
+            'override': self.override,
+            'level': level,
+            'startup': startup,
+            'period': self.period,
+            'timeout': self.timeout,
+            'threshold': self.threshold,
+            'http': copy.deepcopy(self.http),
+            'tcp': copy.deepcopy(self.tcp),
+            'exec': copy.deepcopy(self.exec),
+        }
+        return cast('CheckDict', _omit_falsy(d))
+
+    def _merge(self, other: Check) -> None:
+        merged = merge_item('check', cast('dict[str, Any]', self.to_dict()), other.to_dict())
+        self.__init__(self.name, cast('CheckDict', merged))  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        return f'Check({self.to_dict()!r})'
+
+    def __eq__(self, other: object) -> bool:
+        result = _compare(cast('dict[str, Any]', self.to_dict()), other, Check)
+        return NotImplemented if result is None else result
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class LogTarget:
+    """A log-forwarding target definition in a layer or plan."""
+
+    def __init__(self, name: str, raw: LogTargetDict | None = None):
+        self.name = name
+        d: dict[str, Any] = dict(raw or {})
+        self.override: str = d.get('override', '')
+        self.type: str = d.get('type', '')
+        self.location: str = d.get('location', '')
+        self.services: list[str] = list(d.get('services') or [])
+        self.labels: dict[str, str] | None = (
+            dict(d['labels']) if d.get('labels') is not None else None
+        )
+
+    def to_dict(self) -> LogTargetDict:
+        """Return the YAML/JSON form, leaving out unset (falsy) fields."""
+        d = {
+            'override': self.override,
+            'type': self.type,
+            'location': self.location,
+            'services': list(self.services),
+            'labels': dict(self.labels) if self.labels else None,
+        }
+        return cast('LogTargetDict', _omit_falsy(d))
+
+    def _merge(self, other: LogTarget) -> None:
+        merged = merge_item('log-target', cast('dict[str, Any]', self.to_dict()), other.to_dict())
+        self.__init__(self.name, cast('LogTargetDict', merged))  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        return f'LogTarget({self.to_dict()!r})'
+
+    def __eq__(self, other: object) -> bool:
+        result = _compare(cast('dict[str, Any]', self.to_dict()), other, LogTarget)
+        return NotImplemented if result is None else result
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Layer:
+    """A Pebble configuration layer, built from YAML text or a dict.
+
+    Attributes:
+        summary: A one-line summary.
+        description: A longer description.
+        services: Services by name.
+        checks: Checks by name.
+        log_targets: Log targets by name.
+    """
+
+    def __init__(self, raw: str | LayerDict | None = None):
+        if isinstance(raw, str):
+            d: dict[str, Any] = _load_yaml_mapping(raw, 'layer')
+        else:
+            d = dict(raw or {})
+        self.summary: str = d.get('summary', '')
+        self.description: str = d.get('description', '')
+        self.services: dict[str, Service] = {
+            name: Service(name, svc) for name, svc in (d.get('services') or {}).items()
+        }
+        self.checks: dict[str, Check] = {
+            name: Check(name, chk) for name, chk in (d.get('checks') or {}).items()
+        }
+        self.log_targets: dict[str, LogTarget] = {
+            name: LogTarget(name, tgt) for name, tgt in (d.get('log-targets') or {}).items()
+        }
+
+    def to_yaml(self) -> str:
+        """Return the layer as YAML text."""
+        return yaml.safe_dump(self.to_dict())
+
+    def to_dict(self) -> LayerDict:
+        """Return the layer as a dict, leaving out empty sections."""
+        d = {
+            'summary': self.summary,
+            'description': self.description,
+            'services': {name: svc.to_dict() for name, svc in self.services.items()},
+            'checks': {name: chk.to_dict() for name, chk in self.checks.items()},
+            'log-targets': {name: tgt.to_dict() for name, tgt in self.log_targets.items()},
+        }
+        return cast('LayerDict', _omit_falsy(d))
+
+    def __repr__(self) -> str:
+        return f'Layer({self.to_dict()!r})'
+
+    def __eq__(self, other: object) -> bool:
+        result = _compare(cast('dict[str, Any]', self.to_dict()), other, Layer)
+        return NotImplemented if result is None else result
+
+    __hash__ = None  # type: ignore[assignment]
+
+    __str__ = to_yaml
+
+
+class Plan:
+    """Pebble's combined configuration: every layer applied in order.
+
+    Build it from the YAML ``/v1/plan`` returns, or a dict.
+    """
+
+    def __init__(self, raw: str | PlanDict | None = None):
+        if isinstance(raw, str):
+            d: dict[str, Any] = _load_yaml_mapping(raw, 'plan')
+        else:
+            d = dict(raw or {})
+        self._raw = raw
+        self._services: dict[str, Service] = {
+            name: Service(name, svc) for name, svc in (d.get('services') or {}).items()
+        }
+        self._checks: dict[str, Check] = {
+            name: Check(name, chk) for name, chk in (d.get('checks') or {}).items()
+        }
+        self._log_targets: dict[str, LogTarget] = {
+            name: LogTarget(name, tgt) for name, tgt in (d.get('log-targets') or {}).items()
+        }
+
+    @property
+    def services(self) -> dict[str, Service]:
+        """The plan's services by name."""
+        return self._services
+
+    @property
+    def checks(self) -> dict[str, Check]:
+        """The plan's checks by name."""
+        return self._checks
+
+    @property
+    def log_targets(self) -> dict[str, LogTarget]:
+        """The plan's log targets by name."""
+        return self._log_targets
+
+    def to_dict(self) -> PlanDict:
+        """Return the plan as a dict, leaving out empty sections."""
+        d = {
+            'services': {name: svc.to_dict() for name, svc in self._services.items()},
+            'checks': {name: chk.to_dict() for name, chk in self._checks.items()},
+            'log-targets': {name: tgt.to_dict() for name, tgt in self._log_targets.items()},
+        }
+        return cast('PlanDict', _omit_falsy(d))
+
+    def to_yaml(self) -> str:
+        """Return the plan as YAML text."""
+        return yaml.safe_dump(self.to_dict())
+
+    def __repr__(self) -> str:
+        return f'Plan({self.to_dict()!r})'
+
+    def __eq__(self, other: object) -> bool:
+        result = _compare(cast('dict[str, Any]', self.to_dict()), other, Plan)
+        return NotImplemented if result is None else result
+
+    __hash__ = None  # type: ignore[assignment]
+
+    __str__ = to_yaml
+
+
+# ---------------------------------------------------------------------------------------------
+# Combining rules (Pebble's, as applied to layers when adding/combining and computing the plan)
+
+_SECTIONS = {'services': 'service', 'checks': 'check', 'log-targets': 'log target'}
+_APPEND_LISTS = {'service': ('after', 'before', 'requires'), 'log-target': ('services',)}
+_MERGE_MAPS = {
+    'service': ('environment', 'on-check-failure'),
+    'log-target': ('labels',),
+    'check': (),
+}
+_CHECK_SUBSECTIONS = ('http', 'tcp', 'exec')
+_SUBSECTION_MAPS = {'http': ('headers',), 'exec': ('environment',), 'tcp': ()}
+
+
+def merge_item(kind: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge item ``new`` over ``old`` with ``override: merge`` semantics.
+
+    Lists such as a service's ``after`` are appended, maps such as ``environment`` are
+    merged key by key, a check's ``http``/``tcp``/``exec`` are merged field by field, and
+    any other field set in ``new`` replaces the old value.
+
+    Args:
+        kind: ``'service'``, ``'check'`` or ``'log-target'`` (``'log target'`` also works).
+        old: The earlier definition.
+        new: The later definition.
+    """
+    kind = kind.replace(' ', '-')
+    merged: dict[str, Any] = copy.deepcopy(dict(old))
+    for key, value in new.items():
+        if value is None or value == '' and key != 'override':
+            continue
+        if key in _APPEND_LISTS.get(kind, ()):
+            merged[key] = list(merged.get(key) or []) + list(value)
+        elif key in _MERGE_MAPS.get(kind, ()):
+            merged[key] = {**(merged.get(key) or {}), **value}
+        elif kind == 'check' and key in _CHECK_SUBSECTIONS and isinstance(value, Mapping):
+            sub = dict(merged.get(key) or {})
+            for subkey, subvalue in value.items():
+                if subkey in _SUBSECTION_MAPS[key]:
+                    sub[subkey] = {**(sub.get(subkey) or {}), **subvalue}
+                else:
+                    sub[subkey] = copy.deepcopy(subvalue)
+            merged[key] = sub
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def validate_layer(label: str, layer: Mapping[str, Any]) -> None:
+    """Check a layer the way Pebble does when it is added.
+
+    Raises:
+        ValueError: with Pebble's message, for an unknown section, a missing or invalid
+            ``override``, or a reserved label or service name.
+    """
+    if not label:
+        raise ValueError('label must be set')
+    if label.startswith('pebble-'):
+        raise ValueError(f'cannot use reserved label prefix "pebble-" in layer label "{label}"')
+    for section in layer:
+        if section not in ('summary', 'description', *_SECTIONS):
+            raise ValueError(f'layer "{label}" has unknown section "{section}"')
+    for section, what in _SECTIONS.items():
+        items = layer.get(section) or {}
+        if not isinstance(items, Mapping):
+            raise ValueError(f'layer "{label}" section "{section}" must be a mapping')
+        for name, item in items.items():
+            if section == 'services':
+                if not name or name.startswith('-'):
+                    raise ValueError(f'cannot use service name "{name}": invalid name')
+                if name == 'pebble':
+                    raise ValueError('cannot use reserved service name "pebble"')
+            override = (item or {}).get('override', '')
+            if not override:
+                raise ValueError(f'layer "{label}" must define "override" for {what} "{name}"')
+            if override not in ('merge', 'replace'):
+                raise ValueError(
+                    f'layer "{label}" has invalid "override" value for {what} "{name}"'
+                )
+
+
+def merge_layer_into(base: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """Combine layer ``new`` over layer ``base`` (each item by its ``override``).
+
+    This is what ``add_layer(..., combine=True)`` does to an existing layer, and what
+    computing the plan does to each successive layer.
+    """
+    result: dict[str, Any] = copy.deepcopy(dict(base))
+    for key in ('summary', 'description'):
+        if new.get(key):
+            result[key] = new[key]
+    for section, what in _SECTIONS.items():
+        new_items = new.get(section) or {}
+        if not new_items:
+            continue
+        items: dict[str, Any] = dict(result.get(section) or {})
+        for name, item in new_items.items():
+            item = dict(item or {})
+            if item.get('override') == 'merge' and name in items:
+                items[name] = merge_item(what, items[name], item)
+            else:
+                items[name] = copy.deepcopy(item)
+        result[section] = items
+    return result
+
+
+def combine_layers(layers: Iterable[Mapping[str, Any]]) -> PlanDict:
+    """Compute the plan from layers in order (lowest first).
+
+    The result has sections ``services``, ``checks`` and ``log-targets`` (only the non-empty
+    ones), each sorted by name.
+    """
+    combined: dict[str, Any] = {}
+    for layer in layers:
+        combined = merge_layer_into(combined, layer)
+    plan: dict[str, Any] = {}
+    for section in _SECTIONS:
+        items = combined.get(section) or {}
+        if items:
+            plan[section] = {name: items[name] for name in sorted(items)}
+    return cast('PlanDict', plan)
+
+
+def layer_to_dict(layer: str | LayerDict | Layer | Mapping[str, Any]) -> dict[str, Any]:
+    """Normalise YAML text, a dict or a :class:`Layer` into a layer dict.
+
+    Raises:
+        TypeError: for any other type.
+    """
+    if isinstance(layer, Layer):
+        return cast('dict[str, Any]', layer.to_dict())
+    if isinstance(layer, str):
+        return cast('dict[str, Any]', Layer(layer).to_dict())
+    if isinstance(layer, Mapping):
+        return cast('dict[str, Any]', Layer(cast('LayerDict', dict(layer))).to_dict())
+    raise TypeError(f'layer must be str, dict or pebble.Layer, not {type(layer).__name__}')
