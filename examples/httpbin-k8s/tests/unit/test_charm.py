@@ -8,7 +8,7 @@ into the container, relation data, secrets, ports and the unit status.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pytest
@@ -73,7 +73,7 @@ def running_container(**kwargs: Any) -> testing.Container:
 def make_state(
     *,
     leader: bool = True,
-    config: dict[str, str | int | float | bool] | None = None,
+    config: Mapping[str, str | int | float | bool] | None = None,
     container: testing.Container | None = None,
     with_password: bool = True,
     relations: Iterable[testing.RelationBase] = (),
@@ -82,7 +82,7 @@ def make_state(
     secret = password_secret() if with_password else None
     return testing.State(
         leader=leader,
-        config=config or {},
+        config=dict(config or {}),
         containers={container or testing.Container('httpbin', can_connect=True)},
         relations={peer_relation(secret), *relations},
         secrets={secret} if secret else set(),
@@ -97,7 +97,7 @@ def read_file(ctx: testing.Context[HttpbinCharm], container: testing.Container, 
 # -- pebble-ready and config-changed: the Pebble layer ---------------------------------------
 
 
-def test_pebble_ready_plans_and_starts_httpbin(ctx: testing.Context[HttpbinCharm]):
+def test_pebble_ready_plans_and_starts_httpbin(ctx: testing.Context[HttpbinCharm]) -> None:
     state = make_state()
     container = state.get_container('httpbin')
 
@@ -119,7 +119,7 @@ def test_pebble_ready_plans_and_starts_httpbin(ctx: testing.Context[HttpbinCharm
 
 def test_pebble_ready_pushes_password_file_and_keeps_it_out_of_plan_and_logs(
     ctx: testing.Context[HttpbinCharm],
-):
+) -> None:
     state = make_state()
 
     out = ctx.run(ctx.on.pebble_ready(state.get_container('httpbin')), state)
@@ -132,7 +132,7 @@ def test_pebble_ready_pushes_password_file_and_keeps_it_out_of_plan_and_logs(
     assert not [line for line in ctx.juju_log if PASSWORD in line.message]
 
 
-def test_config_changed_rebuilds_layer_and_replans(ctx: testing.Context[HttpbinCharm]):
+def test_config_changed_rebuilds_layer_and_replans(ctx: testing.Context[HttpbinCharm]) -> None:
     state = make_state(
         config={'port': 9000, 'log-level': 'debug', 'workers': 4}, container=running_container()
     )
@@ -166,7 +166,7 @@ def test_config_changed_rebuilds_layer_and_replans(ctx: testing.Context[HttpbinC
 )
 def test_config_changed_with_invalid_config_blocks_and_changes_nothing(
     ctx: testing.Context[HttpbinCharm], config: dict[str, str | int], message: str
-):
+) -> None:
     state = make_state(config=config)
 
     out = ctx.run(ctx.on.config_changed(), state)
@@ -176,7 +176,7 @@ def test_config_changed_with_invalid_config_blocks_and_changes_nothing(
     assert out.opened_ports == frozenset()
 
 
-def test_config_changed_before_pebble_is_ready_waits(ctx: testing.Context[HttpbinCharm]):
+def test_config_changed_before_pebble_is_ready_waits(ctx: testing.Context[HttpbinCharm]) -> None:
     state = make_state(container=testing.Container('httpbin', can_connect=False))
 
     out = ctx.run(ctx.on.config_changed(), state)
@@ -190,7 +190,7 @@ def test_config_changed_before_pebble_is_ready_waits(ctx: testing.Context[Httpbi
 
 def test_leader_elected_creates_password_secret_and_shares_its_id(
     ctx: testing.Context[HttpbinCharm],
-):
+) -> None:
     state = make_state(with_password=False)
 
     out = ctx.run(ctx.on.leader_elected(), state)
@@ -207,7 +207,7 @@ def test_leader_elected_creates_password_secret_and_shares_its_id(
     assert out.unit_status == testing.ActiveStatus()
 
 
-def test_leader_elected_keeps_existing_password(ctx: testing.Context[HttpbinCharm]):
+def test_leader_elected_keeps_existing_password(ctx: testing.Context[HttpbinCharm]) -> None:
     state = make_state()
 
     out = ctx.run(ctx.on.leader_elected(), state)
@@ -218,7 +218,7 @@ def test_leader_elected_keeps_existing_password(ctx: testing.Context[HttpbinChar
 
 def test_non_leader_does_not_create_password_and_waits_for_it(
     ctx: testing.Context[HttpbinCharm],
-):
+) -> None:
     state = make_state(leader=False, with_password=False)
 
     out = ctx.run(ctx.on.config_changed(), state)
@@ -232,7 +232,7 @@ def test_non_leader_does_not_create_password_and_waits_for_it(
 
 def test_peer_relation_changed_picks_up_password_shared_by_leader(
     ctx: testing.Context[HttpbinCharm],
-):
+) -> None:
     secret = password_secret()
     peers = testing.PeerRelation(
         'httpbin-peers',
@@ -256,7 +256,7 @@ def test_peer_relation_changed_picks_up_password_shared_by_leader(
 # -- the ingress relation ---------------------------------------------------------------------
 
 
-def test_ingress_joined_leader_publishes_request(ctx: testing.Context[HttpbinCharm]):
+def test_ingress_joined_leader_publishes_request(ctx: testing.Context[HttpbinCharm]) -> None:
     ingress = testing.Relation('ingress', remote_app_name='traefik')
     state = make_state(config={'port': 9000}, relations=[ingress])
 
@@ -270,7 +270,7 @@ def test_ingress_joined_leader_publishes_request(ctx: testing.Context[HttpbinCha
     }
 
 
-def test_ingress_joined_non_leader_writes_nothing(ctx: testing.Context[HttpbinCharm]):
+def test_ingress_joined_non_leader_writes_nothing(ctx: testing.Context[HttpbinCharm]) -> None:
     ingress = testing.Relation('ingress', remote_app_name='traefik')
     state = make_state(leader=False, relations=[ingress])
 
@@ -279,7 +279,7 @@ def test_ingress_joined_non_leader_writes_nothing(ctx: testing.Context[HttpbinCh
     assert out.get_relation(ingress.id).local_app_data == {}
 
 
-def test_ingress_changed_reports_url_from_provider(ctx: testing.Context[HttpbinCharm]):
+def test_ingress_changed_reports_url_from_provider(ctx: testing.Context[HttpbinCharm]) -> None:
     ingress = testing.Relation(
         'ingress',
         remote_app_name='traefik',
@@ -292,7 +292,7 @@ def test_ingress_changed_reports_url_from_provider(ctx: testing.Context[HttpbinC
     assert out.unit_status == testing.ActiveStatus('serving at https://example.com/httpbin')
 
 
-def test_ingress_changed_ignores_invalid_provider_data(ctx: testing.Context[HttpbinCharm]):
+def test_ingress_changed_ignores_invalid_provider_data(ctx: testing.Context[HttpbinCharm]) -> None:
     ingress = testing.Relation(
         'ingress', remote_app_name='traefik', remote_app_data={'url': 'not JSON'}
     )
@@ -306,7 +306,7 @@ def test_ingress_changed_ignores_invalid_provider_data(ctx: testing.Context[Http
 # -- Pebble checks ----------------------------------------------------------------------------
 
 
-def test_check_failed_sets_waiting_status(ctx: testing.Context[HttpbinCharm]):
+def test_check_failed_sets_waiting_status(ctx: testing.Context[HttpbinCharm]) -> None:
     check = testing.CheckInfo(
         'httpbin-ready', level='ready', status=pebble.CheckStatus.DOWN, failures=3
     )
@@ -323,7 +323,7 @@ def test_check_failed_sets_waiting_status(ctx: testing.Context[HttpbinCharm]):
     )
 
 
-def test_check_recovered_clears_the_failure_status(ctx: testing.Context[HttpbinCharm]):
+def test_check_recovered_clears_the_failure_status(ctx: testing.Context[HttpbinCharm]) -> None:
     check = testing.CheckInfo('httpbin-ready', level='ready', status=pebble.CheckStatus.UP)
     container = running_container(check_infos={check})
     state = make_state(container=container)
@@ -344,7 +344,7 @@ def test_check_recovered_clears_the_failure_status(ctx: testing.Context[HttpbinC
 # -- the get-version action -------------------------------------------------------------------
 
 
-def test_get_version_action_returns_gunicorn_version(ctx: testing.Context[HttpbinCharm]):
+def test_get_version_action_returns_gunicorn_version(ctx: testing.Context[HttpbinCharm]) -> None:
     container = running_container(
         execs={testing.Exec(['gunicorn', '--version'], stdout='gunicorn (version 22.0.0)\n')}
     )
@@ -357,7 +357,7 @@ def test_get_version_action_returns_gunicorn_version(ctx: testing.Context[Httpbi
     assert [args.command for args in ctx.exec_history['httpbin']] == [['gunicorn', '--version']]
 
 
-def test_get_version_action_fails_when_command_fails(ctx: testing.Context[HttpbinCharm]):
+def test_get_version_action_fails_when_command_fails(ctx: testing.Context[HttpbinCharm]) -> None:
     container = running_container(
         execs={testing.Exec(['gunicorn'], return_code=2, stderr='no such option')}
     )
@@ -367,10 +367,11 @@ def test_get_version_action_fails_when_command_fails(ctx: testing.Context[Httpbi
         ctx.run(ctx.on.action('get-version'), state)
 
     assert exc_info.value.message == 'gunicorn --version exited with status 2'
+    assert exc_info.value.state is not None
     assert exc_info.value.state.workload_version == ''
 
 
-def test_get_version_action_fails_without_pebble(ctx: testing.Context[HttpbinCharm]):
+def test_get_version_action_fails_without_pebble(ctx: testing.Context[HttpbinCharm]) -> None:
     state = make_state(container=testing.Container('httpbin', can_connect=False))
 
     with pytest.raises(testing.ActionFailed) as exc_info:
@@ -383,7 +384,7 @@ def test_get_version_action_fails_without_pebble(ctx: testing.Context[HttpbinCha
 # -- collect-status ---------------------------------------------------------------------------
 
 
-def test_collect_status_reports_service_not_running(ctx: testing.Context[HttpbinCharm]):
+def test_collect_status_reports_service_not_running(ctx: testing.Context[HttpbinCharm]) -> None:
     container = testing.Container(
         'httpbin',
         can_connect=True,
@@ -397,7 +398,7 @@ def test_collect_status_reports_service_not_running(ctx: testing.Context[Httpbin
     assert out.unit_status == testing.WaitingStatus('waiting for the httpbin service to start')
 
 
-def test_collect_status_prefers_blocked_over_waiting(ctx: testing.Context[HttpbinCharm]):
+def test_collect_status_prefers_blocked_over_waiting(ctx: testing.Context[HttpbinCharm]) -> None:
     state = make_state(
         config={'port': 70000},
         container=testing.Container('httpbin', can_connect=False),

@@ -29,7 +29,9 @@ def harness() -> Iterator[testing.Harness[HttpbinCharm]]:
     harness.cleanup()
 
 
-def test_pebble_ready_starts_service_with_config_layer(harness: testing.Harness[HttpbinCharm]):
+def test_pebble_ready_starts_service_with_config_layer(
+    harness: testing.Harness[HttpbinCharm],
+) -> None:
     harness.container_pebble_ready('httpbin')
 
     plan = harness.get_container_pebble_plan('httpbin')
@@ -43,7 +45,7 @@ def test_pebble_ready_starts_service_with_config_layer(harness: testing.Harness[
     assert harness.model.unit.status == ops.ActiveStatus()
 
 
-def test_config_changed_updates_layer(harness: testing.Harness[HttpbinCharm]):
+def test_config_changed_updates_layer(harness: testing.Harness[HttpbinCharm]) -> None:
     harness.container_pebble_ready('httpbin')
 
     harness.update_config({'port': 9000, 'workers': 8})
@@ -56,7 +58,7 @@ def test_config_changed_updates_layer(harness: testing.Harness[HttpbinCharm]):
     assert harness.model.unit.opened_ports() == {ops.Port('tcp', 9000)}
 
 
-def test_invalid_config_blocks(harness: testing.Harness[HttpbinCharm]):
+def test_invalid_config_blocks(harness: testing.Harness[HttpbinCharm]) -> None:
     harness.container_pebble_ready('httpbin')
 
     harness.update_config({'log-level': 'chatty'})
@@ -71,7 +73,9 @@ def test_invalid_config_blocks(harness: testing.Harness[HttpbinCharm]):
     assert '--log-level info' in plan['services']['httpbin']['command']
 
 
-def test_leader_creates_password_secret_and_pushes_it(harness: testing.Harness[HttpbinCharm]):
+def test_leader_creates_password_secret_and_pushes_it(
+    harness: testing.Harness[HttpbinCharm],
+) -> None:
     harness.container_pebble_ready('httpbin')
 
     peers = harness.model.get_relation('httpbin-peers')
@@ -84,7 +88,7 @@ def test_leader_creates_password_secret_and_pushes_it(harness: testing.Harness[H
     assert (root / 'etc/httpbin/admin-password').read_text() == password
 
 
-def test_ingress_request_written_and_url_read(harness: testing.Harness[HttpbinCharm]):
+def test_ingress_request_written_and_url_read(harness: testing.Harness[HttpbinCharm]) -> None:
     harness.container_pebble_ready('httpbin')
 
     relation_id = harness.add_relation('ingress', 'traefik', unit_data={})
@@ -97,7 +101,7 @@ def test_ingress_request_written_and_url_read(harness: testing.Harness[HttpbinCh
     assert harness.model.unit.status == ops.ActiveStatus('serving at http://i.example/')
 
 
-def test_get_version_action(harness: testing.Harness[HttpbinCharm]):
+def test_get_version_action(harness: testing.Harness[HttpbinCharm]) -> None:
     harness.container_pebble_ready('httpbin')
     harness.handle_exec('httpbin', ['gunicorn'], result='gunicorn (version 21.2.0)\n')
 
@@ -107,7 +111,7 @@ def test_get_version_action(harness: testing.Harness[HttpbinCharm]):
     assert harness.get_workload_version() == '21.2.0'
 
 
-def test_get_version_action_failure(harness: testing.Harness[HttpbinCharm]):
+def test_get_version_action_failure(harness: testing.Harness[HttpbinCharm]) -> None:
     harness.container_pebble_ready('httpbin')
     harness.handle_exec('httpbin', ['gunicorn'], result=testing.ExecResult(exit_code=1))
 
