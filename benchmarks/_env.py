@@ -1,0 +1,132 @@
+"""The two implementations' interpreters, the work directory and the fake hook tools."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / '.work'
+OPS39_VENV = HERE / '.venv-ops39'
+OPS39_REQUIREMENT = 'ops[testing]==3.9.0'
+_OPS39_MARKER = OPS39_VENV / '.bench-complete'
+
+# Every hook tool name Juju provides to charms; each is a link to hooktool.sh.
+HOOK_TOOLS = (
+    'action-fail action-get action-log action-set application-version-set close-port '
+    'config-get credential-get goal-state is-leader juju-log juju-reboot network-get open-port '
+    'opened-ports relation-get relation-ids relation-list relation-model-get relation-set '
+    'resource-get secret-add secret-get secret-grant secret-ids secret-info-get secret-remove '
+    'secret-revoke secret-set state-delete state-get state-set status-get status-set '
+    'storage-add storage-get storage-list pod-spec-set add-metric'
+).split()
+
+
+@dataclasses.dataclass(frozen=True)
+class Impl:
+    """One implementation under test: a label and the interpreter that has its ``ops``."""
+
+    key: str
+    label: str
+    python: str
+
+
+class HarnessError(RuntimeError):
+    """The harness itself cannot run (as opposed to a figure that is n/a for one side)."""
+
+
+def ops39_python(*, create: bool, log: object = None) -> str | None:
+    """Return the interpreter of the cached ops 3.9 venv, creating it first if ``create``.
+
+    Returns None when the venv does not exist and ``create`` is false (smoke mode: no
+    network assumptions). The venv lives in benchmarks/.venv-ops39, never in the project's.
+    """
+    python = OPS39_VENV / 'bin' / 'python'
+    if _OPS39_MARKER.exists() and python.exists():
+        return str(python)
+    if not create:
+        return None
+    print(f'creating {OPS39_VENV} with {OPS39_REQUIREMENT} (once; cached)...', flush=True)
+    if OPS39_VENV.exists():
+        shutil.rmtree(OPS39_VENV)
+    base = getattr(sys, '_base_executable', sys.executable)
+    _check_call([base, '-m', 'venv', str(OPS39_VENV)], 'create the ops 3.9 venv')
+    _check_call(
+        [
+            str(python),
+            '-m',
+            'pip',
+            'install',
+            '-q',
+            '--disable-pip-version-check',
+            OPS39_REQUIREMENT,
+        ],
+        f'pip install {OPS39_REQUIREMENT} into {OPS39_VENV}',
+    )
+    probe = subprocess.run(
+        [str(python), '-c', 'import ops, ops.testing; print(ops.__version__)'],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if probe.returncode != 0 or probe.stdout.strip() != '3.9.0':
+        raise HarnessError(f'the ops 3.9 venv does not import ops 3.9.0: {probe.stderr[-500:]}')
+    _OPS39_MARKER.write_text(OPS39_REQUIREMENT + '\n', encoding='utf-8')
+    return str(python)
+
+
+def _check_call(argv: list[str], what: str) -> None:
+    try:
+        subprocess.run(argv, check=True, timeout=900)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        raise HarnessError(f'could not {what}: {exc}') from exc
+
+
+def prepare_work_dir() -> Path:
+    """Create a fresh benchmarks/.work with the fake hook tools in .work/bin."""
+    if WORK.exists():
+        shutil.rmtree(WORK)
+    bin_dir = WORK / 'bin'
+    bin_dir.mkdir(parents=True)
+    tool = HERE / 'hooktool.sh'
+    for name in HOOK_TOOLS:
+        (bin_dir / name).symlink_to(tool)
+    return WORK
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """A minimal environment for child processes: no PYTHON* variables leak in.
+
+    In particular PYTHONDONTWRITEBYTECODE (set by CI) must not reach the children, or ours
+    (installed editable, no precompiled bytecode) would recompile every module on every run.
+    """
+    env = {
+        'PATH': f'{WORK / "bin"}:/usr/local/bin:/usr/bin:/bin',
+        'HOME': os.environ.get('HOME', '/root'),
+        'LANG': 'C.UTF-8',
+        'TMPDIR': os.environ.get('TMPDIR', '/tmp'),
+    }
+    env.update(extra)
+    return env
+
+
+def warm_bytecode(python: str) -> None:
+    """Compile (import) ``ops`` and ``ops.testing`` once so later runs load cached bytecode."""
+    subprocess.run(
+        [
+            python,
+            '-c',
+            'import ops\ntry:\n import ops.testing, ops.pebble\nexcept Exception: pass',
+        ],
+        env=clean_env(),
+        cwd=WORK,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )

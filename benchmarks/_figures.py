@@ -1,0 +1,637 @@
+"""The figures of issue 9, each measured for ops 3.9 and for ours in one interleaved loop."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import statistics
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import _hook
+from _env import WORK, Impl, clean_env
+from _report import Cell, Row, met, ms, time_ratio
+from _workers import Worker, once
+
+HEAVY = ('ssl', 'http.client', 'email', 'websocket', 'opentelemetry', 'ops_pebble', 'ops.pebble')
+MACHINE_FORBIDDEN = ('ssl', 'http.client', 'websocket')
+MIB = 1 << 20
+
+
+@dataclasses.dataclass
+class Run:
+    """What every figure needs: the implementations, the mode and the shared processes."""
+
+    ours: Impl
+    ops39: Impl | None
+    smoke: bool
+    reps: int
+    ops39_missing: str = ''
+    workers: dict[str, Worker] = dataclasses.field(default_factory=dict)
+    pebble_socket: str | None = None
+    pebble_files: dict[int, str] = dataclasses.field(default_factory=dict)
+    pebble_missing: str = ''
+    push_source: str = ''
+    hook_t0: dict[str, float] = dataclasses.field(default_factory=dict)
+    hook_calls0: dict[str, int] = dataclasses.field(default_factory=dict)
+    ops39_10k: bool = False
+
+    @property
+    def impls(self) -> list[Impl]:
+        return [i for i in (self.ops39, self.ours) if i is not None]
+
+    def new_cells(self) -> dict[str, Cell]:
+        cells = {'ops39': Cell(), 'ours': Cell()}
+        if self.ops39 is None:
+            cells['ops39'].mark('skipped', self.ops39_missing)
+        return cells
+
+    def worker(self, impl: Impl) -> Worker:
+        if impl.key not in self.workers:
+            self.workers[impl.key] = Worker(impl)
+        return self.workers[impl.key]
+
+    def close(self) -> None:
+        for worker in self.workers.values():
+            worker.close()
+
+
+def interleave(
+    run: Run,
+    cells: dict[str, Cell],
+    sample: Callable[[Impl, Cell], None],
+    reps: int,
+    impls: list[Impl] | None = None,
+) -> None:
+    """Take ``reps`` samples per implementation, alternating A B, B A, A B ...
+
+    A side whose cell stops being ok (n/a, failed) is not sampled again.
+    """
+    impls = impls if impls is not None else run.impls
+    for rep in range(reps):
+        for impl in impls if rep % 2 == 0 else list(reversed(impls)):
+            cell = cells[impl.key]
+            if cell.status == 'ok':
+                sample(impl, cell)
+
+
+def _apply(cell: Cell, answer: dict[str, Any], value_key: str = 'per_op') -> bool:
+    if answer.get('ok'):
+        cell.samples.append(float(answer[value_key]))
+        return True
+    cell.mark(answer.get('status', 'failed'), answer.get('detail', ''))
+    return False
+
+
+# -- import ops --------------------------------------------------------------------------------
+
+_IMPORT_CODE = """
+import sys, time
+t = time.perf_counter()
+import ops
+t = time.perf_counter() - t
+names = list(sys.modules)
+import json
+print(json.dumps({'seconds': t, 'modules': len(names), 'names': names}))
+"""
+
+
+def figure_import(run: Run) -> list[Row]:
+    cells = run.new_cells()
+
+    def sample(impl: Impl, cell: Cell) -> None:
+        proc = subprocess.run(
+            [impl.python, '-c', _IMPORT_CODE],
+            capture_output=True,
+            text=True,
+            cwd=WORK,
+            env=clean_env(),
+            timeout=120,
+            check=False,
+        )
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ['?'])[-1]
+            ready = any(m in last for m in ('ImportError', 'ModuleNotFound', 'AttributeError'))
+            cell.mark('n/a' if ready else 'failed', last[:200])
+            return
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+        cell.samples.append(data['seconds'])
+        cell.extra['modules'] = data['modules']
+        cell.extra['heavy'] = _heavy(data['names'])
+
+    interleave(run, cells, sample, run.reps + (0 if run.smoke else 2))
+
+    def fmt(c: Cell) -> str:
+        heavy = ', '.join(c.extra['heavy']) or 'none of ssl/http/email/websocket/otel'
+        return f'{ms(c.median)}; {c.extra["modules"]} modules; imports {heavy}'
+
+    return [
+        Row(
+            title='`import ops` (in a fresh interpreter, time over the bare interpreter)',
+            target='<= 1/4 of ops 3.9',
+            ops39=cells['ops39'],
+            ours=cells['ours'],
+            fmt=fmt,
+            ratio=time_ratio,
+            verdict=lambda a, b: met(b.median <= a.median / 4) if a.ok and b.ok else '',
+        )
+    ]
+
+
+def _heavy(names: list[str]) -> list[str]:
+    found = []
+    for heavy in HEAVY:
+        if any(n == heavy or n.startswith(heavy + '.') for n in names):
+            found.append(heavy)
+    return found
+
+
+# -- the trivial hook, whole process -----------------------------------------------------------
+
+
+def figure_hook(run: Run) -> list[Row]:
+    cells = run.new_cells()
+    floor = Cell()
+    floor_impl = Impl('floor', 'floor', run.ours.python)
+    dirs: dict[str, Path] = {}
+    for impl in [*run.impls, floor_impl]:
+        cell = floor if impl is floor_impl else cells[impl.key]
+        template = 'floor' if impl is floor_impl else 'machine'
+        dirs[impl.key] = _hook.make_charm_dir(impl, 'hook', template)
+        # install creates the state file; one more update-status warms the page cache.
+        for hook in ('install', 'update-status'):
+            result = _hook.run_hook(impl, dirs[impl.key], hook)
+            if not result.ok:
+                cell.mark(*result.failure())
+                break
+        if cell.status != 'ok':
+            continue
+        modules = WORK / f'modules-{impl.key}.txt'
+        probe = _hook.run_hook(impl, dirs[impl.key], 'update-status', modules_out=modules)
+        if probe.ok and modules.exists():
+            names = modules.read_text(encoding='utf-8').split()
+            cell.extra['modules'] = len(names)
+            cell.extra['heavy'] = _heavy(names)
+        cell.extra['calls'] = probe.tool_calls
+
+    def sample(impl: Impl, cell: Cell) -> None:
+        result = _hook.run_hook(impl, dirs[impl.key], 'update-status')
+        if not result.ok:
+            cell.mark(*result.failure())
+            return
+        cell.samples.append(result.wall)
+        cell.extra.setdefault('cpu', []).append(result.cpu)
+        cell.extra.setdefault('rss', []).append(result.max_rss_kib)
+
+    all_cells = {**cells, 'floor': floor}
+    interleave(
+        run, all_cells, sample, run.reps + (0 if run.smoke else 4), impls=[*run.impls, floor_impl]
+    )
+    for key, cell in cells.items():
+        if cell.ok:
+            run.hook_t0[key] = cell.median
+            run.hook_calls0[key] = len(cell.extra.get('calls', []))
+
+    def fmt(c: Cell) -> str:
+        text = (
+            f'{ms(c.median)} wall, {ms(statistics.median(c.extra["cpu"]))} CPU, '
+            f'{statistics.median(c.extra["rss"]) / 1024:.0f} MiB peak RSS, '
+            f'{c.extra.get("modules", "?")} modules'
+        )
+        if floor.ok:
+            text += f'; {c.median / floor.median:.2f}x the floor'
+        return text
+
+    def verdict(a: Cell, b: Cell) -> str:
+        if not (a.ok and b.ok and floor.ok):
+            return ''
+        third = b.median <= a.median / 3
+        near_floor = b.median <= 1.5 * floor.median
+        return f'1/3: {met(third)}; 1.5x floor: {met(near_floor)}'
+
+    def fmt_calls(c: Cell) -> str:
+        return _hook.describe_calls(c.extra.get('calls', []))
+
+    def verdict_calls(a: Cell, b: Cell) -> str:
+        if not b.ok:
+            return ''
+        calls_b = b.extra.get('calls', [])
+        debug = _hook.debug_log_calls(calls_b)
+        fewer = not a.ok or len(calls_b) <= len(a.extra.get('calls', []))
+        return met(fewer and debug == 0) + (f' ({debug} DEBUG juju-log calls)' if debug else '')
+
+    def fmt_heavy(c: Cell) -> str:
+        return ', '.join(c.extra.get('heavy', [])) or 'none'
+
+    empty_floor = Cell()
+    empty_floor.mark('skipped', "one program, run with ours' interpreter")
+    return [
+        Row(
+            title='trivial machine-charm hook (update-status sets a status), whole process',
+            target='<= 1/3 of ops 3.9, within 1.5x of the floor',
+            ops39=cells['ops39'],
+            ours=cells['ours'],
+            fmt=fmt,
+            ratio=time_ratio,
+            verdict=verdict,
+        ),
+        Row(
+            title='floor: python + sqlite3 + yaml + the same 4 hook-tool calls, no ops',
+            target='(reference)',
+            ops39=empty_floor,
+            ours=floor,
+            fmt=lambda c: (
+                f'{ms(c.median)} wall, {ms(statistics.median(c.extra["cpu"]))} CPU, '
+                f'{statistics.median(c.extra["rss"]) / 1024:.0f} MiB peak RSS, '
+                f'{c.extra.get("modules", "?")} modules'
+            ),
+        ),
+        Row(
+            title='hook-tool processes for that hook',
+            target='no more than needed; no juju-log for DEBUG chatter (hidden by Juju)',
+            ops39=cells['ops39'],
+            ours=cells['ours'],
+            fmt=fmt_calls,
+            verdict=verdict_calls,
+        ),
+        Row(
+            title='heavy modules imported by that (machine charm) hook',
+            target='no ssl, http.client, websocket',
+            ops39=cells['ops39'],
+            ours=cells['ours'],
+            fmt=fmt_heavy,
+            verdict=lambda a, b: (
+                met(not set(b.extra.get('heavy', [])) & set(MACHINE_FORBIDDEN)) if b.ok else ''
+            ),
+        ),
+    ]
+
+
+# -- deferred events ---------------------------------------------------------------------------
+
+
+def figure_deferred(run: Run) -> list[Row]:
+    if run.smoke:
+        plan = [(10, 1, run.impls)]
+    else:
+        both = run.impls
+        big = [i for i in run.impls if i.key == 'ours' or run.ops39_10k]
+        plan = [(100, run.reps, both), (1000, 2, both), (10000, 1, big)]
+    per_n: dict[int, dict[str, Cell]] = {}
+    for n, reps, impls in plan:
+        cells = run.new_cells()
+        per_n[n] = cells
+        for key, cell in cells.items():
+            if cell.status == 'ok' and key not in run.hook_t0:
+                cell.mark('skipped', 'the trivial hook did not run')
+            elif cell.status == 'ok' and key not in {i.key for i in impls}:
+                cell.mark('skipped', f'{n:,} events take minutes with ops 3.9 (--ops39-10k)')
+        dirs: dict[str, Path] = {}
+        for impl in impls:
+            cell = cells[impl.key]
+            if cell.status != 'ok':
+                continue
+            dirs[impl.key] = _hook.make_charm_dir(impl, f'defer-{n}')
+            setup = [('install', {}), ('config-changed', {'BENCH_DEFER_COUNT': str(n)})]
+            for hook, env in setup:
+                result = _hook.run_hook(impl, dirs[impl.key], hook, extra_env=env, timeout=600)
+                if not result.ok:
+                    cell.mark(*result.failure())
+                    break
+
+        def sample(impl: Impl, cell: Cell, n: int = n, dirs: dict[str, Path] = dirs) -> None:
+            result = _hook.run_hook(impl, dirs[impl.key], 'update-status', timeout=600)
+            if not result.ok:
+                cell.mark(*result.failure())
+                return
+            cell.samples.append(result.wall)
+            calls = len(result.tool_calls) - run.hook_calls0.get(impl.key, 0)
+            cell.extra['calls_per_event'] = calls / n
+
+        interleave(run, cells, sample, reps, impls=[i for i in impls if i.key in dirs])
+
+    def per_event(key: str, n: int) -> float:
+        return (per_n[n][key].median - run.hook_t0[key]) / n
+
+    first_n = plan[0][0]
+
+    def fmt_first(key: str) -> Callable[[Cell], str]:
+        def fmt(c: Cell) -> str:
+            return (
+                f'{ms(per_event(key, first_n))} per event, '
+                f'{c.extra["calls_per_event"]:.1f} hook tools per event '
+                f'({first_n} deferred; hook {ms(c.median)})'
+            )
+
+        return fmt
+
+    rows = [
+        Row(
+            title=f'each deferred event re-emitted in a hook (N={first_n})',
+            target='<= 1/5 of ops 3.9 per event',
+            ops39=per_n[first_n]['ops39'],
+            ours=per_n[first_n]['ours'],
+            fmt=lambda c: fmt_first('ops39' if c is per_n[first_n]['ops39'] else 'ours')(c),
+            ratio=lambda a, b: f'{per_event("ours", first_n) / per_event("ops39", first_n):.2f}x',
+            verdict=lambda a, b: met(
+                per_event('ours', first_n) <= per_event('ops39', first_n) / 5
+            ),
+        )
+    ]
+    if run.smoke:
+        return rows
+
+    def fmt_linear(key: str) -> Callable[[Cell], str]:
+        def fmt(_c: Cell) -> str:
+            parts = [
+                f'{ms(per_event(key, n))}/event at {n:,}'
+                for n in (1000, 10000)
+                if per_n[n][key].ok
+            ]
+            return '; '.join(parts)
+
+        return fmt
+
+    def linear_verdict(_a: Cell, _b: Cell) -> str:
+        if not (per_n[1000]['ours'].ok and per_n[10000]['ours'].ok):
+            return ''
+        growth = per_event('ours', 10000) / per_event('ours', 1000)
+        return f'{met(growth <= 1.5)} (per-event cost x{growth:.2f} from 1,000 to 10,000)'
+
+    rows.append(
+        Row(
+            title='deferred events: linearity (per-event cost at 1,000 and 10,000 queued)',
+            target='linear to 10,000 (per-event cost at 10,000 <= 1.5x that at 1,000)',
+            ops39=per_n[1000]['ops39'],
+            ours=per_n[1000]['ours'],
+            fmt=lambda c: fmt_linear('ops39' if c is per_n[1000]['ops39'] else 'ours')(c),
+            ratio=lambda a, b: (
+                f'{per_event("ours", 1000) / per_event("ops39", 1000):.2f}x at 1,000'
+            ),
+            verdict=linear_verdict,
+        )
+    )
+    return rows
+
+
+# -- in-process: Context.run and Harness -------------------------------------------------------
+
+
+def _batches(
+    run: Run,
+    cells: dict[str, Cell],
+    req: dict[str, Any],
+    reps: int,
+    min_seconds: float = 0.2,
+    max_iterations: int = 1000,
+    timeout: float = 300.0,
+) -> None:
+    if run.smoke:
+        min_seconds, max_iterations, timeout = 0.0, 1, 60.0
+    request = {**req, 'min_seconds': min_seconds, 'max_iterations': max_iterations}
+
+    def sample(impl: Impl, cell: Cell) -> None:
+        _apply(cell, run.worker(impl).request(request, timeout))
+
+    if not run.smoke:  # a warm-up batch per side, discarded
+        warm = run.new_cells()
+        interleave(run, warm, sample, 1)
+        for key, cell in warm.items():
+            if cell.status != 'ok':
+                cells[key].mark(cell.status, cell.detail)
+    interleave(run, cells, sample, reps)
+
+
+def figure_context(run: Run) -> list[Row]:
+    trivial, loaded, rel100, rel1000 = (run.new_cells() for _ in range(4))
+    _batches(run, trivial, {'figure': 'ctx_trivial'}, run.reps)
+    _batches(run, loaded, {'figure': 'ctx_loaded'}, run.reps)
+    if not run.smoke:
+        _batches(run, rel100, {'figure': 'ctx_relations', 'params': {'relations': 100}}, run.reps)
+    _batches(
+        run,
+        rel1000,
+        {'figure': 'ctx_relations', 'params': {'relations': 1000}},
+        run.reps,
+        min_seconds=0.3,
+    )
+
+    def third(a: Cell, b: Cell) -> str:
+        return met(b.median <= a.median / 3) if a.ok and b.ok else ''
+
+    def fmt_rel(c: Cell) -> str:
+        other = rel100['ops39'] if c is rel1000['ops39'] else rel100['ours']
+        if other.ok:
+            return f'{ms(c.median)} ({c.median / other.median:.1f}x the time for 100)'
+        return ms(c.median)
+
+    def verdict_rel(a: Cell, b: Cell) -> str:
+        if not (a.ok and b.ok):
+            return ''
+        text = f'1/3: {met(b.median <= a.median / 3)}'
+        if rel100['ours'].ok:
+            growth = b.median / rel100['ours'].median
+            text += f'; linear: {met(growth <= 11)}'
+        return text
+
+    return [
+        Row(
+            title='`ctx.run(ctx.on.start(), State())`, trivial charm',
+            target='<= 1/3',
+            ops39=trivial['ops39'],
+            ours=trivial['ours'],
+            fmt=lambda c: ms(c.median),
+            ratio=time_ratio,
+            verdict=third,
+        ),
+        Row(
+            title='`ctx.run` config-changed with 10 relations, 3 containers, 3 secrets, config',
+            target='<= 1/3',
+            ops39=loaded['ops39'],
+            ours=loaded['ours'],
+            fmt=lambda c: ms(c.median),
+            ratio=time_ratio,
+            verdict=third,
+        ),
+        Row(
+            title='`ctx.run` update-status with 1,000 relations',
+            target='<= 1/3, linear in relations (time(1,000) <= 11x time(100))',
+            ops39=rel1000['ops39'],
+            ours=rel1000['ours'],
+            fmt=fmt_rel,
+            ratio=time_ratio,
+            verdict=verdict_rel,
+        ),
+    ]
+
+
+def figure_harness(run: Run) -> list[Row]:
+    first, at400 = run.new_cells(), run.new_cells()
+    _batches(
+        run,
+        first,
+        {'figure': 'harness_add_relation', 'params': {'present': 0}},
+        run.reps,
+        min_seconds=0.1,
+        max_iterations=200,
+    )
+    _batches(
+        run,
+        at400,
+        {'figure': 'harness_add_relation', 'params': {'present': 400}},
+        run.reps,
+        min_seconds=0.0,
+        max_iterations=3,
+    )
+
+    def fmt(c: Cell) -> str:
+        base = first['ops39'] if c is at400['ops39'] else first['ours']
+        if base.ok:
+            return f'{ms(c.median)} ({c.median / base.median:.1f}x the first call)'
+        return ms(c.median)
+
+    def verdict(_a: Cell, b: Cell) -> str:
+        if not (b.ok and first['ours'].ok):
+            return ''
+        return met(b.median <= 2 * first['ours'].median)
+
+    return [
+        Row(
+            title='Harness `add_relation` with 400 relations already present',
+            target='constant per call (<= 2x the first call)',
+            ops39=at400['ops39'],
+            ours=at400['ours'],
+            fmt=fmt,
+            ratio=time_ratio,
+            verdict=verdict,
+        )
+    ]
+
+
+# -- Pebble ------------------------------------------------------------------------------------
+
+
+def _pebble_cells(run: Run) -> dict[str, Cell]:
+    cells = run.new_cells()
+    if run.pebble_socket is None:
+        cells['ours'].mark('n/a', run.pebble_missing)
+        if cells['ops39'].status == 'ok':
+            cells['ops39'].mark('skipped', 'no Pebble test server yet')
+    return cells
+
+
+def _mbps(c: Cell, size: int) -> float:
+    return size / c.median / 1e6
+
+
+def figure_pebble(run: Run) -> list[Row]:
+    rows = []
+    push_size = 64 * MIB if not run.smoke else 4 * MIB
+    push = _pebble_cells(run)
+
+    def sample_push(impl: Impl, cell: Cell) -> None:
+        answer = once(
+            impl,
+            {
+                'figure': 'pebble_push',
+                'socket': run.pebble_socket,
+                'source': run.push_source,
+                'path': f'/bench/pushed-{impl.key}',
+            },
+            timeout=120,
+        )
+        if _apply(cell, answer):
+            cell.extra.setdefault('mem', []).append(answer['mem_growth_mib'])
+
+    if run.pebble_socket is not None:
+        interleave(run, push, sample_push, max(1, run.reps - 2) if not run.smoke else 1)
+
+    def fmt_transfer(size: int) -> Callable[[Cell], str]:
+        def fmt(c: Cell) -> str:
+            mem = max(c.extra.get('mem', [0.0]))
+            return f'{_mbps(c, size):.0f} MB/s ({c.median:.2f} s), +{mem:.0f} MiB peak memory'
+
+        return fmt
+
+    def mem_ok(c: Cell) -> bool:
+        return max(c.extra.get('mem', [0.0])) < 32
+
+    rows.append(
+        Row(
+            title=f'Pebble `push` {push_size // MIB} MiB',
+            target='>= ops 3.9 throughput, peak memory growth < 32 MiB',
+            ops39=push['ops39'],
+            ours=push['ours'],
+            fmt=fmt_transfer(push_size),
+            ratio=lambda a, b: f'{a.median / b.median:.2f}x throughput',
+            verdict=lambda a, b: (
+                met(b.ok and (not a.ok or b.median <= a.median) and mem_ok(b)) if b.ok else ''
+            ),
+        )
+    )
+    for size_mib in (1, 4, 64) if not run.smoke else (1,):
+        size = size_mib * MIB
+        cells = _pebble_cells(run)
+        path = run.pebble_files.get(size)
+
+        def sample_pull(
+            impl: Impl,
+            cell: Cell,
+            size: int = size,
+            path: str | None = path,
+        ) -> None:
+            answer = once(
+                impl,
+                {'figure': 'pebble_pull', 'socket': run.pebble_socket, 'path': path, 'size': size},
+                timeout=90 if size >= 64 * MIB else 60,
+            )
+            if _apply(cell, answer):
+                cell.extra.setdefault('mem', []).append(answer['mem_growth_mib'])
+
+        if run.pebble_socket is not None and path is not None:
+            reps = {1: run.reps, 4: 3, 64: 2}[size_mib] if not run.smoke else 1
+            if size_mib == 64 and run.ops39 is not None and cells['ops39'].status == 'ok':
+                # ops 3.9's pull is super-linear: one bounded attempt, ours gets the reps.
+                sample_pull(run.ops39, cells['ops39'])
+                interleave(run, cells, sample_pull, reps, impls=[run.ours])
+            else:
+                interleave(run, cells, sample_pull, reps)
+        rows.append(
+            Row(
+                title=f'Pebble `pull` {size_mib} MiB',
+                target='>= 200 MB/s, linear, peak memory growth < 32 MiB',
+                ops39=cells['ops39'],
+                ours=cells['ours'],
+                fmt=fmt_transfer(size),
+                ratio=lambda a, b: f'{a.median / b.median:.2f}x throughput',
+                verdict=lambda a, b, size=size: (
+                    met(_mbps(b, size) >= 200 and mem_ok(b)) if b.ok else ''
+                ),
+            )
+        )
+    for call in ('get_plan', 'get_services'):
+        cells = _pebble_cells(run)
+        if run.pebble_socket is not None:
+            _batches(
+                run,
+                cells,
+                {'figure': 'pebble_small', 'params': {'socket': run.pebble_socket, 'call': call}},
+                run.reps,
+                min_seconds=0.2,
+                max_iterations=500,
+                timeout=60,
+            )
+        rows.append(
+            Row(
+                title=f'Pebble `{call}()` over the unix socket',
+                target='<= 1/2 of ops 3.9',
+                ops39=cells['ops39'],
+                ours=cells['ours'],
+                fmt=lambda c: ms(c.median),
+                ratio=time_ratio,
+                verdict=lambda a, b: met(b.median <= a.median / 2) if a.ok and b.ok else '',
+            )
+        )
+    return rows

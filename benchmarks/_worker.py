@@ -1,0 +1,313 @@
+"""In-process benchmark figures, run under ONE implementation's interpreter.
+
+The harness (run.py) starts this script with ops 3.9's interpreter and with ours, and drives
+both from the same loop so that batches alternate between the two implementations. It imports
+nothing but the standard library and ``ops`` (whichever ``ops`` the interpreter has).
+
+Two modes:
+
+``serve``
+    A long-lived worker. It reads one JSON request per line on stdin, e.g.
+    ``{"figure": "ctx_trivial", "min_seconds": 0.2, "max_iterations": 200}``, runs one batch of
+    the figure and answers one JSON line: ``{"ok": true, "per_op": <seconds>, "iterations": n}``
+    or ``{"ok": false, "status": "n/a" | "failed", "detail": "..."}``.
+``once``
+    One measurement in a fresh process (used where peak memory matters: Pebble transfers).
+    The request is the JSON argument; the answer is printed the same way.
+
+Whatever the charm code or ops prints goes to stderr: stdout carries only the protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+# Errors that mean "this implementation does not have the feature yet", as opposed to a
+# benchmark that runs and fails.
+_NOT_READY = (ImportError, AttributeError, NotImplementedError)
+
+_META_DB = {
+    'name': 'bench',
+    'requires': {'db': {'interface': 'bench'}},
+}
+_META_LOADED = {
+    'name': 'bench',
+    'requires': {f'rel{i}': {'interface': 'bench'} for i in range(10)},
+    'containers': {f'c{i}': {} for i in range(3)},
+}
+_CONFIG_LOADED = {
+    'options': {
+        'name': {'type': 'string', 'default': 'bench'},
+        'port': {'type': 'int', 'default': 8080},
+        'debug': {'type': 'boolean', 'default': False},
+        'ratio': {'type': 'float', 'default': 0.5},
+    }
+}
+_HARNESS_META = 'name: bench\nrequires:\n  db:\n    interface: bench\n'
+
+
+def _charm_classes() -> tuple[type[Any], type[Any]]:
+    import ops
+
+    class TrivialCharm(ops.CharmBase):
+        def __init__(self, framework: ops.Framework):
+            super().__init__(framework)
+            framework.observe(self.on.start, self._on_status)
+            framework.observe(self.on.update_status, self._on_status)
+
+        def _on_status(self, event: ops.EventBase) -> None:
+            self.unit.status = ops.ActiveStatus('ready')
+
+    class LoadedCharm(ops.CharmBase):
+        def __init__(self, framework: ops.Framework):
+            super().__init__(framework)
+            framework.observe(self.on.config_changed, self._on_config_changed)
+
+        def _on_config_changed(self, event: ops.ConfigChangedEvent) -> None:
+            seen = [self.config['name'], self.config['port']]
+            for relations in self.model.relations.values():
+                for relation in relations:
+                    seen.append(relation.data[relation.app].get('k'))
+            for i in range(3):
+                seen.append(self.unit.get_container(f'c{i}').can_connect())
+            seen.append(self.model.get_secret(label='s0').get_content()['k'])
+            self.unit.status = ops.ActiveStatus(f'{len(seen)} things seen')
+
+    return TrivialCharm, LoadedCharm
+
+
+# -- figures: each factory returns a zero-argument callable timing ONE operation ---------------
+# (a callable returns the seconds the timed part took, so that untimed setup can live inside it)
+
+
+def _ctx_trivial(_req: dict[str, Any]) -> Callable[[], float]:
+    from ops import testing
+
+    trivial, _ = _charm_classes()
+    ctx = testing.Context(trivial, meta={'name': 'bench'})
+
+    def op() -> float:
+        t = time.perf_counter()
+        ctx.run(ctx.on.start(), testing.State())
+        return time.perf_counter() - t
+
+    return op
+
+
+def _ctx_loaded(_req: dict[str, Any]) -> Callable[[], float]:
+    from ops import testing
+
+    _, loaded = _charm_classes()
+    ctx = testing.Context(loaded, meta=_META_LOADED, config=_CONFIG_LOADED)
+    state = testing.State(
+        leader=True,
+        config={'name': 'x', 'port': 9000, 'debug': True, 'ratio': 0.25},
+        relations=[
+            testing.Relation(
+                f'rel{i}',
+                remote_app_name=f'remote{i}',
+                remote_app_data={'k': f'v{i}'},
+                remote_units_data={0: {'u': 'v'}, 1: {'u': 'w'}},
+                local_unit_data={'ingress-address': '10.0.0.1'},
+            )
+            for i in range(10)
+        ],
+        containers=[testing.Container(f'c{i}', can_connect=True) for i in range(3)],
+        secrets=[testing.Secret({'k': f'secret{i}'}, label=f's{i}') for i in range(3)],
+    )
+
+    def op() -> float:
+        t = time.perf_counter()
+        ctx.run(ctx.on.config_changed(), state)
+        return time.perf_counter() - t
+
+    return op
+
+
+def _ctx_relations(req: dict[str, Any]) -> Callable[[], float]:
+    from ops import testing
+
+    trivial, _ = _charm_classes()
+    ctx = testing.Context(trivial, meta=_META_DB)
+    state = testing.State(
+        relations=[
+            testing.Relation('db', remote_app_name=f'remote{i}', remote_app_data={'k': 'v'})
+            for i in range(int(req['relations']))
+        ]
+    )
+
+    def op() -> float:
+        t = time.perf_counter()
+        ctx.run(ctx.on.update_status(), state)
+        return time.perf_counter() - t
+
+    return op
+
+
+def _harness_add_relation(req: dict[str, Any]) -> Callable[[], float]:
+    from ops import testing
+
+    trivial, _ = _charm_classes()
+    present = int(req['present'])
+
+    def op() -> float:
+        harness = testing.Harness(trivial, meta=_HARNESS_META)
+        try:
+            harness.begin()
+            for i in range(present):
+                harness.add_relation('db', f'remote{i}')
+            t = time.perf_counter()
+            harness.add_relation('db', 'measured')
+            return time.perf_counter() - t
+        finally:
+            harness.cleanup()
+
+    return op
+
+
+_clients: dict[str, Any] = {}
+
+
+def _pebble_client(socket_path: str) -> Any:
+    if socket_path not in _clients:
+        from ops import pebble
+
+        _clients[socket_path] = pebble.Client(socket_path=socket_path)
+    return _clients[socket_path]
+
+
+def _pebble_small(req: dict[str, Any]) -> Callable[[], float]:
+    client = _pebble_client(req['socket'])
+    call = getattr(client, req['call'])
+    call()  # fail in setup (-> n/a), not in the timed loop
+
+    def op() -> float:
+        t = time.perf_counter()
+        call()
+        return time.perf_counter() - t
+
+    return op
+
+
+_FACTORIES: dict[str, Callable[[dict[str, Any]], Callable[[], float]]] = {
+    'ctx_trivial': _ctx_trivial,
+    'ctx_loaded': _ctx_loaded,
+    'ctx_relations': _ctx_relations,
+    'harness_add_relation': _harness_add_relation,
+    'pebble_small': _pebble_small,
+}
+
+
+def _classify(exc: BaseException) -> dict[str, Any]:
+    status = 'n/a' if isinstance(exc, _NOT_READY) else 'failed'
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f' at {os.path.basename(last[0].filename)}:{last[0].lineno}' if last else ''
+    detail = f'{type(exc).__name__}: {str(exc)[:200]}{where}'
+    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    return {'ok': False, 'status': status, 'detail': detail}
+
+
+class _Server:
+    """Keeps each figure's set-up (Context, State, client) across batches."""
+
+    def __init__(self) -> None:
+        self._ops: dict[str, Callable[[], float]] = {}
+
+    def handle(self, req: dict[str, Any]) -> dict[str, Any]:
+        key = json.dumps(req.get('params', {}), sort_keys=True) + req['figure']
+        try:
+            if key not in self._ops:
+                self._ops[key] = _FACTORIES[req['figure']](req.get('params', {}))
+            op = self._ops[key]
+            min_seconds = float(req.get('min_seconds', 0.0))
+            max_iterations = int(req.get('max_iterations', 1))
+            timed: list[float] = []
+            start = time.perf_counter()
+            while len(timed) < max_iterations:
+                timed.append(op())
+                if time.perf_counter() - start >= min_seconds:
+                    break
+        except Exception as exc:  # reported to the harness, which shows n/a or failed
+            self._ops.pop(key, None)
+            return _classify(exc)
+        return {'ok': True, 'per_op': sum(timed) / len(timed), 'iterations': len(timed)}
+
+
+# -- one-shot figures (fresh process) ----------------------------------------------------------
+
+
+def _rss_kib() -> int:
+    with open('/proc/self/status', encoding='ascii') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    return 0
+
+
+def _once(req: dict[str, Any]) -> dict[str, Any]:
+    try:
+        client = _pebble_client(req['socket'])
+        client.get_system_info()
+        before = _rss_kib()
+        if req['figure'] == 'pebble_push':
+            with open(req['source'], 'rb') as f:
+                t = time.perf_counter()
+                client.push(req['path'], f, make_dirs=True)
+                seconds = time.perf_counter() - t
+        elif req['figure'] == 'pebble_pull':
+            t = time.perf_counter()
+            total = 0
+            stream = client.pull(req['path'], encoding=None)
+            try:
+                while True:
+                    chunk = stream.read(1 << 20)
+                    if not chunk:
+                        break
+                    total += len(chunk)
+            finally:
+                stream.close()
+            seconds = time.perf_counter() - t
+            if total != int(req['size']):
+                return {
+                    'ok': False,
+                    'status': 'failed',
+                    'detail': f'pulled {total} bytes, expected {req["size"]}',
+                }
+        else:
+            raise ValueError(f'unknown one-shot figure {req["figure"]!r}')
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    except Exception as exc:
+        return _classify(exc)
+    return {
+        'ok': True,
+        'per_op': seconds,
+        'iterations': 1,
+        'mem_growth_mib': max(0, peak - before) / 1024,
+    }
+
+
+def main() -> int:
+    proto = os.fdopen(os.dup(1), 'w', encoding='utf-8')
+    os.dup2(2, 1)  # anything printed by ops or charm code lands on stderr
+    if len(sys.argv) >= 3 and sys.argv[1] == 'once':
+        proto.write(json.dumps(_once(json.loads(sys.argv[2]))) + '\n')
+        proto.flush()
+        return 0
+    server = _Server()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        proto.write(json.dumps(server.handle(json.loads(line))) + '\n')
+        proto.flush()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
