@@ -119,3 +119,18 @@ def test_get_version_action_failure(harness: testing.Harness[HttpbinCharm]) -> N
         harness.run_action('get-version')
 
     assert exc_info.value.message == 'gunicorn --version exited with status 1'
+
+
+def test_initial_hooks_bring_the_leader_to_active() -> None:
+    harness = testing.Harness(HttpbinCharm)
+    try:
+        harness.set_leader(True)
+        harness.begin_with_initial_hooks()
+        harness.evaluate_status()
+
+        assert harness.model.unit.status == ops.ActiveStatus()
+        container = harness.model.unit.get_container('httpbin')
+        assert container.get_service('httpbin').is_running()
+        assert container.pull('/etc/httpbin/admin-password').read()
+    finally:
+        harness.cleanup()
