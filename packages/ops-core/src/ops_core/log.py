@@ -1,3 +1,5 @@
 """Logging through Juju's `juju-log` hook command (`ops.log`)."""
 
-__all__: list[str] = []
+from ._log import JujuLogHandler, setup_root_logging
+
+__all__: list[str] = ['JujuLogHandler', 'setup_root_logging']

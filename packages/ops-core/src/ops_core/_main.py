@@ -1,0 +1,204 @@
+"""``ops.main``: the process entry point a charm's ``dispatch`` script calls for every hook.
+
+It reads the Juju context from the environment, sets up logging through ``juju-log``,
+loads the metadata, runs a legacy hook if there is one, chooses the state storage and
+hands over to :class:`ops_core._dispatch._Dispatcher`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._abort import _Abort
+
+if TYPE_CHECKING:
+    from ._backend import Backend
+    from ._charm import CharmBase
+    from ._charm_meta import CharmMeta
+    from ._juju_storage import JujuStorage
+    from ._jujucontext import JujuContext
+    from ._sqlite_storage import SQLiteStorage
+
+logger = logging.getLogger('ops.main')
+
+CHARM_STATE_FILE = '.unit-state.db'
+"""The name of the charm's state file (SQLite) in the charm directory."""
+
+
+def _ops_version() -> str:
+    ops = sys.modules.get('ops')
+    version = getattr(ops, '__version__', None)
+    return version if isinstance(version, str) else '3.9.0'
+
+
+def _production_backend(context: JujuContext) -> Backend:
+    """The model backend over the real hook tools."""
+    from ._hookcmds_backend import HookCommandsBackend
+
+    return HookCommandsBackend(context)
+
+
+def _run_legacy_hook(charm_dir: Path, dispatch_path: str) -> None:
+    """Run ``<charm_dir>/<dispatch_path>`` if it is a separate executable (old-style hooks).
+
+    Raises:
+        _Abort: with the hook's exit status if it failed (the ops event is not emitted),
+            or 1 if it could not be run.
+    """
+    if not dispatch_path:
+        return
+    candidate = charm_dir / dispatch_path
+    path_str = shutil.which(candidate.name, mode=os.F_OK, path=str(candidate.parent))
+    if path_str is None:
+        return
+    path = Path(path_str)
+    warnings.warn('Legacy hooks are deprecated.', DeprecationWarning, stacklevel=2)
+    if not os.access(path, os.X_OK):
+        logger.warning('Legacy %s exists but is not executable.', dispatch_path)
+        return
+    try:
+        same = path.resolve() == Path(sys.argv[0]).resolve()
+    except (OSError, IndexError):
+        same = False
+    if same:
+        logger.debug('Legacy %s is just a link to ourselves.', dispatch_path)
+        return
+    argv = [str(path), *sys.argv[1:]]
+    logger.info('Running legacy %s.', dispatch_path)
+    try:
+        subprocess.run(argv, check=True)
+    except subprocess.CalledProcessError as exc:
+        logger.warning('Legacy %s exited with status %d.', dispatch_path, exc.returncode)
+        raise _Abort(exc.returncode) from exc
+    except OSError as exc:
+        logger.warning('Unable to run legacy %s: %s', dispatch_path, exc)
+        raise _Abort(1) from exc
+    logger.debug('Legacy %s exited with status 0.', dispatch_path)
+
+
+def _should_use_controller_storage(db_path: Path, meta: CharmMeta, context: JujuContext) -> bool:
+    if db_path.exists():
+        return False
+    if 'kubernetes' not in meta.series:
+        logger.debug('Using local storage: not a Kubernetes podspec charm')
+        return False
+    if context.version.has_controller_storage():
+        logger.debug('Using controller storage: JUJU_VERSION=%s', context.version)
+        return True
+    logger.debug('Using local storage: JUJU_VERSION=%s', context.version)
+    return False
+
+
+def _make_storage(
+    use_juju_for_storage: bool | None,
+    meta: CharmMeta,
+    context: JujuContext,
+    restricted: bool,
+    event_name: str,
+) -> SQLiteStorage | JujuStorage:
+    from ._juju_storage import JujuStorage, juju_backend_available
+    from ._sqlite_storage import SQLiteStorage
+
+    db_path = context.charm_dir / CHARM_STATE_FILE
+    if use_juju_for_storage and not juju_backend_available():
+        raise RuntimeError(
+            'charm set use_juju_for_storage=True, but Juju version '
+            f'{context.version} does not support it (no state-get hook tool on PATH)'
+        )
+    if use_juju_for_storage is None:
+        use_controller = _should_use_controller_storage(db_path, meta, context)
+    else:
+        use_controller = use_juju_for_storage
+        if use_controller:
+            warnings.warn(
+                "Controller storage is deprecated; it's intended for podspec charms and will "
+                'be removed in a future release.',
+                DeprecationWarning,
+                stacklevel=3,
+            )
+    if use_controller and restricted:
+        logger.debug(
+            '"%s" is not supported when using Juju for storage\n'
+            'see: https://github.com/canonical/operator/issues/348',
+            event_name,
+        )
+        raise _Abort(0)
+    if use_juju_for_storage:
+        return JujuStorage()
+    return SQLiteStorage(db_path)
+
+
+def main(charm_class: type[CharmBase], use_juju_for_storage: bool | None = None) -> None:
+    """Run the charm for the current hook or action; call it from the charm's entry point.
+
+    Example (``src/charm.py``)::
+
+        if __name__ == '__main__':
+            ops.main(MyCharm)
+
+    Reads the Juju context from the environment, forwards logging to ``juju-log`` (records
+    below ``OPS_JUJU_LOG_LEVEL``, default INFO or DEBUG under ``JUJU_DEBUG``, are not sent,
+    so they cost no process), re-emits deferred events, emits the event Juju dispatched,
+    evaluates collect-status and commits the charm's state. An uncaught exception is
+    logged with its traceback, nothing is committed, and the process exits non-zero.
+
+    Args:
+        charm_class: the charm's :class:`~ops.CharmBase` subclass.
+        use_juju_for_storage: keep state on the controller (deprecated; podspec charms)
+            rather than in ``.unit-state.db``; ``None`` chooses automatically.
+    """
+    try:
+        _main(charm_class, use_juju_for_storage)
+    except _Abort as abort:
+        sys.exit(abort.exit_code)
+
+
+def _main(charm_class: type[CharmBase], use_juju_for_storage: bool | None) -> None:
+    from ._charm_meta import CharmMeta
+    from ._dispatch import RESTRICTED_EVENTS, _Dispatcher, event_name_from_dispatch_path
+    from ._jujucontext import JujuContext
+    from ._log import _juju_log_level, _setup_logging
+
+    context = JujuContext._from_dict(os.environ)
+    backend = _production_backend(context)
+    _setup_logging(
+        backend,
+        debug=context.debug,
+        exc_stderr=bool(context.action_name),
+        level=_juju_log_level(os.environ, context.debug),
+    )
+    logger.debug('ops %s up and running.', _ops_version())
+
+    meta = CharmMeta.from_charm_root(context.charm_dir)
+
+    if 'OPERATOR_DISPATCH' in os.environ:
+        logger.debug('Charm called itself via %s.', context.dispatch_path)
+        raise _Abort(0)
+    os.environ['OPERATOR_DISPATCH'] = '1'
+    event_name = event_name_from_dispatch_path(context.dispatch_path)
+
+    _run_legacy_hook(context.charm_dir, context.dispatch_path)
+
+    storage = _make_storage(
+        use_juju_for_storage,
+        meta,
+        context,
+        restricted=event_name in RESTRICTED_EVENTS,
+        event_name=event_name,
+    )
+    dispatcher = _Dispatcher(
+        charm_class,
+        context=context,
+        backend=backend,
+        storage=storage,
+        meta=meta,
+        event_name=event_name,
+    )
+    dispatcher.run()
