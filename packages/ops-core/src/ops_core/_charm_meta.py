@@ -673,7 +673,14 @@ class CharmMeta:
             config_raw = (
                 _load_yaml(config_text, str(root / 'config.yaml')) if config_text else None
             )
-            return _build(raw, actions_raw, config_raw, str(metadata_path))
+            return _build(
+                raw,
+                actions_raw,
+                config_raw,
+                str(metadata_path),
+                actions_source=str(root / 'actions.yaml'),
+                config_source=str(root / 'config.yaml'),
+            )
         charmcraft_path = root / 'charmcraft.yaml'
         text = _read_optional(charmcraft_path)
         if text is None:
@@ -692,13 +699,21 @@ def _build(
     actions_raw: Any,
     config_raw: Any,
     source: str,
+    *,
+    actions_source: str | None = None,
+    config_source: str | None = None,
 ) -> CharmMeta:
     try:
         return CharmMeta(raw, actions_raw, config_raw)
-    except _MetadataTypeError as exc:
-        raise _MetadataTypeError(f'{source}: {exc}') from None
     except MetadataError as exc:
-        raise MetadataError(f'{source}: {exc}') from None
+        text = str(exc)
+        where = source
+        if text.startswith('config') and config_source:
+            where = config_source
+        elif text.startswith('actions') and actions_source:
+            where = actions_source
+        error_type = _MetadataTypeError if isinstance(exc, TypeError) else MetadataError
+        raise error_type(f'{where}: {text}') from None
 
 
 def _read_optional(path: Path) -> str | None:
