@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 import ops.lib
+import pytest
 
 
 def _write_lib(root: Path, top: str, name: str, api: object, patch: int, author: str) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import ops
-from ops.charm import MetadataError, MetadataLinks
 import pytest
+from ops.charm import MetadataError, MetadataLinks
 
 FULL = """
 name: foo
