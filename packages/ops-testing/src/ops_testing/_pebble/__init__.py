@@ -1,0 +1,84 @@
+"""The one simulated Pebble of the repository (DESIGN.md, second seam).
+
+Three faces over one state:
+
+* :class:`PebbleModel` -- the Pebble state of one container;
+* :class:`InMemoryClient` -- the method set of :class:`ops_pebble.Client` working directly
+  on a model (what ``Context`` and ``Harness`` hand to ``Container``);
+* :class:`PebbleServer` -- Pebble's HTTP API over a model on a real unix socket (for
+  end-to-end tests of :class:`ops_pebble.Client`), with fault injection.
+
+Creating a container model and getting a client::
+
+    model = PebbleModel('/tmp/ctx/containers/app', name='app')   # files live under this root
+    client = InMemoryClient(model)
+
+Layers and the plan (parsing and override rules are ``ops_pebble``'s)::
+
+    model.add_layer('base', {'services': {'web': {'override': 'replace', 'command': 'web'}}})
+    model.add_layer('base', more, combine=True)    # combine into the same label
+    model.plan()                                   # ops_pebble.Plan, items sorted by name
+    model.base_plan = {...}                        # a plan underneath every layer (rock)
+
+Services::
+
+    model.set_service_status('web', ops_pebble.ServiceStatus.ACTIVE)
+    model.service_infos()                          # [ServiceInfo], startup from the plan
+    model.service_change('replan', [])             # what start/stop/restart/replan do
+
+Checks (created from the plan's checks when a layer is added)::
+
+    model.set_check('ready', status='down', failures=3, threshold=3, level='ready')
+    model.record_check_result('ready', ok=False)   # one failed run, with Pebble's changes
+    model.check_infos()                            # API dicts; CheckInfo.from_dict them
+
+Notices::
+
+    notice_id, repeated = model.add_notice('custom', 'example.com/a', data={'k': 'v'})
+    model.put_notice(ops_pebble.Notice(...))       # store a complete notice as given
+
+Exec (longest prefix wins, the empty prefix matches everything)::
+
+    model.add_exec_handler(['ls'], exit_code=0, stdout='a\\nb\\n')
+    model.add_exec_handler(['git'], handler=lambda req: ExecOutcome(stdout=req.command[1]))
+    model.unmatched_exec = lambda command: SomeError(...)   # what an unmatched command raises
+    model.exec_history                             # [ExecRequest(command, environment, ...)]
+
+The in-memory client runs handlers; the HTTP server runs real processes (with the
+container root as working directory) and records them in the history too.
+
+Identities, logs, connectivity::
+
+    model.update_identities('replace', {'bob': {'access': 'read', 'local': {'user-id': 42}}})
+    model.add_log('web', 'started')
+    model.can_connect = False                      # every client call raises ConnectionError
+    model.connect_error_message = '...'            # with this message
+
+Files: ``model.fs`` (:class:`FileSystem`) maps container paths into the root; ``..`` never
+escapes it. ``model.fs.host_path('/etc/x')`` gives the host path; ``model.fs.wipe()`` empties.
+
+Serving it over a socket::
+
+    with PebbleServer(model, '/tmp/x/pebble.socket') as server:
+        ops_pebble.Client(server.socket_path).get_services()
+        server.inject_fault('malformed-json', path='/v1/services')
+        server.restart()
+"""
+
+from ._client import InMemoryClient, InMemoryExecProcess
+from ._fs import FileSystem
+from ._model import ExecHandler, ExecOutcome, ExecRequest, PebbleModel, api_error
+from ._server import FAULTS, PebbleServer
+
+__all__ = [
+    'FAULTS',
+    'ExecHandler',
+    'ExecOutcome',
+    'ExecRequest',
+    'FileSystem',
+    'InMemoryClient',
+    'InMemoryExecProcess',
+    'PebbleModel',
+    'PebbleServer',
+    'api_error',
+]

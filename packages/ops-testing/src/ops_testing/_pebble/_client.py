@@ -1,0 +1,583 @@
+"""An in-memory Pebble client: the public method set of :class:`ops_pebble.Client`, working
+directly on a :class:`PebbleModel` with the same exceptions and messages."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import time
+from collections.abc import Iterable, Mapping
+from typing import IO, Any, BinaryIO, TextIO, cast
+
+import ops_pebble
+from ops_pebble import (
+    Change,
+    ChangeError,
+    ChangeID,
+    ChangeState,
+    CheckInfo,
+    CheckLevel,
+    ExecError,
+    ExecProcess,
+    FileInfo,
+    Identity,
+    IdentityDict,
+    Layer,
+    LayerDict,
+    Notice,
+    NoticesUsers,
+    NoticeType,
+    Plan,
+    ServiceInfo,
+    SystemInfo,
+    WarningState,
+)
+from ops_pebble._client import _names, _owner_fields, _permissions
+from ops_pebble._exec import signal_name
+
+from ._model import ExecOutcome, ExecRequest, PebbleModel, api_error
+
+_CHUNK = 1 << 20
+
+
+class InMemoryExecProcess(ExecProcess[Any]):
+    """The process object the in-memory client's ``exec`` returns.
+
+    The command's outcome is computed when it starts; ``wait``/``wait_output`` then report it
+    exactly as :class:`ops_pebble.ExecProcess` does.
+    """
+
+    def __init__(
+        self,
+        command: list[str],
+        outcome: ExecOutcome | None,
+        error: BaseException | None,
+        *,
+        encoding: str | None,
+        combine_stderr: bool,
+        stdout_dest: Any,
+        stderr_dest: Any,
+        stdin_given: bool,
+        timeout: float | None,
+        change_id: str,
+        model: PebbleModel,
+    ):
+        self._command = command
+        self._outcome = outcome
+        self._error = error
+        self._encoding = encoding
+        self._exec_timeout = timeout
+        self._change_id_str = change_id
+        self._model = model
+        self._waited = False
+        out = self._convert(outcome.stdout if outcome else b'')
+        err = self._convert(outcome.stderr if outcome else b'')
+        if combine_stderr:
+            out, err = out + err, None
+        self._out = out
+        self._err = err
+        self._stdout_given = stdout_dest is not None
+        if stdout_dest is not None:
+            stdout_dest.write(out)
+        if stderr_dest is not None and err is not None:
+            stderr_dest.write(err)
+        text = encoding is not None
+        self.stdin: Any = None if stdin_given else (io.StringIO() if text else io.BytesIO())
+        self.stdout: Any = None
+        if stdout_dest is None:
+            self.stdout = io.StringIO(out) if text else io.BytesIO(out)
+        self.stderr: Any = None
+        if stderr_dest is None and err is not None:
+            self.stderr = io.StringIO(err) if text else io.BytesIO(err)
+
+    def _convert(self, value: str | bytes) -> Any:
+        if self._encoding is None:
+            return value.encode('utf-8') if isinstance(value, str) else bytes(value)
+        return value.decode(self._encoding) if isinstance(value, bytes) else value
+
+    def _finish(self) -> int:
+        self._waited = True
+        if self._error is not None:
+            if isinstance(self._error, TimeoutError) and not isinstance(
+                self._error, ops_pebble.Error
+            ):
+                if self._exec_timeout is None:
+                    raise RuntimeError(
+                        'the exec handler raised TimeoutError but exec was called without a timeout'
+                    )
+                raise ops_pebble.TimeoutError(
+                    f'timed out waiting for change {self._change_id_str} ({self._exec_timeout} seconds)'
+                )
+            raise self._error
+        assert self._outcome is not None
+        return self._outcome.exit_code
+
+    def wait(self) -> None:
+        """Report the command's result (see :meth:`ops_pebble.ExecProcess.wait`)."""
+        exit_code = self._finish()
+        if exit_code != 0:
+            raise ExecError(self._command, exit_code, None, None)
+
+    def wait_output(self) -> tuple[Any, Any]:
+        """Return the command's output (see :meth:`ops_pebble.ExecProcess.wait_output`)."""
+        if self._stdout_given:
+            raise TypeError(
+                "can't use wait_output() when exec was called with the stdout argument"
+            )
+        exit_code = self._finish()
+        if exit_code != 0:
+            raise ExecError(self._command, exit_code, self._out, self._err)
+        return self._out, self._err
+
+    def send_signal(self, sig: int | str) -> None:
+        """Signals cannot reach a simulated command.
+
+        Raises:
+            NotImplementedError: always; the command has already produced its outcome.
+        """
+        raise NotImplementedError(
+            f'cannot send {signal_name(sig)} to a simulated command: its outcome is fixed when it starts'
+        )
+
+    def __del__(self) -> None:
+        pass
+
+
+class InMemoryClient:
+    """A Pebble client over a :class:`PebbleModel`, with :class:`ops_pebble.Client`'s methods.
+
+    Args:
+        model: The simulated Pebble.
+        socket_path: Reported as the client's ``socket_path``.
+        timeout: Reported as the client's ``timeout``.
+    """
+
+    def __init__(self, model: PebbleModel, socket_path: str = '', timeout: float = 5.0):
+        self.model = model
+        self.socket_path = socket_path
+        self.timeout = timeout
+        self.base_url = 'http://localhost'
+
+    def _check_connection(self) -> None:
+        if not self.model.can_connect:
+            raise ops_pebble.ConnectionError(self.model.connect_error_message)
+
+    # -- system, warnings, changes ----------------------------------------------------------
+
+    def get_system_info(self) -> SystemInfo:
+        """See :meth:`ops_pebble.Client.get_system_info`."""
+        self._check_connection()
+        return SystemInfo(self.model.version)
+
+    def get_warnings(
+        self, select: WarningState = WarningState.PENDING
+    ) -> list[ops_pebble.Warning]:
+        """See :meth:`ops_pebble.Client.get_warnings` (current Pebble has no warnings API)."""
+        self._check_connection()
+        raise api_error(404, 'not found')
+
+    def ack_warnings(self, timestamp: datetime.datetime) -> int:
+        """See :meth:`ops_pebble.Client.ack_warnings` (current Pebble has no warnings API)."""
+        self._check_connection()
+        raise api_error(404, 'not found')
+
+    def get_changes(
+        self, select: ChangeState = ChangeState.IN_PROGRESS, service: str | None = None
+    ) -> list[Change]:
+        """See :meth:`ops_pebble.Client.get_changes`."""
+        self._check_connection()
+        return [Change.from_dict(c) for c in self.model.list_changes(select.value, service)]
+
+    def get_change(self, change_id: ChangeID) -> Change:
+        """See :meth:`ops_pebble.Client.get_change`."""
+        self._check_connection()
+        return Change.from_dict(self.model.get_change(change_id))
+
+    def abort_change(self, change_id: ChangeID) -> Change:
+        """See :meth:`ops_pebble.Client.abort_change`."""
+        self._check_connection()
+        return Change.from_dict(self.model.abort_change(change_id))
+
+    def wait_change(
+        self, change_id: ChangeID, timeout: float | None = 30.0, delay: float = 0.1
+    ) -> Change:
+        """See :meth:`ops_pebble.Client.wait_change`."""
+        self._check_connection()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.model.changed:
+            while True:
+                change = self.model.get_change(change_id)
+                if change['ready']:
+                    return Change.from_dict(change)
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    raise ops_pebble.TimeoutError(
+                        f'timed out waiting for change {change_id} ({timeout} seconds)'
+                    )
+                self.model.changed.wait(remaining)
+
+    # -- services ---------------------------------------------------------------------------
+
+    def _services(
+        self, action: str, services: Iterable[str], timeout: float | None, delay: float
+    ) -> ChangeID:
+        self._check_connection()
+        names = _names(services, 'services')
+        change_id = ChangeID(self.model.service_change(action, names))
+        if timeout:
+            change = self.wait_change(change_id, timeout, delay)
+            if change.err:
+                raise ChangeError(change.err, change)
+        return change_id
+
+    def autostart_services(self, timeout: float = 30.0, delay: float = 0.1) -> ChangeID:
+        """See :meth:`ops_pebble.Client.autostart_services`."""
+        return self._services('autostart', [], timeout, delay)
+
+    def replan_services(self, timeout: float = 30.0, delay: float = 0.1) -> ChangeID:
+        """See :meth:`ops_pebble.Client.replan_services`."""
+        return self._services('replan', [], timeout, delay)
+
+    def start_services(
+        self, services: Iterable[str], timeout: float = 30.0, delay: float = 0.1
+    ) -> ChangeID:
+        """See :meth:`ops_pebble.Client.start_services`."""
+        return self._services('start', services, timeout, delay)
+
+    def stop_services(
+        self, services: Iterable[str], timeout: float = 30.0, delay: float = 0.1
+    ) -> ChangeID:
+        """See :meth:`ops_pebble.Client.stop_services`."""
+        return self._services('stop', services, timeout, delay)
+
+    def restart_services(
+        self, services: Iterable[str], timeout: float = 30.0, delay: float = 0.1
+    ) -> ChangeID:
+        """See :meth:`ops_pebble.Client.restart_services`."""
+        return self._services('restart', services, timeout, delay)
+
+    def get_services(self, names: Iterable[str] | None = None) -> list[ServiceInfo]:
+        """See :meth:`ops_pebble.Client.get_services`."""
+        self._check_connection()
+        wanted = _names(names, 'names') if names is not None else None
+        return self.model.service_infos(wanted)
+
+    # -- layers -----------------------------------------------------------------------------
+
+    def add_layer(
+        self, label: str, layer: str | LayerDict | Layer, *, combine: bool = False
+    ) -> None:
+        """See :meth:`ops_pebble.Client.add_layer`."""
+        self._check_connection()
+        if not isinstance(label, str):
+            raise TypeError(f'label must be a str, not {type(label).__name__}')
+        if not isinstance(layer, (str, dict, Layer)):
+            raise TypeError(f'layer must be str, dict or pebble.Layer, not {type(layer).__name__}')
+        self.model.add_layer(label, layer, combine=combine)
+
+    def get_plan(self) -> Plan:
+        """See :meth:`ops_pebble.Client.get_plan`."""
+        self._check_connection()
+        return self.model.plan()
+
+    # -- files ------------------------------------------------------------------------------
+
+    def pull(self, path: str, *, encoding: str | None = 'utf-8') -> BinaryIO | TextIO:
+        """See :meth:`ops_pebble.Client.pull`."""
+        self._check_connection()
+        source = self.model.fs.open_for_read(path)
+        if encoding is None:
+            return cast('BinaryIO', source)
+        return cast('TextIO', io.TextIOWrapper(source, encoding=encoding, newline=''))
+
+    def push(
+        self,
+        path: str,
+        source: str | bytes | IO[str] | IO[bytes],
+        *,
+        encoding: str = 'utf-8',
+        make_dirs: bool = False,
+        permissions: int | None = None,
+        user_id: int | None = None,
+        user: str | None = None,
+        group_id: int | None = None,
+        group: str | None = None,
+    ) -> None:
+        """See :meth:`ops_pebble.Client.push`."""
+        self._check_connection()
+        mode = _permissions(permissions)
+        owner = _owner_fields(user_id, user, group_id, group)
+
+        def chunks() -> Iterable[bytes]:
+            if isinstance(source, str):
+                yield source.encode(encoding)
+            elif isinstance(source, (bytes, bytearray)):
+                yield bytes(source)
+            else:
+                while True:
+                    chunk = source.read(_CHUNK)
+                    if not chunk:
+                        break
+                    yield chunk.encode(encoding) if isinstance(chunk, str) else chunk
+
+        self.model.fs.write(
+            path,
+            chunks(),
+            make_dirs=make_dirs,
+            permissions=int(mode['permissions'], 8) if mode else None,
+            owner=owner,
+        )
+
+    def list_files(
+        self, path: str, *, pattern: str | None = None, itself: bool = False
+    ) -> list[FileInfo]:
+        """See :meth:`ops_pebble.Client.list_files`."""
+        self._check_connection()
+        try:
+            infos = self.model.fs.list(path, pattern=pattern, itself=itself)
+        except ops_pebble.PathError as e:
+            code = {'not-found': 404, 'permission-denied': 403}.get(e.kind, 400)
+            raise api_error(code, e.message, e.kind) from None
+        return [FileInfo.from_dict(i) for i in infos]
+
+    def make_dir(
+        self,
+        path: str,
+        *,
+        make_parents: bool = False,
+        permissions: int | None = None,
+        user_id: int | None = None,
+        user: str | None = None,
+        group_id: int | None = None,
+        group: str | None = None,
+    ) -> None:
+        """See :meth:`ops_pebble.Client.make_dir`."""
+        self._check_connection()
+        mode = _permissions(permissions)
+        self.model.fs.make_dir(
+            path,
+            make_parents=make_parents,
+            permissions=int(mode['permissions'], 8) if mode else None,
+            owner=_owner_fields(user_id, user, group_id, group),
+        )
+
+    def remove_path(self, path: str, *, recursive: bool = False) -> None:
+        """See :meth:`ops_pebble.Client.remove_path`."""
+        self._check_connection()
+        self.model.fs.remove(path, recursive=recursive)
+
+    # -- exec -------------------------------------------------------------------------------
+
+    def exec(
+        self,
+        command: list[str],
+        *,
+        service_context: str | None = None,
+        environment: dict[str, str] | None = None,
+        working_dir: str | None = None,
+        timeout: float | None = None,
+        user_id: int | None = None,
+        user: str | None = None,
+        group_id: int | None = None,
+        group: str | None = None,
+        stdin: str | bytes | TextIO | BinaryIO | None = None,
+        stdout: TextIO | BinaryIO | None = None,
+        stderr: TextIO | BinaryIO | None = None,
+        encoding: str | None = 'utf-8',
+        combine_stderr: bool = False,
+    ) -> ExecProcess[Any]:
+        """See :meth:`ops_pebble.Client.exec`; the command is simulated by the model's handlers."""
+        self._check_connection()
+        if not isinstance(command, list) or not all(isinstance(a, str) for a in command):
+            raise TypeError(f'command must be a list of str, not {type(command).__name__}')
+        if not command:
+            raise ValueError('command must not be empty; give the program and its arguments')
+        if isinstance(stdin, str) and encoding is None:
+            raise ValueError('stdin is a str but encoding is None; give an encoding or bytes')
+        if isinstance(stdin, bytes) and encoding is not None:
+            raise ValueError('stdin is bytes but an encoding is set; pass encoding=None')
+        if combine_stderr and stderr is not None:
+            raise ValueError('stderr must be None when combine_stderr is True')
+        stdin_data: str | bytes | None
+        if stdin is None or isinstance(stdin, (str, bytes)):
+            stdin_data = stdin
+        else:
+            stdin_data = stdin.read()
+        env = dict(environment or {})
+        if service_context is not None:
+            services = self.model.plan_dict().get('services') or {}
+            if service_context not in services:
+                raise api_error(400, f'service "{service_context}" not found in plan')
+            context = services[service_context]
+            env = {**(context.get('environment') or {}), **env}
+            working_dir = working_dir if working_dir is not None else context.get('working-dir')
+            user_id = user_id if user_id is not None else context.get('user-id')
+            user = user if user is not None else context.get('user')
+            group_id = group_id if group_id is not None else context.get('group-id')
+            group = group if group is not None else context.get('group')
+        request = ExecRequest(
+            command=list(command),
+            environment=env,
+            working_dir=working_dir,
+            timeout=timeout,
+            user_id=user_id,
+            user=user,
+            group_id=group_id,
+            group=group,
+            stdin=stdin_data,
+            encoding=encoding,
+            combine_stderr=combine_stderr,
+            service_context=service_context,
+        )
+        with self.model.lock:
+            self.model.exec_history.append(request)
+        handler = self.model.find_exec_handler(command)
+        if handler is None:
+            raise self.model.unmatched_exec(list(command))
+        outcome: ExecOutcome | None = None
+        error: BaseException | None = None
+        try:
+            outcome = handler(request) or ExecOutcome()
+        except TimeoutError as e:
+            error = e
+        change_id = self.model.new_change(
+            'exec',
+            f'Execute command "{command[0]}"',
+            task_data={'exit-code': outcome.exit_code if outcome else -1},
+        )
+        return InMemoryExecProcess(
+            list(command),
+            outcome,
+            error,
+            encoding=encoding,
+            combine_stderr=combine_stderr,
+            stdout_dest=stdout,
+            stderr_dest=stderr,
+            stdin_given=stdin is not None,
+            timeout=timeout,
+            change_id=change_id,
+            model=self.model,
+        )
+
+    def send_signal(self, sig: int | str, services: Iterable[str]) -> None:
+        """See :meth:`ops_pebble.Client.send_signal`."""
+        self._check_connection()
+        names = _names(services, 'services')
+        self.model.send_signal(signal_name(sig), names)
+
+    # -- checks -----------------------------------------------------------------------------
+
+    def get_checks(
+        self, level: CheckLevel | None = None, names: Iterable[str] | None = None
+    ) -> list[CheckInfo]:
+        """See :meth:`ops_pebble.Client.get_checks`."""
+        self._check_connection()
+        wanted = _names(names, 'names') if names else None
+        infos = self.model.check_infos(level.value if level is not None else None, wanted)
+        return [CheckInfo.from_dict(i) for i in infos]
+
+    def start_checks(self, checks: Iterable[str]) -> list[str]:
+        """See :meth:`ops_pebble.Client.start_checks`."""
+        self._check_connection()
+        return self.model.change_checks('start', _names(checks, 'checks'))
+
+    def stop_checks(self, checks: Iterable[str]) -> list[str]:
+        """See :meth:`ops_pebble.Client.stop_checks`."""
+        self._check_connection()
+        return self.model.change_checks('stop', _names(checks, 'checks'))
+
+    # -- notices ----------------------------------------------------------------------------
+
+    def notify(
+        self,
+        type: NoticeType,
+        key: str,
+        *,
+        data: dict[str, str] | None = None,
+        repeat_after: datetime.timedelta | None = None,
+    ) -> str:
+        """See :meth:`ops_pebble.Client.notify`."""
+        self._check_connection()
+        notice_type = type.value if isinstance(type, NoticeType) else type
+        check_notice_request(notice_type, key, data)
+        notice_id, _ = self.model.add_notice(
+            notice_type,
+            key,
+            data=data,
+            repeat_after=repeat_after.total_seconds() if repeat_after is not None else None,
+        )
+        return notice_id
+
+    def get_notice(self, id: str) -> Notice:
+        """See :meth:`ops_pebble.Client.get_notice`."""
+        self._check_connection()
+        return Notice.from_dict(self.model.get_notice(id))
+
+    def get_notices(
+        self,
+        *,
+        users: NoticesUsers | None = None,
+        user_id: int | None = None,
+        types: Iterable[NoticeType | str] | None = None,
+        keys: Iterable[str] | None = None,
+    ) -> list[Notice]:
+        """See :meth:`ops_pebble.Client.get_notices`."""
+        self._check_connection()
+        type_values = (
+            [t.value if isinstance(t, NoticeType) else t for t in types]
+            if types is not None
+            else None
+        )
+        notices = self.model.list_notices(
+            types=type_values, keys=keys, user_id=user_id, all_users=users is not None
+        )
+        return [Notice.from_dict(n) for n in notices]
+
+    # -- identities -------------------------------------------------------------------------
+
+    def get_identities(self) -> dict[str, Identity]:
+        """See :meth:`ops_pebble.Client.get_identities`."""
+        self._check_connection()
+        with self.model.lock:
+            return {name: Identity.from_dict(d) for name, d in self.model.identities.items()}
+
+    def replace_identities(self, identities: Mapping[str, IdentityDict | Identity | None]) -> None:
+        """See :meth:`ops_pebble.Client.replace_identities`."""
+        self._check_connection()
+        body: dict[str, Any] = {}
+        for name, identity in identities.items():
+            if identity is None:
+                body[name] = None
+            elif isinstance(identity, Identity):
+                body[name] = identity.to_dict()
+            else:
+                body[name] = Identity.from_dict(identity).to_dict()
+        self.model.update_identities('replace', body)
+
+    def remove_identities(self, identities: Iterable[str]) -> None:
+        """See :meth:`ops_pebble.Client.remove_identities`."""
+        self._check_connection()
+        self.model.update_identities('remove', dict.fromkeys(_names(identities, 'identities')))
+
+
+def check_notice_request(notice_type: str, key: str, data: Mapping[str, Any] | None) -> None:
+    """Validate a notice as Pebble does when one is recorded.
+
+    Raises:
+        APIError: 400 for a type other than custom, a malformed or too long key, or too
+            much data.
+    """
+    import json
+    import re
+
+    if notice_type != 'custom':
+        raise api_error(400, f'invalid type "{notice_type}" (can only add "custom" notices)')
+    if not re.fullmatch(
+        r'[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+(/[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*)+',
+        key,
+    ):
+        raise api_error(400, f'invalid key "{key}" (must be in "example.com/path" format)')
+    if len(key.encode()) > 256:
+        raise api_error(400, 'key must be 256 bytes or less')
+    if data is not None and len(json.dumps(data).encode()) > 4096:
+        raise api_error(400, 'total size of data must be 4096 bytes or less')

@@ -1,0 +1,291 @@
+"""The container's file system: real files under a root directory, seen as Pebble sees them.
+
+Every container path is normalised lexically before it is joined to the root, so ``..`` can
+never climb above the root (as on Linux, ``/..`` is ``/``). Failures raise
+:class:`ops_pebble.PathError` with the kind and wording Pebble uses.
+"""
+
+from __future__ import annotations
+
+import datetime
+import errno
+import fnmatch
+import grp
+import os
+import posixpath
+import pwd
+import shutil
+import stat
+from collections.abc import Iterable
+from typing import IO, Any
+
+from ops_pebble import PathError
+from ops_pebble._timeconv import format_timestamp
+
+_CHUNK = 1 << 20
+
+
+def _name_for(table: Any, ident: int) -> str:
+    try:
+        return str(table(ident)[0])
+    except KeyError:
+        return ''
+
+
+class FileSystem:
+    """A container file system rooted at ``root`` on the host.
+
+    Args:
+        root: The host directory that is the container's ``/`` (created if missing).
+    """
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = os.path.abspath(os.fspath(root))
+        os.makedirs(self.root, exist_ok=True)
+        self._owners: dict[str, dict[str, Any]] = {}
+
+    def host_path(self, path: str) -> str:
+        """Map an absolute container path to its host path inside the root.
+
+        Raises:
+            PathError: ``generic-file-error`` if ``path`` is not absolute.
+        """
+        if not isinstance(path, str) or not path.startswith('/'):
+            raise PathError('generic-file-error', f'paths must be absolute, got {path!r}')
+        normal = posixpath.normpath(path)
+        if normal.startswith('//'):
+            normal = '/' + normal.lstrip('/')
+        return self.root if normal == '/' else os.path.join(self.root, normal.lstrip('/'))
+
+    @staticmethod
+    def _error(e: OSError, op: str, path: str) -> PathError:
+        if e.errno == errno.ENOENT:
+            return PathError('not-found', f'{op} {path}: no such file or directory')
+        if e.errno in (errno.EACCES, errno.EPERM):
+            return PathError('permission-denied', f'{op} {path}: permission denied')
+        return PathError('generic-file-error', f'{op} {path}: {e.strerror or e}')
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def open_for_read(self, path: str) -> IO[bytes]:
+        """Open a regular file for streaming reads.
+
+        Raises:
+            PathError: ``not-found``, ``permission-denied``, or ``generic-file-error`` for a
+                directory or other non-regular file.
+        """
+        host = self.host_path(path)
+        try:
+            st = os.stat(host)
+        except OSError as e:
+            raise self._error(e, 'stat', path) from None
+        if not stat.S_ISREG(st.st_mode):
+            raise PathError('generic-file-error', f'can only read a regular file: "{path}"')
+        try:
+            return open(host, 'rb')
+        except OSError as e:
+            raise self._error(e, 'open', path) from None
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def write(
+        self,
+        path: str,
+        chunks: Iterable[bytes],
+        *,
+        make_dirs: bool = False,
+        permissions: int | None = None,
+        owner: dict[str, Any] | None = None,
+    ) -> None:
+        """Write a file from a stream of chunks (atomically replacing any existing file).
+
+        Raises:
+            PathError: if the parent is missing (without ``make_dirs``) or not writable.
+        """
+        host = self.host_path(path)
+        parent = os.path.dirname(host)
+        if make_dirs:
+            self._make_parents(path, owner)
+        elif not os.path.isdir(parent):
+            raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
+        if os.path.isdir(host):
+            raise PathError('generic-file-error', f'open {path}: is a directory')
+        temp = f'{host}.pebble-tmp-{os.getpid()}-{id(chunks)}'
+        try:
+            with open(temp, 'wb') as f:
+                for chunk in chunks:
+                    f.write(chunk)
+            os.chmod(temp, 0o644 if permissions is None else permissions)
+            os.replace(temp, host)
+        except OSError as e:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise self._error(e, 'open', path) from None
+        except BaseException:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise
+        self._set_owner(path, owner)
+
+    def _make_parents(self, path: str, owner: dict[str, Any] | None) -> None:
+        parts = posixpath.normpath(path).strip('/').split('/')[:-1]
+        current = ''
+        for part in parts:
+            current += '/' + part
+            host = self.host_path(current)
+            if not os.path.exists(host):
+                try:
+                    os.mkdir(host, 0o755)
+                    os.chmod(host, 0o755)
+                except OSError as e:
+                    raise self._error(e, 'mkdir', current) from None
+                self._set_owner(current, owner)
+            elif not os.path.isdir(host):
+                raise PathError('generic-file-error', f'mkdir {current}: not a directory')
+
+    def _set_owner(self, path: str, owner: dict[str, Any] | None) -> None:
+        if owner:
+            self._owners[posixpath.normpath(path)] = dict(owner)
+
+    def make_dir(
+        self,
+        path: str,
+        *,
+        make_parents: bool = False,
+        permissions: int | None = None,
+        owner: dict[str, Any] | None = None,
+    ) -> None:
+        """Create a directory (mode 0o755 unless ``permissions`` is given).
+
+        Raises:
+            PathError: ``generic-file-error`` if it exists (without ``make_parents``),
+                ``not-found`` if the parent is missing (without ``make_parents``).
+        """
+        host = self.host_path(path)
+        mode = 0o755 if permissions is None else permissions
+        if os.path.exists(host):
+            if make_parents and os.path.isdir(host):
+                return
+            raise PathError('generic-file-error', f'mkdir {path}: file exists')
+        if make_parents:
+            self._make_parents(path + '/x', owner)
+        elif not os.path.isdir(os.path.dirname(host)):
+            raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
+        else:
+            try:
+                os.mkdir(host)
+            except OSError as e:
+                raise self._error(e, 'mkdir', path) from None
+        os.chmod(host, mode)
+        self._set_owner(path, owner)
+
+    def remove(self, path: str, *, recursive: bool = False) -> None:
+        """Remove a file or directory.
+
+        Raises:
+            PathError: ``not-found`` if missing (unless ``recursive``);
+                ``generic-file-error`` for a non-empty directory without ``recursive``.
+        """
+        host = self.host_path(path)
+        if host == self.root:
+            raise PathError('generic-file-error', 'cannot remove the root directory')
+        if not os.path.lexists(host):
+            if recursive:
+                return
+            raise PathError('not-found', f'remove {path}: no such file or directory')
+        try:
+            if os.path.isdir(host) and not os.path.islink(host):
+                if recursive:
+                    shutil.rmtree(host)
+                else:
+                    os.rmdir(host)
+            else:
+                os.unlink(host)
+        except OSError as e:
+            if e.errno == errno.ENOTEMPTY:
+                raise PathError(
+                    'generic-file-error', f'remove {path}: directory not empty'
+                ) from None
+            raise self._error(e, 'remove', path) from None
+        prefix = posixpath.normpath(path)
+        for key in [k for k in self._owners if k == prefix or k.startswith(prefix + '/')]:
+            del self._owners[key]
+
+    # -- listing ----------------------------------------------------------------------------
+
+    def info(self, path: str) -> dict[str, Any]:
+        """Return the API's file-info object for one path (symlinks not followed)."""
+        host = self.host_path(path)
+        try:
+            st = os.lstat(host)
+        except OSError as e:
+            raise self._error(e, 'stat', path) from None
+        mode = st.st_mode
+        if stat.S_ISREG(mode):
+            kind = 'file'
+        elif stat.S_ISDIR(mode):
+            kind = 'directory'
+        elif stat.S_ISLNK(mode):
+            kind = 'symlink'
+        elif stat.S_ISSOCK(mode):
+            kind = 'socket'
+        elif stat.S_ISFIFO(mode):
+            kind = 'named-pipe'
+        elif stat.S_ISBLK(mode) or stat.S_ISCHR(mode):
+            kind = 'device'
+        else:
+            kind = 'unknown'
+        normal = posixpath.normpath(path)
+        modified = datetime.datetime.fromtimestamp(int(st.st_mtime), datetime.timezone.utc)
+        info: dict[str, Any] = {
+            'path': normal,
+            'name': posixpath.basename(normal) or '/',
+            'type': kind,
+            'permissions': format(stat.S_IMODE(mode), '03o'),
+            'last-modified': format_timestamp(modified),
+            'user-id': st.st_uid,
+            'user': _name_for(pwd.getpwuid, st.st_uid),
+            'group-id': st.st_gid,
+            'group': _name_for(grp.getgrgid, st.st_gid),
+        }
+        if kind == 'file':
+            info['size'] = st.st_size
+        owner = self._owners.get(normal)
+        if owner:
+            info.update({k: v for k, v in owner.items() if v is not None})
+        return info
+
+    def list(
+        self, path: str, *, pattern: str | None = None, itself: bool = False
+    ) -> list[dict[str, Any]]:
+        """List a directory (or describe a file, or the directory itself with ``itself``).
+
+        Raises:
+            PathError: ``not-found`` if the path does not exist.
+        """
+        host = self.host_path(path)
+        if not os.path.lexists(host):
+            raise PathError('not-found', f'stat {path}: no such file or directory')
+        if itself or not os.path.isdir(host):
+            return [self.info(path)]
+        try:
+            names = sorted(os.listdir(host))
+        except OSError as e:
+            raise self._error(e, 'open', path) from None
+        base = posixpath.normpath(path)
+        out = []
+        for name in names:
+            if pattern and not fnmatch.fnmatchcase(name, pattern):
+                continue
+            out.append(self.info(posixpath.join(base, name)))
+        return out
+
+    def wipe(self) -> None:
+        """Empty the root directory."""
+        for name in os.listdir(self.root):
+            target = os.path.join(self.root, name)
+            if os.path.isdir(target) and not os.path.islink(target):
+                shutil.rmtree(target)
+            else:
+                os.unlink(target)
+        self._owners.clear()
