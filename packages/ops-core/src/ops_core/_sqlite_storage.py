@@ -114,6 +114,8 @@ class SQLiteStorage:
     def _run(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         try:
             return self._db.execute(sql, args)
+        except sqlite3.ProgrammingError:
+            raise  # misuse such as a closed storage: not a problem with the file
         except sqlite3.DatabaseError as exc:
             raise self._error(exc) from exc
 
