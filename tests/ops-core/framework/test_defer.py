@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from ops.framework import EventBase, EventSource, Framework, Object, ObjectEvents, StoredState
+from ops.storage import SQLiteStorage
 
 MakeFramework = Callable[..., Framework]
 
@@ -286,10 +287,9 @@ def test_reemitting_n_deferred_events_costs_linear_work(tmp_path: Path) -> None:
     for n in (100, 400):
         state_file = tmp_path / f'{n}.db'
 
-        def make(**kwargs: Any) -> Framework:
-            from ops.storage import SQLiteStorage
-
-            return Framework(SQLiteStorage(state_file), tmp_path, None, None, **kwargs)  # type: ignore[arg-type]
+        def make(state_file: Path = state_file, **kwargs: Any) -> Framework:
+            storage = SQLiteStorage(state_file)
+            return Framework(storage, tmp_path, None, None, **kwargs)  # type: ignore[arg-type]
 
         costs[n] = _reemit_cost(make, n)
     # The queue is read a fixed number of times, not once per event.
