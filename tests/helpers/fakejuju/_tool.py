@@ -1243,14 +1243,12 @@ def stdin_needed(tool: str, flags: dict[str, Any]) -> bool:
 def inject_faults(state: dict[str, Any], tool: str) -> None:
     """Apply faults configured in the state for this tool.
 
-    ``state['hang'][tool]``: seconds to sleep first (``true`` means an hour).
+    (``state['hang'][tool]``, seconds to sleep first or ``true`` for an hour, is applied by
+    ``main`` without holding the state lock.)
     ``state['fail'][tool]``: ``{"code": n, "stderr": text, "stdout": text, "times": k}``;
     exit with that code (``times`` limits how many calls fail).
     ``state['garbage'][tool]``: text printed instead of the real answer (exit 0).
     """
-    hang = (state.get('hang') or {}).get(tool)
-    if hang:
-        time.sleep(3600 if hang is True else float(hang))
     fail = (state.get('fail') or {}).get(tool)
     if fail:
         times = fail.get('times')
@@ -1299,10 +1297,17 @@ def main() -> NoReturn:
         log_call(tool, args, None)
         finish(e.code, '', f'ERROR {e.message}')
     stdin = read_stdin() if stdin_needed(tool, flags) else None
-    log_call(tool, args, stdin)
     with open(state_path, 'r+', encoding='utf-8') as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+        fcntl.flock(f, fcntl.LOCK_EX)  # one tool at a time: the log and state stay consistent
+        log_call(tool, args, stdin)
         state = json.load(f)
+        hang = (state.get('hang') or {}).get(tool)
+        if hang:
+            fcntl.flock(f, fcntl.LOCK_UN)  # don't block other tools while hanging
+            time.sleep(3600 if hang is True else float(hang))
+            fcntl.flock(f, fcntl.LOCK_EX)
+            f.seek(0)
+            state = json.load(f)
         code, out, err = 0, '', ''
         try:
             inject_faults(state, tool)
