@@ -1,0 +1,319 @@
+"""``Context``: runs a charm's event handlers against a ``State`` and records what happened."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import pathlib
+import shutil
+import tempfile
+import warnings
+import weakref
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic
+
+from ._charm_spec import CharmSpec, autoload_spec, spec_from_arguments
+from ._events import CharmEvents, Event
+from ._state_misc import JujuLogLine
+from ._state_status import _EntityStatus
+from ._types import CharmType, ExecArgs
+from .errors import AlreadyEmittedError, ContextSetupError, MetadataNotFoundError
+
+if TYPE_CHECKING:
+    from ops_core.framework import EventBase
+
+    from ._runtime import Runtime
+    from ._state import State
+
+__all__ = ['Context', 'Manager']
+
+logger = logging.getLogger('ops_testing')
+
+
+class Manager(Generic[CharmType]):
+    """Runs one event in steps, to inspect the charm before and after the event.
+
+    Get one with ``with ctx(ctx.on.start(), state) as manager:``; inside the block
+    ``manager.charm`` is the charm instance (constructed, event not yet emitted), and
+    ``manager.run()`` emits the event and returns the output State. If the block does not
+    call ``run()``, it is called on exit.
+    """
+
+    def __init__(self, ctx: Context[CharmType], arg: Event, state_in: State) -> None:
+        self._ctx = ctx
+        self._arg = arg
+        self._state_in = state_in
+        self._runtime: Runtime | None = None
+        self._output: State | None = None
+        self._emitted = False
+
+    @property
+    def charm(self) -> CharmType:
+        """The charm instance.
+
+        Raises:
+            RuntimeError: used outside the ``with`` block.
+        """
+        if self._runtime is None:
+            raise RuntimeError('Manager.charm is only available inside the `with` block')
+        return self._runtime.charm  # type: ignore[return-value]
+
+    def __enter__(self) -> Manager[CharmType]:
+        from ._runtime import Runtime
+
+        self._runtime = Runtime(self._ctx, self._arg, self._state_in)
+        self._runtime.setup()
+        return self
+
+    def run(self) -> State:
+        """Emit the event, commit, and return the output State.
+
+        Raises:
+            AlreadyEmittedError: called a second time.
+            RuntimeError: called outside the ``with`` block.
+            ActionFailed: the event is an action and the charm called ``event.fail()``.
+            UncaughtCharmError: the charm raised.
+        """
+        if self._runtime is None:
+            raise RuntimeError('Manager.run() can only be called inside the `with` block')
+        if self._emitted:
+            raise AlreadyEmittedError('Can only run once.')
+        self._emitted = True
+        self._output = self._runtime.run()
+        return self._output
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._runtime is None:
+            return
+        try:
+            if not self._emitted:
+                self._emitted = True
+                if exc_type is None:
+                    self._output = self._runtime.run()
+                else:
+                    # The block failed: still run the event, but let its exception win.
+                    try:
+                        self._output = self._runtime.run()
+                    except Exception:
+                        logger.debug('run() after a failing `with` block raised', exc_info=True)
+        finally:
+            self._runtime.close()
+
+
+class Context(Generic[CharmType]):
+    """The charm under test and its metadata; runs events on it.
+
+    A Context is reused across runs: it parses the metadata once, and its records
+    (``juju_log``, ``unit_status_history``, ``emitted_events``, ...) accumulate over runs.
+
+    Example::
+
+        ctx = Context(MyCharm)
+        state_out = ctx.run(ctx.on.start(), State())
+        assert state_out.unit_status == ActiveStatus()
+
+    Args:
+        charm_type: the charm class.
+        meta: charm metadata (metadata.yaml or a whole charmcraft.yaml as a dict). If
+            ``meta``, ``actions`` and ``config`` are all omitted, they are read from the files
+            next to the charm's source (charmcraft.yaml, or metadata.yaml/config.yaml/
+            actions.yaml).
+        actions: the actions.yaml content.
+        config: the config.yaml content (``{'options': {...}}``).
+        charm_root: the charm directory (``JUJU_CHARM_DIR``); by default a temporary one.
+        juju_version: the Juju version the charm sees.
+        capture_deferred_events: also record re-emitted deferred events in ``emitted_events``.
+        capture_framework_events: also record framework events (pre-commit, commit,
+            collect-status) in ``emitted_events``.
+        app_name: the application name (default: the charm name from the metadata).
+        unit_id: the unit number.
+        machine_id: ``JUJU_MACHINE_ID``, if any.
+        availability_zone: ``JUJU_AVAILABILITY_ZONE``, if any.
+        principal_unit: ``JUJU_PRINCIPAL_UNIT`` (for subordinates), if any.
+        app_trusted: whether the application is trusted (needed for ``get_cloud_spec``).
+
+    Raises:
+        ContextSetupError: the metadata could not be loaded.
+        ValueError: ``actions`` or ``config`` given both separately and in ``meta``.
+    """
+
+    def __init__(
+        self,
+        charm_type: type[CharmType],
+        meta: Mapping[str, Any] | None = None,
+        *,
+        actions: Mapping[str, Any] | None = None,
+        config: Mapping[str, Any] | None = None,
+        charm_root: str | pathlib.Path | None = None,
+        juju_version: str = '3.6.14',
+        capture_deferred_events: bool = False,
+        capture_framework_events: bool = False,
+        app_name: str | None = None,
+        unit_id: int | None = 0,
+        machine_id: str | None = None,
+        availability_zone: str | None = None,
+        principal_unit: str | None = None,
+        app_trusted: bool = False,
+    ) -> None:
+        if not (meta or actions or config):
+            try:
+                spec = autoload_spec(charm_type)
+            except MetadataNotFoundError as exc:
+                raise ContextSetupError(
+                    f'Cannot setup scenario with `charm_type`={charm_type}. Did you forget to '
+                    'pass `meta` to this Context?'
+                ) from exc
+        else:
+            spec = spec_from_arguments(charm_type, meta, actions, config)
+        self._spec: CharmSpec = spec
+        self.charm_type = charm_type
+        self.charm_root = pathlib.Path(charm_root) if charm_root is not None else None
+        self.juju_version = juju_version
+        if juju_version.split('.')[0] == '2':
+            logger.warning(
+                'Juju 2.x is closed and unsupported. You may encounter inconsistencies.'
+            )
+        self.capture_deferred_events = capture_deferred_events
+        self.capture_framework_events = capture_framework_events
+        self.app_name = app_name if app_name is not None else spec.name
+        self.unit_id = unit_id if unit_id is not None else 0
+        self.machine_id = machine_id
+        self.availability_zone = availability_zone
+        self.principal_unit = principal_unit
+        self.app_trusted = app_trusted
+
+        self.juju_log: list[JujuLogLine] = []
+        self.app_status_history: list[_EntityStatus] = []
+        self.unit_status_history: list[_EntityStatus] = []
+        self.workload_version_history: list[str] = []
+        self.removed_secret_revisions: list[int] = []
+        self.emitted_events: list[EventBase] = []
+        self.requested_storages: dict[str, int] = {}
+        self.exec_history: dict[str, list[ExecArgs]] = {}
+        self.trace_data: list[Any] = []
+        self.action_logs: list[str] = []
+        self.action_results: dict[str, Any] | None = None
+        self.on = CharmEvents()
+
+        self._tmp: pathlib.Path | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+
+    # ---- the temporary directory ---------------------------------------------------------
+
+    @property
+    def _tmp_dir(self) -> pathlib.Path:
+        if self._tmp is None:
+            self._tmp = pathlib.Path(tempfile.mkdtemp(prefix='scenario-'))
+            self._finalizer = weakref.finalize(self, shutil.rmtree, str(self._tmp), True)
+        return self._tmp
+
+    def _container_root(self, name: str) -> pathlib.Path:
+        return self._tmp_dir / 'containers' / name
+
+    def _storage_root(self, name: str, index: int) -> pathlib.Path:
+        path = self._tmp_dir / 'storages' / f'{name}-{index}'
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @functools.cached_property
+    def _default_charm_root(self) -> pathlib.Path:
+        """The charm directory used when none was given: metadata files written once."""
+        import yaml
+
+        root = self._tmp_dir / 'charm'
+        root.mkdir(parents=True, exist_ok=True)
+        (root / 'metadata.yaml').write_text(yaml.safe_dump(self._spec.meta))
+        if self._spec.config is not None:
+            (root / 'config.yaml').write_text(yaml.safe_dump(self._spec.config))
+        if self._spec.actions is not None:
+            (root / 'actions.yaml').write_text(yaml.safe_dump(self._spec.actions))
+        return root
+
+    def close(self) -> None:
+        """Delete the Context's temporary directory (simulated filesystems and storage)."""
+        if self._finalizer is not None:
+            self._finalizer()
+            self._finalizer = None
+        self._tmp = None
+        self.__dict__.pop('_default_charm_root', None)
+
+    def __enter__(self) -> Context[CharmType]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ---- information about the charm ------------------------------------------------------
+
+    @property
+    def charm_spec(self) -> CharmSpec:
+        """Deprecated: the charm's parsed metadata."""
+        warnings.warn(
+            'Context.charm_spec is deprecated and will be removed; use the charm metadata '
+            'directly.',
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self._spec
+
+    def _charm_handle_kind(self) -> str:
+        return str(getattr(self.charm_type, 'handle_kind', None) or self.charm_type.__name__)
+
+    def _stored_state_attributes(self) -> list[str]:
+        from ops_core.framework import StoredState as OpsStoredState
+
+        names: list[str] = []
+        for klass in reversed(self.charm_type.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, OpsStoredState) and name not in names:
+                    names.append(name)
+        return names
+
+    # ---- running ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_event(event: object) -> Event:
+        if isinstance(event, str):
+            raise TypeError(
+                f'Expected an event from ctx.on, not the string {event!r}; use for example '
+                f'ctx.run(ctx.on.{event.replace("-", "_")}(), state).'
+            )
+        if callable(event) and not isinstance(event, Event):
+            raise TypeError('You should call the event method. Did you forget to add parentheses?')
+        if not isinstance(event, Event):
+            raise TypeError(
+                f'Expected an event built with ctx.on.<event>(...), got {type(event).__name__}'
+            )
+        return event
+
+    def __call__(self, event: Event, state: State) -> Manager[CharmType]:
+        """A :class:`Manager` for running ``event`` on ``state`` step by step."""
+        return Manager(self, self._check_event(event), state)
+
+    def run(self, event: Event, state: State) -> State:
+        """Run ``event`` on a charm in ``state`` and return the resulting State.
+
+        The input ``state`` is not changed.
+
+        Raises:
+            InconsistentScenarioError: the event and state do not fit the charm.
+            UncaughtCharmError: the charm raised an exception.
+            ActionFailed: the event is an action and the charm called ``event.fail()``.
+        """
+        manager = Manager(self, self._check_event(event), state)
+        with manager:
+            output = manager.run()
+        return output
+
+    def run_action(self, action: Any, state: State) -> Any:
+        """Removed: use ``ctx.run(ctx.on.action(name, params=...), state)``."""
+        raise AttributeError(
+            'Context.run_action was removed; use ctx.run(ctx.on.action(<name>, params=...), '
+            'state) and read ctx.action_results / ctx.action_logs (failures raise ActionFailed).'
+        )

@@ -1,0 +1,196 @@
+"""The State's containers on the in-memory Pebble (``ops_testing._pebble``), for one run.
+
+A container's simulated Pebble is built only when the charm first uses that container's
+client, so runs that never touch Pebble pay nothing for the containers in the State.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import shutil
+from typing import TYPE_CHECKING, Any
+
+import ops_pebble as pebble
+
+from ._pebble import InMemoryClient, PebbleModel
+from ._state_containers import CheckInfo, Container, Notice
+from ._types import ExecArgs
+
+if TYPE_CHECKING:
+    from ._context import Context
+    from ._state import State
+
+__all__ = ['PebbleBridge']
+
+logger = logging.getLogger('ops_testing')
+
+
+def _unmatched(container: str) -> Any:
+    def error(command: list[str]) -> Exception:
+        return pebble.ExecError(
+            command,
+            127,
+            '',
+            f'mock for cmd {command} not found. Please patch out whatever leads to the call, '
+            f'or pass to the Container {container} a scenario.Exec mock for the command your '
+            'charm is attempting to run, or patch it out. Note that the mock must match the '
+            'exact command or a prefix of it.',
+        )
+
+    return error
+
+
+class PebbleBridge:
+    """Builds each container's simulated Pebble on demand and reads the changes back."""
+
+    def __init__(self, ctx: Context[Any], state: State) -> None:
+        self._ctx = ctx
+        self._containers = {c.name: c for c in state.containers}
+        self._models: dict[str, PebbleModel] = {}
+
+    def client_for(self, name: str) -> InMemoryClient:
+        """The Pebble client for container ``name`` (its model built on first use)."""
+        model = self._models.get(name)
+        if model is None:
+            model = self._models[name] = self._build(name)
+        return InMemoryClient(model)
+
+    def _build(self, name: str) -> PebbleModel:
+        container = self._containers.get(name)
+        root = self._ctx._container_root(name)
+        if root.exists() and any(root.iterdir()):
+            logger.warning(
+                'the simulated filesystem of container %s is not empty; wiping it for this run',
+                name,
+            )
+            shutil.rmtree(root)
+        root.mkdir(parents=True, exist_ok=True)
+        model = PebbleModel(root, name=name)
+        model.connect_error_message = (
+            'Cannot connect to Pebble; did you forget to set can_connect=True for container '
+            f'{name}?'
+        )
+        model.unmatched_exec = _unmatched(name)
+        if container is None:
+            model.can_connect = False
+            return model
+        model.can_connect = container.can_connect
+        model.base_plan = dict(container._base_plan)
+        for label, layer in container.layers.items():
+            raw = layer.to_dict() if isinstance(layer, pebble.Layer) else layer
+            model.layers[label] = dict(raw)
+        for service, status in container.service_statuses.items():
+            model.set_service_status(service, status)
+        for info in container.check_infos:
+            model.set_check(
+                info.name,
+                status=info.status.value,
+                failures=info.failures,
+                successes=info.successes,
+                threshold=info.threshold,
+                level=info.level.value
+                if isinstance(info.level, pebble.CheckLevel)
+                else (info.level or ''),
+                startup=info.startup.value,
+                change_id=str(info.change_id or ''),
+            )
+        for notice in container.notices:
+            model.put_notice(notice._to_ops())
+        for exec_ in container.execs:
+            model.add_exec_handler(
+                exec_.command_prefix,
+                exit_code=exec_.return_code,
+                stdout=exec_.stdout,
+                stderr=exec_.stderr,
+            )
+        for mount in container.mounts.values():
+            link = model.fs.host_path(str(mount.location))
+            os.makedirs(os.path.dirname(link), exist_ok=True)
+            if not os.path.lexists(link):
+                os.symlink(os.path.abspath(mount.source), link)
+        return model
+
+    def output_containers(self) -> frozenset[Container] | None:
+        """The State's containers with this run's Pebble changes, or None if none changed."""
+        changed = False
+        out: dict[str, Container] = dict(self._containers)
+        for name, model in self._models.items():
+            self._record_exec_history(name, model)
+            container = self._containers.get(name)
+            if container is None or not container.can_connect:
+                continue
+            out[name] = self._read_back(container, model)
+            changed = True
+        return frozenset(out.values()) if changed else None
+
+    def _record_exec_history(self, name: str, model: PebbleModel) -> None:
+        if not model.exec_history:
+            return
+        history = self._ctx.exec_history.setdefault(name, [])
+        for request in model.exec_history:
+            history.append(
+                ExecArgs(
+                    command=list(request.command),
+                    environment=dict(request.environment),
+                    working_dir=request.working_dir,
+                    timeout=request.timeout,
+                    user_id=request.user_id,
+                    user=request.user,
+                    group_id=request.group_id,
+                    group=request.group,
+                    stdin=request.stdin if request.stdin is not None else '',
+                    encoding=request.encoding,
+                    combine_stderr=request.combine_stderr,
+                )
+            )
+        model.exec_history.clear()
+
+    @staticmethod
+    def _read_back(container: Container, model: PebbleModel) -> Container:
+        layers = {label: pebble.Layer(layer) for label, layer in model.layers.items()}  # type: ignore[arg-type]
+        statuses = {
+            name: pebble.ServiceStatus(status) for name, status in model.service_statuses.items()
+        }
+        checks = []
+        for raw in model.check_infos():
+            level = raw.get('level') or None
+            successes = raw.get('successes')
+            checks.append(
+                CheckInfo(
+                    raw['name'],
+                    level=pebble.CheckLevel(level) if level else None,
+                    startup=pebble.CheckStartup(raw.get('startup') or 'enabled'),
+                    status=pebble.CheckStatus(raw.get('status') or 'up'),
+                    successes=successes,
+                    failures=int(raw.get('failures') or 0),
+                    threshold=int(raw.get('threshold') or 3),
+                    change_id=pebble.ChangeID(str(raw.get('change-id') or '')),
+                )
+            )
+        notices = []
+        for raw in model.list_notices(all_users=True):
+            ops_notice = pebble.Notice.from_dict(raw)
+            notices.append(
+                Notice(
+                    ops_notice.key,
+                    id=ops_notice.id,
+                    user_id=ops_notice.user_id,
+                    type=ops_notice.type,
+                    first_occurred=ops_notice.first_occurred,
+                    last_occurred=ops_notice.last_occurred,
+                    last_repeated=ops_notice.last_repeated,
+                    occurrences=ops_notice.occurrences,
+                    last_data=dict(ops_notice.last_data),
+                    repeat_after=ops_notice.repeat_after,
+                    expire_after=ops_notice.expire_after,
+                )
+            )
+        return dataclasses.replace(
+            container,
+            layers=layers,
+            service_statuses=statuses,
+            check_infos=frozenset(checks),
+            notices=notices,
+        )

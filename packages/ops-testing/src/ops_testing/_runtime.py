@@ -1,0 +1,420 @@
+"""One run of a Context: the charm driven through ``ops_core``'s dispatcher, in-process.
+
+The charm runs through the very code ``ops.main`` uses (``ops_core._dispatch._Dispatcher``)
+over :class:`~ops_testing._backend.StateBackend` (the in-memory Juju) and the in-memory
+Pebble, with an in-memory SQLite store seeded from the State's deferred events and stored
+states. Only the process concerns differ: the environment is set for the run and restored,
+logging goes to ``Context.juju_log``, and ``sys.excepthook``/``warnings.showwarning`` are
+left alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ops_core._abort import _Abort
+from ops_core._dispatch import _Dispatcher
+from ops_core._framework import Framework
+from ops_core._jujucontext import JujuContext
+from ops_core._log import JujuLogHandler
+from ops_core._sqlite_storage import SQLiteStorage
+from ops_core.charm import CollectStatusEvent
+from ops_core.framework import CommitEvent, EventBase, PreCommitEvent
+
+from ._backend import StateBackend
+from ._consistency import check_consistency
+from ._events import Event, EventKind
+from ._pebble_bridge import PebbleBridge
+from ._state_misc import DeferredEvent, stored_state_from_path
+from ._types import ActionFailed
+from .errors import NoObserverError, UncaughtCharmError
+
+if TYPE_CHECKING:
+    from ops_core.charm import CharmBase
+
+    from ._context import Context
+    from ._state import State
+
+__all__ = ['Runtime']
+
+logger = logging.getLogger('ops_testing')
+_ops_logger = logging.getLogger('ops.main')
+
+_FRAMEWORK_EVENT_TYPES = (PreCommitEvent, CommitEvent, CollectStatusEvent)
+
+
+def _bare_errors() -> bool:
+    raw = os.environ.get('SCENARIO_BARE_CHARM_ERRORS', '')
+    if raw.lower() == 'true':
+        return True
+    return raw.isdigit() and int(raw) != 0
+
+
+class _RecordingFramework(Framework):
+    """The production Framework, recording every emitted event for ``Context.emitted_events``."""
+
+    _ctx: Context[Any]
+
+    def _record(self, event: EventBase) -> None:
+        if isinstance(event, _FRAMEWORK_EVENT_TYPES) and not self._ctx.capture_framework_events:
+            return
+        # A copy made through the event's own snapshot/restore, as a deferred event would be.
+        copy = type(event).__new__(type(event))
+        EventBase.__init__(copy, event.handle)
+        copy.framework = self
+        copy.restore(event.snapshot())
+        self._ctx.emitted_events.append(copy)
+
+    def _emit(self, event: EventBase) -> None:
+        self._record(event)
+        super()._emit(event)
+
+    def _reemit(self, single_event_path: str | None = None) -> None:
+        if single_event_path is None and self._ctx.capture_deferred_events:
+            from ops_core._handle import Handle
+
+            seen: set[str] = set()
+            for event_path, _, _ in list(self._storage.notices()):
+                if event_path in seen:
+                    continue
+                seen.add(event_path)
+                try:
+                    self._record(self.load_snapshot(Handle.from_path(event_path)))
+                except Exception:  # an event type not registered: ops drops it too
+                    logger.debug('could not load deferred event %s', event_path, exc_info=True)
+        super()._reemit(single_event_path)
+
+
+class _ContextDispatcher(_Dispatcher):
+    """The production dispatcher, with the recording framework and a NoObserverError check."""
+
+    ctx: Context[Any]
+
+    def setup(self) -> CharmBase:
+        """As ``_Dispatcher.setup``, but with the recording framework.
+
+        ``_Dispatcher`` has no hook for the framework class, so the few lines that build the
+        model, framework and charm are repeated here.
+        """
+        from ops_core._model import Model
+
+        ctx = self.ctx
+        context = self.context
+        name = self.event_name
+
+        class Recording(_RecordingFramework):
+            _ctx = ctx
+
+        model = Model(
+            self.meta,
+            self.backend,
+            broken_relation_id=context.relation_id if name.endswith('_relation_broken') else None,
+            remote_unit_name=(
+                context.remote_unit_name
+                if name.endswith(('_relation_departed', '_relation_broken'))
+                else None
+            ),
+            pebble_client_factory=self.pebble_client_factory,
+        )
+        self.model = model
+        framework = Recording(
+            self.storage, context.charm_dir, self.meta, model, event_name=name, juju_debug_at=set()
+        )
+        self.framework = framework
+        try:
+            with model._event_context('__init__'):
+                self.charm = self.charm_class(framework)
+        except BaseException:
+            self.close()
+            raise
+        return self.charm
+
+    def _emit_juju_event(self, charm: CharmBase) -> None:
+        name = self.event_name
+        if name and getattr(charm.on, name, None) is None:
+            raise NoObserverError(
+                f"Cannot fire '{name}' on {charm.on}: invalid event (not on charm.on)."
+            )
+        super()._emit_juju_event(charm)
+
+
+class Runtime:
+    """Runs one event of a Context on a State (see :class:`~ops_testing.Manager`)."""
+
+    def __init__(self, ctx: Context[Any], event: Event, state: State) -> None:
+        self.ctx = ctx
+        self.event = event
+        self.state = state
+        self.charm: CharmBase | None = None
+        self._saved_env: dict[str, str | None] = {}
+        self._log_handler: logging.Handler | None = None
+        self._old_root_level: int | None = None
+        self._dispatcher: _ContextDispatcher | None = None
+        self._backend: StateBackend | None = None
+        self._pebble: PebbleBridge | None = None
+        self._storage: SQLiteStorage | None = None
+
+    # ---- environment ---------------------------------------------------------------------
+
+    def _remote_unit_id(self) -> int | None:
+        event = self.event
+        relation = event.relation
+        if relation is None:
+            return None
+        if event.relation_remote_unit_id is not None:
+            return event.relation_remote_unit_id
+        if event.suffix in ('_relation_created', '_relation_broken'):
+            return None
+        ids = relation._remote_unit_ids
+        if len(ids) == 1:
+            logger.info('no remote unit given; using the only remote unit, %s', ids[0])
+            return ids[0]
+        if ids:
+            logger.warning('no remote unit given; using the first of %s', ids)
+            return ids[0]
+        return None
+
+    def _environment(self, charm_root: str) -> dict[str, str]:
+        ctx = self.ctx
+        event = self.event
+        state = self.state
+        env = {
+            'JUJU_VERSION': ctx.juju_version,
+            'JUJU_UNIT_NAME': f'{ctx.app_name}/{ctx.unit_id}',
+            'JUJU_MODEL_NAME': state.model.name,
+            'JUJU_MODEL_UUID': state.model.uuid,
+            'JUJU_CHARM_DIR': charm_root,
+            '_': './dispatch',
+        }
+        for key, value in (
+            ('JUJU_MACHINE_ID', ctx.machine_id),
+            ('JUJU_AVAILABILITY_ZONE', ctx.availability_zone),
+            ('JUJU_PRINCIPAL_UNIT', ctx.principal_unit),
+        ):
+            if value is not None:
+                env[key] = str(value)
+        if event.action is not None:
+            action = event.action
+            env.update(
+                JUJU_DISPATCH_PATH=f'actions/{action.name}',
+                JUJU_HOOK_NAME='',
+                JUJU_ACTION_NAME=action.name,
+                JUJU_ACTION_UUID=action.id,
+                JUJU_ACTION_TAG=f'action-{action.id}',
+            )
+        else:
+            hook = event.hook_name
+            env.update(JUJU_DISPATCH_PATH=f'hooks/{hook}', JUJU_HOOK_NAME=hook)
+        relation = event.relation
+        if relation is not None:
+            remote_app = relation._remote_app_name_for(ctx.app_name)
+            env.update(
+                JUJU_RELATION=relation.endpoint,
+                JUJU_RELATION_ID=f'{relation.endpoint}:{relation.id}',
+                JUJU_REMOTE_APP=remote_app,
+            )
+            remote_unit = self._remote_unit_id()
+            if remote_unit is not None:
+                env['JUJU_REMOTE_UNIT'] = f'{remote_app}/{remote_unit}'
+            if event.suffix == '_relation_departed':
+                if event.relation_departed_unit_id:
+                    env['JUJU_DEPARTING_UNIT'] = f'{remote_app}/{event.relation_departed_unit_id}'
+                elif remote_unit is not None:
+                    env['JUJU_DEPARTING_UNIT'] = f'{remote_app}/{remote_unit}'
+        if event.container is not None:
+            env['JUJU_WORKLOAD_NAME'] = event.container.name
+            if event.notice is not None:
+                notice_type = event.notice.type
+                env.update(
+                    JUJU_NOTICE_ID=event.notice.id,
+                    JUJU_NOTICE_TYPE=str(getattr(notice_type, 'value', notice_type)),
+                    JUJU_NOTICE_KEY=event.notice.key,
+                )
+            if event.check_info is not None:
+                env['JUJU_PEBBLE_CHECK_NAME'] = event.check_info.name
+        if event.storage is not None:
+            env['JUJU_STORAGE_ID'] = f'{event.storage.name}/{event.storage.index}'
+        if event.secret is not None:
+            env['JUJU_SECRET_ID'] = event.secret.id
+            env['JUJU_SECRET_LABEL'] = event.secret.label or ''
+            if event.secret_revision is not None:
+                env['JUJU_SECRET_REVISION'] = str(event.secret_revision)
+        return env
+
+    def _apply_environment(self, env: Mapping[str, str]) -> None:
+        for key, value in env.items():
+            if key not in self._saved_env:
+                self._saved_env[key] = os.environ.get(key)
+            os.environ[key] = value
+
+    def _restore_environment(self) -> None:
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env = {}
+
+    # ---- storage seeding and reading back --------------------------------------------------
+
+    def _seed_storage(self, storage: SQLiteStorage) -> None:
+        for stored in self.state.stored_states:
+            storage.save_snapshot(stored._handle_path, dict(stored.content))
+        for deferred in self.state.deferred:
+            try:
+                storage.save_snapshot(deferred.handle_path, dict(deferred.snapshot_data))
+            except Exception as exc:
+                raise ValueError(
+                    f'unable to save the data for {deferred}, it must contain only simple types.'
+                ) from exc
+            storage.save_notice(deferred.handle_path, deferred.owner, deferred.observer)
+
+    def _read_storage(self, storage: SQLiteStorage) -> dict[str, Any]:
+        deferred: list[DeferredEvent] = []
+        event_paths: set[str] = set()
+        for event_path, observer_path, method in storage.notices():
+            event_paths.add(event_path)
+            try:
+                data = storage.load_snapshot(event_path)
+            except Exception:
+                data = {}
+            deferred.append(DeferredEvent(event_path, observer_path, method, data))
+        stored = []
+        for path in storage.list_snapshots():
+            if path in event_paths:
+                continue
+            state = stored_state_from_path(path, storage.load_snapshot(path))
+            if state is not None:
+                stored.append(state)
+        return {'deferred': deferred, 'stored_states': frozenset(stored)}
+
+    # ---- the run ---------------------------------------------------------------------------
+
+    def setup(self) -> CharmBase:
+        """Check consistency, set up the environment and instantiate the charm."""
+        ctx = self.ctx
+        event = self.event
+        spec = ctx._spec
+        check_consistency(self.state, event, spec, ctx.juju_version, ctx.unit_id)
+        if event.kind == EventKind.ACTION:
+            ctx.action_logs.clear()
+            ctx.action_results = None
+        charm_root = ctx.charm_root if ctx.charm_root is not None else ctx._default_charm_root
+        env = self._environment(str(pathlib_abs(charm_root)))
+        self._apply_environment(env)
+        try:
+            backend = self._backend = StateBackend(ctx, self.state, event, spec)
+            self._pebble = PebbleBridge(ctx, self.state)
+            root = logging.getLogger()
+            self._old_root_level = root.level
+            root.setLevel(logging.DEBUG)
+            self._log_handler = JujuLogHandler(backend)
+            root.addHandler(self._log_handler)
+            _ops_logger.debug('ops %s up and running.', _ops_version())
+            _ops_logger.debug('Initializing SQLite local storage: :memory:.')
+            storage = self._storage = SQLiteStorage(':memory:')
+            self._seed_storage(storage)
+            dispatcher = self._dispatcher = _ContextDispatcher(
+                ctx.charm_type,
+                context=JujuContext.from_environ(env),
+                backend=backend,
+                storage=storage,
+                meta=spec.charm_meta(),
+                pebble_client_factory=self._pebble.client_for,
+                event_name=None if event.kind != EventKind.CUSTOM else '',
+            )
+            dispatcher.ctx = ctx
+            self.charm = dispatcher.setup()
+        except BaseException:
+            self.close()
+            raise
+        return self.charm
+
+    def run(self) -> State:
+        """Emit the event, commit, and build the output State.
+
+        Raises:
+            UncaughtCharmError: the charm raised (unless SCENARIO_BARE_CHARM_ERRORS is set).
+            ActionFailed: the action called ``event.fail()``.
+        """
+        dispatcher = self._dispatcher
+        assert dispatcher is not None and self._backend is not None and self._storage is not None
+        try:
+            try:
+                if self.event.kind == EventKind.CUSTOM:
+                    self._emit_custom(dispatcher)
+                else:
+                    dispatcher.emit()
+                dispatcher.commit()
+            except _Abort as abort:
+                if abort.exit_code != 0:
+                    raise
+            stored = self._read_storage(self._storage)
+        except (NoObserverError, ActionFailed):
+            raise
+        except Exception as exc:
+            if _bare_errors():
+                raise
+            raise UncaughtCharmError(
+                f'Uncaught {type(exc).__name__} in charm, try "exceptions [n]" if using pdb on '
+                f'Python 3.13+. Details: {exc!r}'
+            ) from exc
+        output = self._output(stored)
+        failure = self._backend.action_failure
+        if failure is not None:
+            raise ActionFailed(failure, state=output)
+        return output
+
+    def _emit_custom(self, dispatcher: _Dispatcher) -> None:
+        from ._custom import emit_custom_event
+
+        assert dispatcher.framework is not None and self.charm is not None
+        dispatcher.framework.reemit()
+        emit_custom_event(self.charm, self.event)
+        from ops_core._charm import _evaluate_status
+
+        _evaluate_status(self.charm)
+
+    def _output(self, stored: dict[str, Any]) -> State:
+        assert self._backend is not None and self._pebble is not None
+        changes = self._backend.output_changes()
+        containers = self._pebble.output_containers()
+        if containers is not None:
+            changes['containers'] = containers
+        changes.update(stored)
+        return dataclasses.replace(self.state, **changes)
+
+    def close(self) -> None:
+        """Close the storage and restore the environment and logging."""
+        try:
+            if self._dispatcher is not None:
+                self._dispatcher.close()
+                self._dispatcher = None
+            elif self._storage is not None:
+                self._storage.close()
+        finally:
+            self._storage = None
+            if self._log_handler is not None:
+                logging.getLogger().removeHandler(self._log_handler)
+                self._log_handler = None
+            if self._old_root_level is not None:
+                logging.getLogger().setLevel(self._old_root_level)
+                self._old_root_level = None
+            self._restore_environment()
+
+
+def _ops_version() -> str:
+    import sys
+
+    ops = sys.modules.get('ops')
+    version = getattr(ops, '__version__', None)
+    return version if isinstance(version, str) else '3.9.0'
+
+
+def pathlib_abs(path: Any) -> Any:
+    """The absolute form of a path."""
+    return os.path.abspath(path)

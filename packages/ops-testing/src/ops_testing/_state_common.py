@@ -1,0 +1,120 @@
+"""Helpers shared by the State component modules: name rules, id counters, databag checks."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import random
+import re
+import string
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from .errors import StateValidationError
+
+#: The unit databag Juju fills in for every unit, used as the default of every unit databag.
+DEFAULT_JUJU_DATABAG: Final[Mapping[str, str]] = {
+    'egress-subnets': '192.0.2.0',
+    'ingress-address': '192.0.2.0',
+    'private-address': '192.0.2.0',
+}
+
+_NAME_RULES: Final[dict[str, tuple[re.Pattern[str], str]]] = {
+    'relation endpoint': (
+        re.compile(r'^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$'),
+        'lowercase letters and digits, separated by single hyphens or underscores, '
+        'starting with a letter',
+    ),
+    'storage': (
+        re.compile(r'^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$'),
+        'lowercase letters and digits separated by single hyphens, starting with a letter, '
+        'with no segment made only of digits',
+    ),
+    'action': (
+        re.compile(r'^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$'),
+        'lowercase letters, digits and hyphens, starting and ending with a letter or digit',
+    ),
+    'container': (
+        re.compile(r'^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$'),
+        'lowercase letters, digits and hyphens, starting and ending with a letter or digit, '
+        'at most 63 characters',
+    ),
+}
+
+
+def check_name(kind: str, name: object) -> None:
+    """Raise StateValidationError unless ``name`` follows Juju's naming rule for ``kind``."""
+    pattern, rule = _NAME_RULES[kind]
+    ok = isinstance(name, str) and pattern.match(name) is not None
+    if ok and kind == 'container' and len(name) > 63:  # type: ignore[arg-type]
+        ok = False
+    if not ok:
+        raise StateValidationError(
+            f'invalid {kind} name {name!r}: Juju requires {kind} names to consist of {rule}.'
+        )
+
+
+class _Counter:
+    """A process-global counter (ids that Scenario users rely on being unique per process)."""
+
+    def __init__(self, start: int) -> None:
+        self._it = itertools.count(start)
+
+    def next(self) -> int:
+        return next(self._it)
+
+
+relation_ids: Final = _Counter(1)
+storage_indices: Final = _Counter(0)
+notice_ids: Final = _Counter(1)
+change_ids: Final = _Counter(1)
+action_ids: Final = _Counter(1)
+
+_ID_ALPHABET: Final = string.ascii_lowercase + string.digits
+_MODEL_NAME_ALPHABET: Final = string.ascii_letters + string.digits
+
+
+def random_secret_id() -> str:
+    """A new ``secret:<20 chars>`` identifier, in the form Juju uses."""
+    return 'secret:' + ''.join(random.choices(_ID_ALPHABET, k=20))
+
+
+def random_model_name() -> str:
+    """A random 20-character model name."""
+    return ''.join(random.choices(_MODEL_NAME_ALPHABET, k=20))
+
+
+def check_databag(bag: object) -> None:
+    """Raise StateValidationError unless ``bag`` is a dict of str to str."""
+    if not isinstance(bag, dict):
+        raise StateValidationError(f'all databags should be dicts, not {type(bag)}')
+    for key, value in bag.items():
+        if not isinstance(key, str):
+            raise StateValidationError(
+                f'all databags should be Dict[str,str]; found a key of type {type(key)}'
+            )
+        if not isinstance(value, str):
+            raise StateValidationError(
+                f'all databags should be Dict[str,str]; found a value of type {type(value)} '
+                f'for key {key!r}'
+            )
+
+
+def copy_dict(value: Mapping[Any, Any]) -> dict[Any, Any]:
+    """A deep copy of ``value`` as a plain dict (inner mutable values are not shared)."""
+    return copy.deepcopy(dict(value))
+
+
+def string_list(name: str, value: Iterable[str]) -> list[str]:
+    """``value`` as a list of strings, rejecting a bare str/bytes (a common mistake)."""
+    if isinstance(value, (str, bytes)):
+        raise StateValidationError(
+            f'{name} must be an iterable of strings, not a single string; '
+            f'did you mean [{value!r}]?'
+        )
+    return list(value)
+
+
+def set_field(obj: object, name: str, value: object) -> None:
+    """Set a field of a frozen dataclass during ``__post_init__`` normalisation."""
+    object.__setattr__(obj, name, value)

@@ -1,0 +1,94 @@
+"""Secrets as State values."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from ._serialise import DictMixin
+from ._state_common import random_secret_id, set_field
+from .errors import StateValidationError
+
+__all__ = ['Secret']
+
+
+def _check_content(field: str, content: object) -> None:
+    if not isinstance(content, dict) or not content:
+        raise StateValidationError(
+            f'Secret.{field} must be a non-empty dict of str to str, got {type(content).__name__}'
+        )
+    for key, value in content.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            # Name only the key: secret values never reach messages.
+            raise StateValidationError(
+                f'Secret.{field} must be a dict of str to str; the entry {key!r} is not'
+            )
+
+
+@dataclasses.dataclass(frozen=True)
+class Secret(DictMixin):
+    """A Juju secret the charm owns or has been granted.
+
+    Attributes:
+        tracked_content: the content of the revision this unit tracks (``get_content()``).
+        latest_content: the content of the latest revision (``peek_content()``); by default
+            the same as ``tracked_content``.
+        id: the secret id; by default a new random ``secret:...`` id.
+        owner: ``None`` if this unit was only granted the secret, ``'unit'`` or ``'app'`` if
+            this unit or its application owns it.
+        remote_grants: the apps or units granted access, by relation id.
+        label: the secret's label.
+        description: the secret's description (owner only).
+        expire: when the secret expires (owner only).
+        rotate: the rotation policy (owner only).
+    """
+
+    tracked_content: Mapping[str, str]
+    latest_content: Mapping[str, str] | None = dataclasses.field(default=None, kw_only=True)
+    id: str = dataclasses.field(default_factory=random_secret_id, kw_only=True)
+    owner: Literal['unit', 'app'] | None = dataclasses.field(default=None, kw_only=True)
+    remote_grants: Mapping[int, Iterable[str]] = dataclasses.field(
+        default_factory=dict, kw_only=True
+    )
+    label: str | None = dataclasses.field(default=None, kw_only=True)
+    description: str | None = dataclasses.field(default=None, kw_only=True)
+    expire: datetime.datetime | None = dataclasses.field(default=None, kw_only=True)
+    rotate: Any = dataclasses.field(default=None, kw_only=True)
+    # Revision numbers of the tracked and latest content (not compared: tests compare content).
+    _tracked_revision: int = dataclasses.field(default=1, kw_only=True, repr=False, compare=False)
+    _latest_revision: int = dataclasses.field(default=1, kw_only=True, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _check_content('tracked_content', self.tracked_content)
+        set_field(self, 'tracked_content', dict(self.tracked_content))
+        if self.latest_content is None:
+            set_field(self, 'latest_content', dict(self.tracked_content))
+        else:
+            _check_content('latest_content', self.latest_content)
+            set_field(self, 'latest_content', dict(self.latest_content))
+        if self.owner not in (None, 'unit', 'app'):
+            raise StateValidationError(
+                f"Secret.owner must be None, 'unit' or 'app', got {self.owner!r}"
+            )
+        grants: dict[int, frozenset[str]] = {}
+        for rel_id, names in dict(self.remote_grants).items():
+            if isinstance(names, (str, bytes)):
+                raise StateValidationError(
+                    'remote_grants values must be an iterable of strings, not a single string;'
+                    f' did you mean [{names!r}]?'
+                )
+            grants[rel_id] = frozenset(names)
+        set_field(self, 'remote_grants', grants)
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def _matches_id(self, secret_id: str) -> bool:
+        return canonical_secret_id(self.id) == canonical_secret_id(secret_id)
+
+
+def canonical_secret_id(secret_id: str) -> str:
+    """The unique part of a secret id (``secret:ID`` and ``secret://UUID/ID`` agree)."""
+    return secret_id.rsplit('/', 1)[-1].rsplit(':', 1)[-1]
