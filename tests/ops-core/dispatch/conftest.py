@@ -1,0 +1,117 @@
+"""Fixtures for end-to-end dispatch tests: a charm directory run as Juju runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers.fakejuju import FakeJuju
+from tests.helpers.fakejuju.fixtures import fake_juju  # noqa: F401
+
+HERE = Path(__file__).resolve().parent
+
+METADATA = """\
+name: testcharm
+requires:
+  db: {interface: pgsql}
+storage:
+  data: {type: filesystem, location: /srv/data}
+"""
+ACTIONS = """\
+go:
+  params: {value: {type: integer}}
+explode: {}
+"""
+CONFIG = """\
+options:
+  name: {type: string, default: world}
+  port: {type: int}
+"""
+
+DISPATCH = """\
+#!/bin/sh
+JUJU_DISPATCH_PATH="${{JUJU_DISPATCH_PATH:-$0}}" PYTHONPATH=lib:venv exec {python} ./src/charm.py
+"""
+
+
+@dataclass
+class CharmDir:
+    """A charm directory plus the fake Juju it runs against."""
+
+    path: Path
+    juju: FakeJuju
+    record_path: Path
+
+    def run(
+        self, dispatch_path: str, *, mode: str = '', timeout: float = 60, **env: str
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``dispatch`` for one hook or action, as Juju would."""
+        hook_name = '' if dispatch_path.startswith('actions/') else dispatch_path.split('/')[-1]
+        full_env = self.juju.full_env(
+            JUJU_DISPATCH_PATH=dispatch_path,
+            JUJU_HOOK_NAME=hook_name,
+            TEST_RECORD=str(self.record_path),
+            TEST_MODE=mode,
+            **env,
+        )
+        full_env.pop('OPERATOR_DISPATCH', None)
+        full_env.pop('JUJU_DEBUG', None)
+        return subprocess.run(
+            [str(self.path / 'dispatch')],
+            cwd=self.path,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def records(self) -> list[dict[str, Any]]:
+        """What the charm's handlers recorded, in order."""
+        if not self.record_path.exists():
+            return []
+        lines = self.record_path.read_text(encoding='utf-8').splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def clear(self) -> None:
+        """Forget recorded events and hook-tool calls."""
+        self.record_path.write_text('', encoding='utf-8')
+        self.juju.clear_calls()
+
+    def tools(self) -> list[str]:
+        """The names of the hook tools called so far, in order."""
+        return [call.tool for call in self.juju.calls()]
+
+
+@pytest.fixture
+def charm_dir(tmp_path: Path) -> CharmDir:
+    """A charm directory with a charmcraft-style ``dispatch`` script and metadata files."""
+    root = tmp_path / 'charm'
+    (root / 'src').mkdir(parents=True)
+    (root / 'metadata.yaml').write_text(METADATA)
+    (root / 'actions.yaml').write_text(ACTIONS)
+    (root / 'config.yaml').write_text(CONFIG)
+    charm_py = root / 'src' / 'charm.py'
+    charm_py.write_text('#!' + sys.executable + '\n' + (HERE / 'charm_src.py').read_text())
+    charm_py.chmod(0o755)
+    dispatch = root / 'dispatch'
+    dispatch.write_text(DISPATCH.format(python=sys.executable))
+    dispatch.chmod(0o755)
+    juju = FakeJuju(tmp_path, charm_dir=root)
+    return CharmDir(root, juju, tmp_path / 'record.jsonl')
+
+
+def state_db(charm: CharmDir) -> Path:
+    """The charm's SQLite state file."""
+    return charm.path / '.unit-state.db'
+
+
+def env_without_ops() -> dict[str, str]:
+    """``os.environ`` minus variables that would change ops' behaviour."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(('JUJU_', 'OPERATOR_'))}
