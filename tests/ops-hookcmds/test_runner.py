@@ -154,6 +154,22 @@ def test_import_is_cheap_and_lazy() -> None:
     assert 'subprocess' not in out and 'dataclasses' not in out
 
 
+def test_import_costs_under_5_ms() -> None:
+    best = float('inf')
+    for _ in range(5):
+        result = subprocess.run(
+            [sys.executable, '-X', 'importtime', '-c', 'import ops_hookcmds'],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        # The last line is the package itself: "import time: self | cumulative | name".
+        line = [ln for ln in result.stderr.splitlines() if ln.endswith('| ops_hookcmds')][-1]
+        best = min(best, int(line.split('|')[1]))
+    assert best < 5000, f'import ops_hookcmds took {best} us'
+
+
 def test_every_public_name_resolves_and_dir_lists_them() -> None:
     for name in hookcmds.__all__:
         assert getattr(hookcmds, name) is not None

@@ -13,7 +13,6 @@ submodules that implement the commands are loaded the first time one of their na
 used.
 """
 
-from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
