@@ -1,0 +1,132 @@
+"""push, pull, list_files, make_dir, remove_path over the socket; streaming and speed."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+
+import pytest
+
+import ops_pebble
+from ops_testing._pebble import PebbleModel
+
+
+def test_push_pull_text_and_bytes(client: ops_pebble.Client, model: PebbleModel) -> None:
+    client.push('/etc/app.conf', 'naïve = true\r\n', make_dirs=True, permissions=0o600)
+    host = model.fs.host_path('/etc/app.conf')
+    assert open(host, 'rb').read() == 'naïve = true\r\n'.encode()
+    assert os.stat(host).st_mode & 0o777 == 0o600
+    with client.pull('/etc/app.conf') as f:
+        assert f.read() == 'naïve = true\r\n'
+    client.push('/bin.dat', bytes(range(256)))
+    with client.pull('/bin.dat', encoding=None) as f:
+        assert f.read() == bytes(range(256))
+    client.push('/latin', 'é', encoding='latin-1')
+    assert client.pull('/latin', encoding=None).read() == b'\xe9'
+
+
+def test_push_from_file_objects(client: ops_pebble.Client) -> None:
+    client.push('/a.txt', io.StringIO('text stream ' * 1000))
+    assert client.pull('/a.txt').read() == 'text stream ' * 1000
+    client.push('/b.bin', io.BytesIO(b'\x00\xff' * 100_000))
+    assert client.pull('/b.bin', encoding=None).read() == b'\x00\xff' * 100_000
+
+
+def test_odd_file_names_survive_the_multipart_headers(client: ops_pebble.Client) -> None:
+    path = '/dir/with "quotes" and spaces\\.txt'
+    client.push(path, 'x', make_dirs=True)
+    assert client.pull(path).read() == 'x'
+
+
+def test_push_errors(client: ops_pebble.Client) -> None:
+    with pytest.raises(ops_pebble.PathError) as exc:
+        client.push('/missing/dir/file', 'x')
+    assert exc.value.kind == 'not-found'
+    with pytest.raises(ops_pebble.PathError) as exc:
+        client.push('relative', 'x')
+    assert exc.value.kind == 'generic-file-error'
+    with pytest.raises(ValueError, match='permissions'):
+        client.push('/x', 'x', permissions=0o10000)
+
+
+def test_pull_errors(client: ops_pebble.Client) -> None:
+    with pytest.raises(ops_pebble.PathError, match='not-found') as exc:
+        client.pull('/nope')
+    assert exc.value.kind == 'not-found'
+    client.make_dir('/d')
+    with pytest.raises(ops_pebble.PathError, match='can only read a regular file') as exc:
+        client.pull('/d')
+    assert exc.value.kind == 'generic-file-error'
+    # the connection is still usable after error responses
+    assert client.get_system_info().version
+
+
+def test_dotdot_never_escapes_the_root(client: ops_pebble.Client, model: PebbleModel, workdir: str) -> None:
+    with open(os.path.join(workdir, 'outside.txt'), 'w') as f:
+        f.write('secret')
+    with pytest.raises(ops_pebble.PathError):
+        client.pull('/../outside.txt')
+    client.push('/../../escape.txt', 'x')
+    assert os.path.exists(os.path.join(model.fs.root, 'escape.txt'))
+    assert not os.path.exists(os.path.join(workdir, 'escape.txt'))
+
+
+def test_list_files(client: ops_pebble.Client) -> None:
+    client.push('/srv/a.txt', 'aaa', make_dirs=True, user_id=1000, user='app', group_id=1000, group='app')
+    client.push('/srv/b.log', 'b', make_dirs=True)
+    client.make_dir('/srv/sub')
+    infos = client.list_files('/srv')
+    assert [i.name for i in infos] == ['a.txt', 'b.log', 'sub']
+    a = infos[0]
+    assert a.path == '/srv/a.txt' and a.size == 3 and a.type is ops_pebble.FileType.FILE
+    assert a.permissions == 0o644 and (a.user, a.user_id, a.group_id) == ('app', 1000, 1000)
+    assert infos[2].type is ops_pebble.FileType.DIRECTORY and infos[2].size is None
+    assert [i.name for i in client.list_files('/srv', pattern='*.txt')] == ['a.txt']
+    assert [i.path for i in client.list_files('/srv', itself=True)] == ['/srv']
+    assert [i.path for i in client.list_files('/srv/a.txt')] == ['/srv/a.txt']
+    with pytest.raises(ops_pebble.APIError) as exc:
+        client.list_files('/nope')
+    assert exc.value.code == 404 and exc.value.body['result']['kind'] == 'not-found'
+
+
+def test_make_dir_and_remove_path(client: ops_pebble.Client, model: PebbleModel) -> None:
+    client.make_dir('/a/b/c', make_parents=True, permissions=0o700)
+    assert os.stat(model.fs.host_path('/a/b/c')).st_mode & 0o777 == 0o700
+    client.make_dir('/a/b/c', make_parents=True)  # an existing directory is fine with parents
+    with pytest.raises(ops_pebble.PathError, match='file exists'):
+        client.make_dir('/a/b/c')
+    with pytest.raises(ops_pebble.PathError) as exc:
+        client.make_dir('/x/y')
+    assert exc.value.kind == 'not-found'
+    with pytest.raises(ops_pebble.PathError, match='directory not empty'):
+        client.remove_path('/a')
+    client.remove_path('/a', recursive=True)
+    assert not os.path.exists(model.fs.host_path('/a'))
+    client.remove_path('/a', recursive=True)  # missing is fine when recursive
+    with pytest.raises(ops_pebble.PathError) as exc:
+        client.remove_path('/a')
+    assert exc.value.kind == 'not-found'
+
+
+def test_pull_is_fast_and_linear(client: ops_pebble.Client, model: PebbleModel) -> None:
+    def timed_pull(size: int) -> float:
+        host = model.fs.host_path(f'/big{size}')
+        with open(host, 'wb') as f:
+            f.truncate(size)
+        start = time.perf_counter()
+        with client.pull(f'/big{size}', encoding=None) as f:
+            f.seek(0, os.SEEK_END)
+            assert f.tell() == size
+        elapsed = time.perf_counter() - start
+        os.unlink(host)
+        return elapsed
+
+    timed_pull(1 << 20)  # warm up
+    small = min(timed_pull(16 << 20) for _ in range(2))
+    large = min(timed_pull(64 << 20) for _ in range(2))
+    rate = (64 << 20) / large / 1e6
+    print(f'pull {rate:.0f} MB/s, 16MiB {small:.3f}s 64MiB {large:.3f}s')
+    assert rate >= 200, f'pull ran at {rate:.0f} MB/s'
+    # 4x the data must take well under 4x^2 the time (upstream's parser is quadratic)
+    assert large < small * 4 * 2, f'16 MiB: {small:.3f}s, 64 MiB: {large:.3f}s'
