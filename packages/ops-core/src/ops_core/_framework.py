@@ -148,7 +148,7 @@ class Framework(Object):
 
     on: FrameworkEvents = FrameworkEvents()
     handle_kind = 'Framework'
-    model: Model = None  # type: ignore[assignment, unused-ignore]
+    model: Model = None  # type: ignore[assignment]
     meta: CharmMeta = None  # type: ignore[assignment]
     charm_dir: Path = None  # type: ignore[assignment]
 
@@ -421,12 +421,21 @@ class Framework(Object):
 
     @contextlib.contextmanager
     def _event_context(self, event_name: str) -> Iterator[None]:
-        """Mark ``event_name`` as the event being handled on the model backend, if any."""
-        backend = getattr(self.model, '_backend', None) if self.model is not None else None
-        if backend is None:
+        """Tell the model which event is being handled (relation-data access rules use it).
+
+        Uses ``model._event_context(name)`` when the model has one, otherwise sets
+        ``model._backend._hook_is_running`` (the ops 3.9 convention) if present.
+        """
+        model_context = getattr(self.model, '_event_context', None)
+        if model_context is not None:
+            with model_context(event_name):
+                yield
+            return
+        backend = getattr(self.model, '_backend', None)
+        if backend is None or not hasattr(backend, '_hook_is_running'):
             yield
             return
-        old = getattr(backend, '_hook_is_running', '')
+        old = backend._hook_is_running
         backend._hook_is_running = event_name
         try:
             yield

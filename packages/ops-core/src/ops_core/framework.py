@@ -35,6 +35,7 @@ from .storage import JujuStorage
 
 if TYPE_CHECKING:
     from ._sqlite_storage import SQLiteStorage
+    from .model import Model
 
 StoredObject = StoredList | StoredSet | StoredDict
 """Any of the write-through wrappers returned when reading stored state."""
@@ -51,6 +52,7 @@ __all__ = [
     'HandleKind',
     'JujuStorage',
     'LifecycleEvent',
+    'Model',
     'NoSnapshotError',
     'NoTypeError',
     'Object',
@@ -77,7 +79,7 @@ def __getattr__(name: str) -> Any:
         globals()['SQLiteStorage'] = SQLiteStorage
         return SQLiteStorage
     if name == 'Model':
-        from .model import Model  # type: ignore[attr-defined, unused-ignore]
+        from .model import Model
 
         globals()['Model'] = Model
         return Model
