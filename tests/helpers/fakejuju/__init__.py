@@ -156,7 +156,7 @@ class FakeState:
         if relation_id is None:
             relation_id = max([r['id'] for r in rels] + [-1]) + 1
         unit_list = list(units)
-        units_data = {u: {} for u in unit_list}
+        units_data: dict[str, dict[str, str]] = {u: {} for u in unit_list}
         units_data.update({u: dict(d) for u, d in (remote_units_data or {}).items()})
         rels.append(
             {
@@ -428,6 +428,61 @@ class FakeJuju:
             'JUJU_MACHINE_ID': '0',
             'JUJU_CONTEXT_ID': f'{self.unit}-hook-1',
         }
+        env.update(extra)
+        return env
+
+    def hook_env(
+        self,
+        hook: str,
+        *,
+        relation_id: int | None = None,
+        remote_unit: str | None = None,
+        departing_unit: str | None = None,
+        storage_id: str | None = None,
+        workload: str | None = None,
+        secret_id: str | None = None,
+        secret_label: str | None = None,
+        secret_revision: int | None = None,
+        **extra: str,
+    ) -> dict[str, str]:
+        """:meth:`env` plus the variables Juju sets for one hook or action dispatch.
+
+        ``hook`` is a hook name (``install``, ``db-relation-changed``, ...) or
+        ``actions/<name>`` for an action (which is also made "running" in the state, with
+        the params already set by ``state.set_action`` kept). For relation hooks the
+        endpoint and remote application come from the relation with ``relation_id``.
+        """
+        env = self.env()
+        if hook.startswith('actions/'):
+            action = hook.split('/', 1)[1]
+            env.update(
+                JUJU_DISPATCH_PATH=hook,
+                JUJU_HOOK_NAME='',
+                JUJU_ACTION_NAME=action,
+                JUJU_ACTION_UUID='1',
+            )
+            current = self.state.get('action')
+            if not current or current.get('name') != action:
+                self.state.set_action(action)
+        else:
+            env.update(JUJU_DISPATCH_PATH=f'hooks/{hook}', JUJU_HOOK_NAME=hook)
+        if relation_id is not None:
+            rel = self.state.relation(relation_id)
+            env.update(
+                JUJU_RELATION=rel['endpoint'],
+                JUJU_RELATION_ID=f'{rel["endpoint"]}:{relation_id}',
+                JUJU_REMOTE_APP=rel['remote_app'],
+            )
+        optional = {
+            'JUJU_REMOTE_UNIT': remote_unit,
+            'JUJU_DEPARTING_UNIT': departing_unit,
+            'JUJU_STORAGE_ID': storage_id,
+            'JUJU_WORKLOAD_NAME': workload,
+            'JUJU_SECRET_ID': secret_id,
+            'JUJU_SECRET_LABEL': secret_label,
+            'JUJU_SECRET_REVISION': None if secret_revision is None else str(secret_revision),
+        }
+        env.update({k: v for k, v in optional.items() if v is not None})
         env.update(extra)
         return env
 

@@ -48,7 +48,7 @@ class json:  # a tiny stand-in for the json module, fast to import
 
             return real.loads(text)
         if json._scan is None:
-            json._scan = _json.make_scanner(_JsonContext())
+            json._scan = _json.make_scanner(_JsonContext())  # type: ignore[arg-type]
         ws = ' \t\n\r'
         start = len(text) - len(text.lstrip(ws))
         try:
@@ -372,7 +372,8 @@ def find_relation(state: dict[str, Any], ref: str | None, flag: str = '-r') -> d
         if rel['id'] == rel_id and (endpoint is None or rel['endpoint'] == endpoint):
             if rel.get('broken'):
                 break
-            return rel
+            found: dict[str, Any] = rel
+            return found
     raise usage_error(f'invalid value "{ref}" for option {flag}: relation not found')
 
 
