@@ -561,7 +561,7 @@ class PebbleNoticeEvent(WorkloadEvent):
         notice_type = self.notice.type
         data.update(
             notice_id=self.notice.id,
-            notice_type=notice_type if isinstance(notice_type, str) else notice_type.value,
+            notice_type=str(getattr(notice_type, 'value', notice_type)),
             notice_key=self.notice.key,
         )
         return data

@@ -94,6 +94,8 @@ class _Dispatcher:
             default (``ops_pebble.Client`` on the container's socket) when ``None``.
         event_name: the ``charm.on`` attribute to emit; derived from
             ``context.dispatch_path`` when ``None``.
+        framework_class: the :class:`Framework` (sub)class to build, e.g. one that records
+            emitted events for a testing front-end; ``Framework`` when ``None``.
     """
 
     def __init__(
@@ -106,8 +108,10 @@ class _Dispatcher:
         meta: CharmMeta,
         pebble_client_factory: Callable[[str], Any] | None = None,
         event_name: str | None = None,
+        framework_class: type[Framework] | None = None,
     ):
         self.charm_class = charm_class
+        self.framework_class = framework_class
         self.context = context
         self.backend = backend
         self.storage = storage
@@ -154,7 +158,8 @@ class _Dispatcher:
             **kwargs,
         )
         self.model = model
-        framework = Framework(
+        framework_class = self.framework_class or Framework
+        framework = framework_class(
             self.storage,
             ctx.charm_dir,
             self.meta,
