@@ -51,6 +51,7 @@ FAULTS = (
     'truncated-multipart',
     'multipart-without-response',
     'garbage-status-line',
+    'exec-silent',
 )
 """The faults :meth:`PebbleServer.inject_fault` can inject."""
 
@@ -144,6 +145,10 @@ class _ExecTask:
                     self._fail('timed out waiting for websockets to connect')
                     return
                 self.connected.wait(remaining)
+        if self.args.get('silent'):
+            # Fault injection: accept the websockets, then never run or finish anything.
+            self.server._stopping.wait(60)
+            return
         stdio = self.sockets['stdio']
         stderr_ws = self.sockets.get('stderr')
         try:
@@ -180,13 +185,17 @@ class _ExecTask:
             timed_out = True
             self._kill()
             self.process.wait()
+        # Like a container's init, don't let leftover background children keep the pipes open.
+        self._kill()
         for pump in pumps:
             pump.join(timeout=10)
         if timed_out:
             err = f'timed out after {format_go_duration(timeout or 0)}: context deadline exceeded'
             model.finish_change(self.change_id, err=err, task_data={'exit-code': -1})
         else:
-            model.finish_change(self.change_id, task_data={'exit-code': self.process.returncode})
+            # As Pebble (Go) reports it: a process killed by a signal has exit code -1.
+            code = self.process.returncode if self.process.returncode >= 0 else -1
+            model.finish_change(self.change_id, task_data={'exit-code': code})
         self.finished.set()
         for ws in self.sockets.values():
             ws.close()
@@ -547,7 +556,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         paths = self.query.get('path', [])
         boundary = binascii.hexlify(os.urandom(16)).decode()
         self.send_response(200)
-        self.send_header('Content-Type', f'multipart/form-data; boundary={boundary}')
+        if self.fault == 'wrong-content-type':
+            self.send_header('Content-Type', 'text/plain')
+        else:
+            self.send_header('Content-Type', f'multipart/form-data; boundary={boundary}')
         self.send_header('Transfer-Encoding', 'chunked')
         self.end_headers()
         results: list[dict[str, Any]] = []
@@ -765,6 +777,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 'env': env,
                 'timeout': timeout,
                 'split-stderr': bool(body.get('split-stderr', True)),
+                'silent': self.fault == 'exec-silent',
             },
         )
         with pebble._lock:
@@ -1018,7 +1031,8 @@ class PebbleServer:
                 silent), ``'close-before-response'``, ``'close-mid-response'`` (announce a
                 body and send half of it), ``'malformed-json'``, ``'wrong-content-type'``,
                 ``'truncated-multipart'`` and ``'multipart-without-response'`` (file reads),
-                ``'garbage-status-line'``.
+                ``'garbage-status-line'``, ``'exec-silent'`` (an exec whose websockets
+                connect but whose command never runs, ends or reports).
             method: Only requests with this method (any if None).
             path: Only requests whose path starts with this (any if None).
             count: How many requests to affect.
