@@ -160,3 +160,11 @@ def test_exec_runs_a_real_process(container: Container) -> None:
     process = container.exec(['echo', 'hello'])
     stdout, _ = process.wait_output()
     assert stdout == 'hello\n'
+
+
+def test_exec_service_context_needs_a_recent_juju(
+    container: Container, mem: MemoryBackend
+) -> None:
+    mem.juju_version = '3.1.5'
+    with pytest.raises(RuntimeError, match='service_context needs Juju 3.1.6'):
+        container.exec(['true'], service_context='web')

@@ -241,3 +241,13 @@ def test_actions_and_logging(fake_juju: FakeJuju) -> None:
     assert fake_juju.argvs('juju-log') == [
         ['juju-log', '--log-level', 'INFO', '--', '-starts with a dash']
     ]
+
+
+def test_very_long_log_messages_are_split(fake_juju: FakeJuju) -> None:
+    from ops_core.model import MAX_LOG_LINE_LEN
+
+    message = 'x' * MAX_LOG_LINE_LEN + 'tail'
+    HookCommandsBackend().juju_log('DEBUG', message)
+    logged = [m for _, m in fake_juju.juju_logs()]
+    assert logged[0].startswith(f'Log string greater than {MAX_LOG_LINE_LEN}.')
+    assert logged[1:] == ['x' * MAX_LOG_LINE_LEN, 'tail']

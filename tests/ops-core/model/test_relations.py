@@ -232,3 +232,15 @@ def test_save_writes_one_relation_set(db_model: Model, mem: MemoryBackend) -> No
     assert json.loads(rel.data[db_model.unit]['host']) == 'a'
     with db_model._event_context('x'), pytest.raises(RelationDataAccessError):
         rel.save(DbInfo('a'), db_model.app)
+
+
+def test_app_data_needs_juju_2_7(mem: MemoryBackend, make_model: Callable[..., Model]) -> None:
+    mem.juju_version = '2.6.9'
+    mem.add_relation(3, 'db', 'pg', [], {'pg': {'a': 'b'}})
+    rel = make_model().get_relation('db')
+    assert rel is not None and rel.app is not None
+    with pytest.raises(
+        RuntimeError, match='getting application data is not supported on Juju version 2.6.9'
+    ):
+        dict(rel.data[rel.app])
+    assert mem.count('relation_get') == 0

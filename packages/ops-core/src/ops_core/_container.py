@@ -542,6 +542,15 @@ class Container:
         combine_stderr: bool = False,
     ) -> ExecProcess[Any]:
         """Run a command in the workload (see ``ops_pebble.Client.exec``)."""
+        if service_context is not None:
+            from ._jujuversion import JujuVersion
+
+            version = JujuVersion(self._backend.juju_version)
+            if not version.supports_exec_service_context:
+                raise RuntimeError(
+                    f'exec with service_context needs Juju 3.1.6 or later (not 3.2.0); '
+                    f'this is Juju {version}'
+                )
         client: Any = self.pebble  # the overloads are chosen by the caller's arguments
         process: ExecProcess[Any] = client.exec(
             command,

@@ -43,6 +43,8 @@ _logger = logging.getLogger(__name__)
 _P = ParamSpec('_P')
 _R = TypeVar('_R')
 
+_MAX_LOG_LINE_LEN = 131071  # the longest message juju-log takes in one call
+
 _SECURITY_MARKERS = (
     'access denied',
     'permission denied',
@@ -292,6 +294,16 @@ class HookCommandsBackend:
             return
         self._in_juju_log = True
         try:
+            if len(message) > _MAX_LOG_LINE_LEN:
+                ops_hookcmds.juju_log(
+                    f'Log string greater than {_MAX_LOG_LINE_LEN}. '
+                    'Splitting into multiple chunks: ',
+                    level=cast('Any', level),
+                )
+                for start in range(0, len(message), _MAX_LOG_LINE_LEN):
+                    chunk = message[start : start + _MAX_LOG_LINE_LEN]
+                    ops_hookcmds.juju_log(chunk, level=cast('Any', level))
+                return
             ops_hookcmds.juju_log(message, level=cast('Any', level))
         except ops_hookcmds.Error as exc:
             raise self._translate('juju-log', exc) from exc

@@ -35,6 +35,17 @@ def _is_peer(meta: Any) -> bool:
     return getattr(role, 'value', role) == 'peer'
 
 
+def _juju_at_least(version: str, major: int, minor: int) -> bool:
+    parts = version.split('.')
+    try:
+        return (int(parts[0]), int(''.join(c for c in parts[1] if c.isdigit()) or 0)) >= (
+            major,
+            minor,
+        )
+    except (IndexError, ValueError):
+        return True  # unparseable: assume a modern Juju and let it decide
+
+
 class RelationMapping(Mapping[str, list['Relation']]):
     """Every endpoint of the charm mapped to the list of its live relations.
 
@@ -365,7 +376,15 @@ class RelationDataContent(LazyMapping, MutableMapping[str, str]):
 
     # -- Mapping -------------------------------------------------------------------
 
+    def _check_app_data_supported(self, action: str) -> None:
+        if self._is_app and not _juju_at_least(self._backend.juju_version, 2, 7):
+            raise RuntimeError(
+                f'{action} application data is not supported on Juju version '
+                f'{self._backend.juju_version} (Juju 2.7.0 or later is needed)'
+            )
+
     def _load(self) -> dict[str, str]:
+        self._check_app_data_supported('getting')
         try:
             return self._backend.relation_get(
                 self.relation.name, self.relation.id, self._entity.name, self._is_app
@@ -407,6 +426,7 @@ class RelationDataContent(LazyMapping, MutableMapping[str, str]):
         }
         if not changes:
             return
+        self._check_app_data_supported('setting')
         self._backend.relation_set(self.relation.name, self.relation.id, changes, self._is_app)
         for key, value in changes.items():
             if value == '':
