@@ -11,8 +11,8 @@ Usage::
     fj.calls()                              # [Call(tool, argv, stdin), ...]
     fj.state.load()['relations'][0]['local_unit_data']
 
-The tools themselves are one script (``_tool.py``) symlinked under every hook-tool name in
-``fj.bin_dir``; the JSON state lives at ``fj.state_path`` and the call log at ``fj.log_path``.
+The tools are one entry script (running the ``tool`` package next to this file) symlinked under
+every hook-tool name in ``fj.bin_dir``; the JSON state lives at ``fj.state_path`` and the call log at ``fj.log_path``.
 Faults: ``fj.state.fail('status-set', code=1, stderr='ERROR boom')``, ``.hang(tool, seconds)``,
 ``.garbage(tool, text)``.
 """
@@ -68,7 +68,7 @@ TOOL_NAMES = (
     'add-metric',
 )
 
-_TOOL_SOURCE = Path(__file__).with_name('_tool.py')
+_TOOL_PACKAGE_PARENT = Path(__file__).resolve().parent
 DEFAULT_MODEL_UUID = 'f6e5d4c3-b2a1-4098-8765-43210fedcba9'
 
 
@@ -401,8 +401,17 @@ class FakeJuju:
         script = self.bin_dir / '_fakejuju_tool.py'
         # -I: ignore PYTHON* variables and user site; -S: skip site (fast start). The tool
         # needs only the standard library (PyYAML is added lazily via FAKE_JUJU_YAML_PATH).
-        source = _TOOL_SOURCE.read_text(encoding='utf-8')
-        script.write_text(f'#!{sys.executable} -IS\n{source}', encoding='utf-8')
+        # Bytecode is written even under PYTHONDONTWRITEBYTECODE so that later calls skip
+        # compiling the tool's modules.
+        script.write_text(
+            f'#!{sys.executable} -IS\n'
+            'import sys\n'
+            'sys.dont_write_bytecode = False\n'
+            f'sys.path.insert(0, {str(_TOOL_PACKAGE_PARENT)!r})\n'
+            'from tool._main import main\n'
+            'main()\n',
+            encoding='utf-8',
+        )
         script.chmod(0o755)
         for name in TOOL_NAMES:
             link = self.bin_dir / name
