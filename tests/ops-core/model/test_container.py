@@ -168,3 +168,27 @@ def test_exec_service_context_needs_a_recent_juju(
     mem.juju_version = '3.1.5'
     with pytest.raises(RuntimeError, match='service_context needs Juju 3.1.6'):
         container.exec(['true'], service_context='web')
+
+
+class _OldPebbleClient(ops_pebble.Client):
+    """A real client whose server predates the "restart" action (Pebble answers 400)."""
+
+    def restart_services(
+        self, services: object, timeout: float = 30.0, delay: float = 0.1
+    ) -> ops_pebble.ChangeID:
+        raise ops_pebble.APIError({}, 400, 'Bad Request', 'unknown action "restart"')
+
+
+def test_restart_falls_back_to_stop_and_start_on_old_pebble(
+    pebble: tuple[PebbleModel, PebbleServer], mem: MemoryBackend
+) -> None:
+    client = _OldPebbleClient(pebble[1].socket_path, timeout=5.0)
+    container = Container('work', mem, client)
+    container.add_layer('base', LAYER)
+    container.replan()
+    container.restart('web')
+    assert container.get_service('web').is_running()
+    kinds = [c['kind'] for c in pebble[0].list_changes('all')]
+    assert kinds[-2:] == ['stop', 'start']
+    container.stop('web')
+    client.close()

@@ -219,8 +219,21 @@ class Container:
         Raises:
             TypeError: if no name is given.
         """
+        import ops_pebble
+
         self._need_names('restart', service_names)
-        self.pebble.restart_services(service_names)
+        try:
+            self.pebble.restart_services(service_names)
+        except ops_pebble.APIError as exc:
+            if exc.code != 400:
+                raise
+            # Old Pebble without the "restart" action: stop the running ones, then start all.
+            running = [
+                s.name for s in self.get_services(*service_names).values() if s.is_running()
+            ]
+            if running:
+                self.pebble.stop_services(running)
+            self.pebble.start_services(service_names)
 
     def stop(self, *service_names: str) -> None:
         """Stop the named services.
