@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Generator
 from typing import Any
 
@@ -14,6 +12,8 @@ _Notice = tuple[str, str, str]
 
 def juju_backend_available() -> bool:
     """Return whether the controller-side state hook tools are available (``state-get``)."""
+    import shutil
+
     return shutil.which('state-get') is not None
 
 
@@ -56,6 +56,8 @@ class _JujuStorageBackend:
 
     @staticmethod
     def _tool(name: str) -> str:
+        import shutil
+
         path = shutil.which(name)
         if path is None:
             raise FileNotFoundError(name)
@@ -63,6 +65,8 @@ class _JujuStorageBackend:
 
     def set(self, key: str, value: Any) -> None:
         """Store ``value`` (simple types, tuples included) under ``key``."""
+        import subprocess
+
         import yaml
 
         dumper, _ = _get_codec()
@@ -78,6 +82,8 @@ class _JujuStorageBackend:
         Raises:
             KeyError: if nothing is stored under ``key``.
         """
+        import subprocess
+
         import yaml
 
         out = subprocess.run(
@@ -93,6 +99,8 @@ class _JujuStorageBackend:
 
     def delete(self, key: str) -> None:
         """Delete ``key`` (no error if absent)."""
+        import subprocess
+
         subprocess.run([self._tool('state-delete'), key], encoding='utf-8', check=True)
 
 

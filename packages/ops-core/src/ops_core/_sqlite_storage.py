@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-import pickle
-import sqlite3
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._storage_errors import NoSnapshotError, StateFileError
 
@@ -23,6 +21,18 @@ _NOTICE_DDL = """
                 """
 
 _Notice = tuple[str, str, str]
+
+if TYPE_CHECKING:
+    import pickle
+    import sqlite3
+
+
+def _load_modules() -> None:
+    # sqlite3 and pickle cost a few milliseconds to import; load them only when a storage
+    # is actually opened (``import ops`` alone should not pay for them).
+    global pickle, sqlite3
+    import pickle
+    import sqlite3
 
 
 class SQLiteStorage:
@@ -44,6 +54,7 @@ class SQLiteStorage:
     DB_LOCK_TIMEOUT = datetime.timedelta(hours=1)
 
     def __init__(self, filename: str | os.PathLike[str]):
+        _load_modules()
         self._filename = os.fspath(filename)
         # In-memory mirror of the notice table: sequence -> notice, in sequence order.
         # Valid because this connection holds the database's exclusive lock.
