@@ -8,6 +8,9 @@ from collections.abc import Callable
 
 import pydantic
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from ops_core.charm import CharmMeta
 from ops_core.model import (
     Model,
     RelationDataAccessError,
@@ -15,7 +18,7 @@ from ops_core.model import (
     TooManyRelatedAppsError,
 )
 
-from .conftest import MemoryBackend
+from .conftest import META, MemoryBackend
 
 
 @pytest.fixture
@@ -128,7 +131,7 @@ def test_bag_is_read_once_and_writes_update_the_cache(db_model: Model, mem: Memo
         ('db', 3, {'y': '2'}, False),
         ('db', 3, {'x': ''}, False),
     ]
-    assert mem.count('relation_get') == 1
+    assert mem.count('relation_get') == (1 if updates else 0)
     assert mem.relations[3]['data']['myapp/0'] == {'y': '2'}
 
 
@@ -244,3 +247,32 @@ def test_app_data_needs_juju_2_7(mem: MemoryBackend, make_model: Callable[..., M
     ):
         dict(rel.data[rel.app])
     assert mem.count('relation_get') == 0
+
+
+_keys = st.sampled_from(['a', 'b', 'c'])
+_values = st.sampled_from(['', 'x', 'y'])
+
+
+@given(st.lists(st.dictionaries(_keys, _values, max_size=3), max_size=6))
+def test_writes_send_exactly_the_changes(updates: list[dict[str, str]]) -> None:
+    mem = MemoryBackend()
+    mem.add_relation(1, 'db', 'pg', [])
+    model = Model(CharmMeta.from_yaml(META), mem)
+    rel = model.get_relation('db')
+    assert rel is not None
+    bag = rel.data[model.unit]
+    expected: dict[str, str] = {}
+    for update in updates:
+        before = dict(expected)
+        bag.update(update)
+        for k, v in update.items():
+            if v == '':
+                expected.pop(k, None)
+            else:
+                expected[k] = v
+        sent = [a[2] for n, a in mem.calls if n == 'relation_set']
+        changed = {k: v for k, v in update.items() if before.get(k, '') != v}
+        if changed:
+            assert sent[-1] == changed
+        assert dict(bag) == expected == mem.relations[1]['data'].get('myapp/0', {})
+    assert mem.count('relation_get') == (1 if updates else 0)
