@@ -131,6 +131,8 @@ class TestCharm(ops.CharmBase):
 
     def _on_go(self, event):
         record(event='go_action', params=event.params, id=event.id)
+        if 'raise-go' in MODE:
+            raise ValueError('bad things in the action')
         event.log('working')
         event.set_results({'answer': event.params['value'] * 2, 'nested': {'key': 'v'}})
 
@@ -148,4 +150,11 @@ class TestCharm(ops.CharmBase):
 
 
 if __name__ == '__main__':
-    ops.main(TestCharm)
+    if 'juju-storage' in MODE:
+        ops.main(TestCharm, use_juju_for_storage=True)
+    elif 'legacy-spelling' in MODE:
+        import ops.main
+
+        ops.main.main(TestCharm)
+    else:
+        ops.main(TestCharm)

@@ -61,8 +61,14 @@ class CharmDir:
             TEST_MODE=mode,
             **env,
         )
-        full_env.pop('OPERATOR_DISPATCH', None)
-        full_env.pop('JUJU_DEBUG', None)
+        for inherited in (
+            'OPERATOR_DISPATCH',
+            'JUJU_DEBUG',
+            'JUJU_DEBUG_AT',
+            'OPS_JUJU_LOG_LEVEL',
+        ):
+            if inherited not in env:
+                full_env.pop(inherited, None)
         return subprocess.run(
             [str(self.path / 'dispatch')],
             cwd=self.path,
