@@ -83,7 +83,7 @@ class Action:
         return hash(self.id)
 
 
-_OBSERVER_REPR = re.compile(r'^<function (?P<owner>[\w.]+)\.(?P<method>\w+) at ')
+_OBSERVER_REPR = re.compile(r'^<function (?P<owner>\S+)\.(?P<method>\w+) at ')
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import marshal
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,16 @@ def _bare_errors() -> bool:
     if raw.lower() == 'true':
         return True
     return raw.isdigit() and int(raw) != 0
+
+
+def _wrapped(exc: Exception) -> Exception:
+    """The exception to raise for ``exc`` raised by the charm (or ops) during a run."""
+    if isinstance(exc, (NoObserverError, ActionFailed)) or _bare_errors():
+        return exc
+    return UncaughtCharmError(
+        f'Uncaught {type(exc).__name__} in charm, try "exceptions [n]" if using pdb on '
+        f'Python 3.13+. Details: {exc!r}'
+    )
 
 
 class _RecordingFramework(Framework):
@@ -265,12 +276,14 @@ class Runtime:
         for stored in self.state.stored_states:
             storage.save_snapshot(stored._handle_path, dict(stored.content))
         for deferred in self.state.deferred:
+            data = dict(deferred.snapshot_data)
             try:
-                storage.save_snapshot(deferred.handle_path, dict(deferred.snapshot_data))
-            except Exception as exc:
+                marshal.dumps(data)
+            except ValueError as exc:
                 raise ValueError(
                     f'unable to save the data for {deferred}, it must contain only simple types.'
                 ) from exc
+            storage.save_snapshot(deferred.handle_path, data)
             storage.save_notice(deferred.handle_path, deferred.owner, deferred.observer)
 
     def _read_storage(self, storage: SQLiteStorage) -> dict[str, Any]:
@@ -315,7 +328,6 @@ class Runtime:
             self._log_handler = JujuLogHandler(backend)
             root.addHandler(self._log_handler)
             _ops_logger.debug('ops %s up and running.', _ops_version())
-            _ops_logger.debug('Initializing SQLite local storage: :memory:.')
             storage = self._storage = SQLiteStorage(':memory:')
             self._seed_storage(storage)
             dispatcher = self._dispatcher = _ContextDispatcher(
@@ -328,7 +340,17 @@ class Runtime:
                 event_name=None if event.kind != EventKind.CUSTOM else '',
             )
             dispatcher.ctx = ctx
+        except BaseException:
+            self.close()
+            raise
+        try:
             self.charm = dispatcher.setup()
+        except Exception as exc:
+            self.close()
+            wrapped = _wrapped(exc)
+            if wrapped is exc:
+                raise
+            raise wrapped from exc
         except BaseException:
             self.close()
             raise
@@ -354,15 +376,11 @@ class Runtime:
                 if abort.exit_code != 0:
                     raise
             stored = self._read_storage(self._storage)
-        except (NoObserverError, ActionFailed):
-            raise
         except Exception as exc:
-            if _bare_errors():
+            wrapped = _wrapped(exc)
+            if wrapped is exc:
                 raise
-            raise UncaughtCharmError(
-                f'Uncaught {type(exc).__name__} in charm, try "exceptions [n]" if using pdb on '
-                f'Python 3.13+. Details: {exc!r}'
-            ) from exc
+            raise wrapped from exc
         output = self._output(stored)
         failure = self._backend.action_failure
         if failure is not None:
