@@ -7,9 +7,8 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 
-import pytest
-
 import ops_pebble
+import pytest
 from ops_testing._pebble import PebbleModel, PebbleServer
 
 

@@ -6,8 +6,8 @@ import datetime
 import threading
 import time
 
-import pytest
 import ops_pebble
+import pytest
 from ops_testing._pebble import PebbleModel, PebbleServer
 
 LAYER = {
@@ -33,8 +33,13 @@ def test_add_layer_and_get_plan(client: ops_pebble.Client) -> None:
     assert sorted(plan.services) == ['web', 'worker']
     assert plan.services['web'].command == '/bin/web --port 80'
     assert plan.checks['ready'].level is ops_pebble.CheckLevel.READY
-    client.add_layer('over', ops_pebble.Layer({'services': {'web': {'override': 'merge', 'environment': {'A': 'b'}}}}))
-    client.add_layer('base', 'services:\n  worker: {override: merge, startup: enabled}\n', combine=True)
+    client.add_layer(
+        'over',
+        ops_pebble.Layer({'services': {'web': {'override': 'merge', 'environment': {'A': 'b'}}}}),
+    )
+    client.add_layer(
+        'base', 'services:\n  worker: {override: merge, startup: enabled}\n', combine=True
+    )
     plan = client.get_plan()
     assert plan.services['web'].environment == {'A': 'b'}
     assert plan.services['worker'].startup == 'enabled'
@@ -95,7 +100,9 @@ def test_fire_and_forget_then_wait_change(client: ops_pebble.Client, server: Peb
     change = client.wait_change(change_id, timeout=5)
     assert change.ready
     assert change_id in [c.id for c in client.get_changes(ops_pebble.ChangeState.READY)]
-    assert change_id in [c.id for c in client.get_changes(ops_pebble.ChangeState.ALL, service='web')]
+    assert change_id in [
+        c.id for c in client.get_changes(ops_pebble.ChangeState.ALL, service='web')
+    ]
 
 
 def test_wait_change_times_out(client: ops_pebble.Client, server: PebbleServer) -> None:
@@ -112,7 +119,9 @@ def test_wait_change_times_out(client: ops_pebble.Client, server: PebbleServer) 
 
 def test_failed_change_raises_change_error(client: ops_pebble.Client, model: PebbleModel) -> None:
     change_id = model.new_change('start', 'Start service "x"', ready=False)
-    threading.Timer(0.1, model.finish_change, args=(change_id,), kwargs={'err': 'cannot start: boom'}).start()
+    threading.Timer(
+        0.1, model.finish_change, args=(change_id,), kwargs={'err': 'cannot start: boom'}
+    ).start()
     with pytest.raises(ops_pebble.APIError):
         client.get_change('999')
     change = client.wait_change(change_id, timeout=5)

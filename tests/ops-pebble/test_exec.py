@@ -6,9 +6,8 @@ import io
 import signal
 import time
 
-import pytest
-
 import ops_pebble
+import pytest
 from ops_testing._pebble import PebbleModel, PebbleServer
 
 
@@ -77,13 +76,30 @@ def test_non_zero_exit_names_only_argv0(client: ops_pebble.Client) -> None:
     assert exc2.value.exit_code == 3 and exc2.value.stdout is None
 
 
-def test_environment_working_dir_and_service_context(client: ops_pebble.Client, model: PebbleModel) -> None:
+def test_environment_working_dir_and_service_context(
+    client: ops_pebble.Client, model: PebbleModel
+) -> None:
     client.make_dir('/work')
-    out, _ = client.exec(['sh', '-c', 'echo $GREETING; pwd'], environment={'GREETING': 'hi'}, working_dir='/work').wait_output()
+    out, _ = client.exec(
+        ['sh', '-c', 'echo $GREETING; pwd'], environment={'GREETING': 'hi'}, working_dir='/work'
+    ).wait_output()
     greeting, cwd = out.split()
     assert greeting == 'hi' and cwd == model.fs.host_path('/work')
-    client.add_layer('l', {'services': {'svc': {'override': 'replace', 'command': 'x', 'environment': {'FROM_SVC': 'yes', 'X': '1'}}}})
-    out, _ = client.exec(['sh', '-c', 'echo $FROM_SVC $X'], service_context='svc', environment={'X': '2'}).wait_output()
+    client.add_layer(
+        'l',
+        {
+            'services': {
+                'svc': {
+                    'override': 'replace',
+                    'command': 'x',
+                    'environment': {'FROM_SVC': 'yes', 'X': '1'},
+                }
+            }
+        },
+    )
+    out, _ = client.exec(
+        ['sh', '-c', 'echo $FROM_SVC $X'], service_context='svc', environment={'X': '2'}
+    ).wait_output()
     assert out.split() == ['yes', '2']
     assert model.exec_history[-1].command == ['sh', '-c', 'echo $FROM_SVC $X']
 

@@ -7,9 +7,8 @@ import socket
 import time
 from collections.abc import Iterator
 
-import pytest
-
 import ops_pebble
+import pytest
 from ops_testing._pebble import PebbleServer
 
 
@@ -24,13 +23,17 @@ def fast_client(server: PebbleServer) -> Iterator[ops_pebble.Client]:
 def test_never_answering_times_out(server: PebbleServer, fast_client: ops_pebble.Client) -> None:
     server.inject_fault('never-answer', path='/v1/services')
     start = time.monotonic()
-    with pytest.raises(ops_pebble.TimeoutError, match='timed out waiting for Pebble to answer GET /v1/services'):
+    with pytest.raises(
+        ops_pebble.TimeoutError, match='timed out waiting for Pebble to answer GET /v1/services'
+    ):
         fast_client.get_services()
     assert time.monotonic() - start < 3
     assert fast_client.get_system_info().version  # the next call works
 
 
-def test_never_answering_a_push_times_out(server: PebbleServer, fast_client: ops_pebble.Client) -> None:
+def test_never_answering_a_push_times_out(
+    server: PebbleServer, fast_client: ops_pebble.Client
+) -> None:
     server.inject_fault('never-answer', path='/v1/files')
     with pytest.raises(ops_pebble.TimeoutError):
         fast_client.push('/x', 'data')
@@ -38,27 +41,36 @@ def test_never_answering_a_push_times_out(server: PebbleServer, fast_client: ops
 
 def test_closing_without_answer(server: PebbleServer, fast_client: ops_pebble.Client) -> None:
     server.inject_fault('close-before-response', path='/v1/services', count=2)
-    with pytest.raises(ops_pebble.ConnectionError, match='closed the connection without answering GET /v1/services'):
+    with pytest.raises(
+        ops_pebble.ConnectionError,
+        match='closed the connection without answering GET /v1/services',
+    ):
         fast_client.get_services()
     assert fast_client.get_services() == []
 
 
 def test_closing_mid_response(server: PebbleServer, fast_client: ops_pebble.Client) -> None:
     server.inject_fault('close-mid-response', path='/v1/system-info')
-    with pytest.raises(ops_pebble.ConnectionError, match='in the middle of the response to GET /v1/system-info'):
+    with pytest.raises(
+        ops_pebble.ConnectionError, match='in the middle of the response to GET /v1/system-info'
+    ):
         fast_client.get_system_info()
     assert fast_client.get_system_info().version
 
 
 def test_malformed_json(server: PebbleServer, fast_client: ops_pebble.Client) -> None:
     server.inject_fault('malformed-json', path='/v1/plan')
-    with pytest.raises(ops_pebble.ProtocolError, match='malformed JSON in the response to GET /v1/plan'):
+    with pytest.raises(
+        ops_pebble.ProtocolError, match='malformed JSON in the response to GET /v1/plan'
+    ):
         fast_client.get_plan()
 
 
 def test_wrong_content_type(server: PebbleServer, fast_client: ops_pebble.Client) -> None:
     server.inject_fault('wrong-content-type', path='/v1/checks')
-    with pytest.raises(ops_pebble.ProtocolError, match="expected Content-Type 'application/json', got 'text/html"):
+    with pytest.raises(
+        ops_pebble.ProtocolError, match="expected Content-Type 'application/json', got 'text/html"
+    ):
         fast_client.get_checks()
     fast_client.push('/f', 'x')
     server.inject_fault('wrong-content-type', path='/v1/files')
@@ -74,7 +86,9 @@ def test_truncated_multipart(server: PebbleServer, fast_client: ops_pebble.Clien
     assert fast_client.pull('/big', encoding=None).read() == b'x' * 100_000
 
 
-def test_multipart_without_response_part(server: PebbleServer, fast_client: ops_pebble.Client) -> None:
+def test_multipart_without_response_part(
+    server: PebbleServer, fast_client: ops_pebble.Client
+) -> None:
     fast_client.push('/f', 'x')
     server.inject_fault('multipart-without-response', path='/v1/files')
     with pytest.raises(ops_pebble.ProtocolError, match='no "response" field'):

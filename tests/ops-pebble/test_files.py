@@ -6,9 +6,8 @@ import io
 import os
 import time
 
-import pytest
-
 import ops_pebble
+import pytest
 from ops_testing._pebble import PebbleModel
 
 
@@ -62,7 +61,9 @@ def test_pull_errors(client: ops_pebble.Client) -> None:
     assert client.get_system_info().version
 
 
-def test_dotdot_never_escapes_the_root(client: ops_pebble.Client, model: PebbleModel, workdir: str) -> None:
+def test_dotdot_never_escapes_the_root(
+    client: ops_pebble.Client, model: PebbleModel, workdir: str
+) -> None:
     with open(os.path.join(workdir, 'outside.txt'), 'w') as f:
         f.write('secret')
     with pytest.raises(ops_pebble.PathError):
@@ -73,7 +74,9 @@ def test_dotdot_never_escapes_the_root(client: ops_pebble.Client, model: PebbleM
 
 
 def test_list_files(client: ops_pebble.Client) -> None:
-    client.push('/srv/a.txt', 'aaa', make_dirs=True, user_id=1000, user='app', group_id=1000, group='app')
+    client.push(
+        '/srv/a.txt', 'aaa', make_dirs=True, user_id=1000, user='app', group_id=1000, group='app'
+    )
     client.push('/srv/b.log', 'b', make_dirs=True)
     client.make_dir('/srv/sub')
     infos = client.list_files('/srv')

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import ops_pebble
 import pytest
 import yaml
-
-import ops_pebble
 from ops_pebble._layer import combine_layers, merge_layer_into, validate_layer
 
 
@@ -101,7 +100,10 @@ def test_merge_appends_lists_merges_maps_replaces_scalars() -> None:
 def test_replace_discards_the_earlier_definition() -> None:
     base = {'services': {'web': {'override': 'replace', 'command': 'a', 'after': ['db']}}}
     new = {'services': {'web': {'override': 'replace', 'command': 'b'}}}
-    assert combine_layers([base, new])['services']['web'] == {'override': 'replace', 'command': 'b'}
+    assert combine_layers([base, new])['services']['web'] == {
+        'override': 'replace',
+        'command': 'b',
+    }
 
 
 def test_combine_into_existing_label_keeps_summary_from_last() -> None:

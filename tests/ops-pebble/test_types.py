@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime
 import pickle
 
-import pytest
-
 import ops_pebble
-from ops_pebble._timeconv import format_duration, format_go_duration, parse_duration, parse_timestamp
+import pytest
+from ops_pebble._timeconv import (
+    format_duration,
+    format_go_duration,
+    parse_duration,
+    parse_timestamp,
+)
 
 CHANGE = {
     'id': '70',
@@ -42,7 +46,14 @@ def test_timestamps_parse_with_zones_and_nanoseconds() -> None:
 
 @pytest.mark.parametrize(
     ('text', 'seconds'),
-    [('300ms', 0.3), ('1.5h', 5400), ('72h3m0.5s', 259380.5), ('0', 0), ('168h0m0s', 604800), ('2µs', 2e-6)],
+    [
+        ('300ms', 0.3),
+        ('1.5h', 5400),
+        ('72h3m0.5s', 259380.5),
+        ('0', 0),
+        ('168h0m0s', 604800),
+        ('2µs', 2e-6),
+    ],
 )
 def test_durations_parse(text: str, seconds: float) -> None:
     assert parse_duration(text) == pytest.approx(seconds)
@@ -97,11 +108,20 @@ def test_exec_error_names_only_argv0_and_truncates_output() -> None:
 
 
 def test_service_check_file_notice_identity_infos() -> None:
-    svc = ops_pebble.ServiceInfo.from_dict({'name': 's', 'startup': 'enabled', 'current': 'backoff'})
+    svc = ops_pebble.ServiceInfo.from_dict(
+        {'name': 's', 'startup': 'enabled', 'current': 'backoff'}
+    )
     assert svc.startup is ops_pebble.ServiceStartup.ENABLED
     assert svc.current == 'backoff' and not svc.is_running()
     chk = ops_pebble.CheckInfo.from_dict(
-        {'name': 'c', 'level': '', 'status': 'up', 'startup': 'enabled', 'failures': 1, 'threshold': 3}
+        {
+            'name': 'c',
+            'level': '',
+            'status': 'up',
+            'startup': 'enabled',
+            'failures': 1,
+            'threshold': 3,
+        }
     )
     assert chk.level is ops_pebble.CheckLevel.UNSET
     assert chk.status is ops_pebble.CheckStatus.INACTIVE  # no change id: not running
@@ -137,5 +157,7 @@ def test_import_is_light() -> None:
     import sys
 
     code = 'import sys, ops_pebble; print(sorted(m for m in ("websocket", "http.client", "ssl") if m in sys.modules))'
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, '-c', code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert out.stdout.strip() == '[]'

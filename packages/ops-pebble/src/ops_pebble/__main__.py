@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         default=_DEFAULT_SOCKET,
         help='path of the Pebble socket (default: $PEBBLE_SOCKET, or $PEBBLE/.pebble.socket)',
     )
-    parser.add_argument('--timeout', type=float, default=5.0, help='seconds per request (default 5)')
+    parser.add_argument(
+        '--timeout', type=float, default=5.0, help='seconds per request (default 5)'
+    )
     sub = parser.add_subparsers(dest='command', metavar='COMMAND', required=True)
     sub.add_parser('system-info', help='show the Pebble version')
     sub.add_parser('plan', help='show the combined plan as YAML')
@@ -60,14 +62,18 @@ def _parser() -> argparse.ArgumentParser:
     pull.add_argument('local', nargs='?', default='-', help='local destination (default stdout)')
     exec_ = sub.add_parser('exec', help='run a command in the workload (after "--")')
     exec_.add_argument('-w', '--working-dir', help='working directory')
-    exec_.add_argument('-t', '--exec-timeout', type=float, help='kill the command after this many seconds')
+    exec_.add_argument(
+        '-t', '--exec-timeout', type=float, help='kill the command after this many seconds'
+    )
     exec_.add_argument('-e', '--env', action='append', default=[], help='KEY=VALUE (repeatable)')
     exec_.add_argument('argv', nargs=argparse.REMAINDER, help='the command and its arguments')
     checks = sub.add_parser('checks', help='list health checks')
     checks.add_argument('--level', choices=('alive', 'ready'), help='only checks of this level')
     checks.add_argument('names', nargs='*', help='only these checks')
     notices = sub.add_parser('notices', help='list notices')
-    notices.add_argument('--type', action='append', dest='types', help='only this type (repeatable)')
+    notices.add_argument(
+        '--type', action='append', dest='types', help='only this type (repeatable)'
+    )
     notices.add_argument('--key', action='append', dest='keys', help='only this key (repeatable)')
     notify = sub.add_parser('notify', help='record a custom notice')
     notify.add_argument('key', help='the key, like example.com/thing')
@@ -82,7 +88,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _table(rows: list[list[str]], headers: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    lines = ['  '.join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [headers, *rows]]
+    lines = [
+        '  '.join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [headers, *rows]
+    ]
     return '\n'.join(lines)
 
 
@@ -111,7 +120,13 @@ def run(args: argparse.Namespace, out: Any = None) -> int:
         out.write(client.get_plan().to_yaml())
     elif cmd == 'services':
         infos = client.get_services(args.names or None)
-        print(_table([[s.name, _value(s.startup), _value(s.current)] for s in infos], ['Service', 'Startup', 'Current']), file=out)
+        print(
+            _table(
+                [[s.name, _value(s.startup), _value(s.current)] for s in infos],
+                ['Service', 'Startup', 'Current'],
+            ),
+            file=out,
+        )
     elif cmd in ('start', 'stop', 'restart'):
         method = getattr(client, f'{cmd}_services')
         change_id = method(args.names)
@@ -172,17 +187,37 @@ def run(args: argparse.Namespace, out: Any = None) -> int:
         from ._checks import CheckLevel
 
         level = CheckLevel(args.level) if args.level else None
-        infos = client.get_checks(level=level, names=args.names or None)
-        rows = [[c.name, _value(c.level) or '-', _value(c.status), f'{c.failures}/{c.threshold}', str(c.change_id or '-')] for c in infos]
+        check_infos = client.get_checks(level=level, names=args.names or None)
+        rows = [
+            [
+                c.name,
+                _value(c.level) or '-',
+                _value(c.status),
+                f'{c.failures}/{c.threshold}',
+                str(c.change_id or '-'),
+            ]
+            for c in check_infos
+        ]
         print(_table(rows, ['Check', 'Level', 'Status', 'Failures', 'Change']), file=out)
     elif cmd == 'notices':
         notices = client.get_notices(types=args.types, keys=args.keys)
-        rows = [[n.id, _value(n.type), n.key, n.first_occurred.strftime('%Y-%m-%d %H:%M:%S'), str(n.occurrences)] for n in notices]
+        rows = [
+            [
+                n.id,
+                _value(n.type),
+                n.key,
+                n.first_occurred.strftime('%Y-%m-%d %H:%M:%S'),
+                str(n.occurrences),
+            ]
+            for n in notices
+        ]
         print(_table(rows, ['ID', 'Type', 'Key', 'First', 'Occurrences']), file=out)
     elif cmd == 'notify':
         from ._notices import NoticeType
 
-        notice_id = client.notify(NoticeType.CUSTOM, args.key, data=_pairs(args.data, 'data') or None)
+        notice_id = client.notify(
+            NoticeType.CUSTOM, args.key, data=_pairs(args.data, 'data') or None
+        )
         print(f'Recorded notice {notice_id}', file=out)
     elif cmd == 'changes':
         changes = client.get_changes(ChangeState.ALL if args.all else ChangeState.IN_PROGRESS)
@@ -190,7 +225,10 @@ def run(args: argparse.Namespace, out: Any = None) -> int:
         print(_table(rows, ['ID', 'Status', 'Kind', 'Summary']), file=out)
     elif cmd == 'logs':
         for entry in client._get_logs(args.names, args.n):
-            print(f'{entry.get("time", "")} [{entry.get("service", "")}] {entry.get("message", "")}', file=out)
+            print(
+                f'{entry.get("time", "")} [{entry.get("service", "")}] {entry.get("message", "")}',
+                file=out,
+            )
     return 0
 
 

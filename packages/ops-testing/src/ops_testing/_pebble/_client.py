@@ -158,6 +158,10 @@ class InMemoryClient:
         self.timeout = timeout
         self.base_url = 'http://localhost'
 
+    def close(self) -> None:
+        """Release nothing: the in-memory client holds no connections (parity with Client)."""
+        return None
+
     def _check_connection(self) -> None:
         if not self.model.can_connect:
             raise ops_pebble.ConnectionError(self.model.connect_error_message)
