@@ -1,0 +1,117 @@
+"""ops.log: JujuLogHandler and setup_root_logging over an in-memory backend."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import ops.log
+import pytest
+from ops_core._log import _juju_log_level, _setup_logging
+
+FakeBackend = Any
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    hook, show = sys.excepthook, warnings.showwarning
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    sys.excepthook, warnings.showwarning = hook, show
+
+
+def test_handler_forwards_level_name_and_formatted_message(backend: FakeBackend) -> None:
+    handler = ops.log.JujuLogHandler(backend)
+    assert handler.level == logging.DEBUG
+    logger = logging.getLogger('test.handler')
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        logger.debug('x=%d', 5)
+        logger.warning('careful')
+    finally:
+        logger.removeHandler(handler)
+    assert backend.logs == [('DEBUG', 'x=5'), ('WARNING', 'careful')]
+
+
+def test_setup_root_logging_sends_everything_warnings_and_crashes(backend: FakeBackend) -> None:
+    ops.log.setup_root_logging(backend)
+    logging.getLogger('some.lib').debug('chatter')
+    warnings.warn('old thing', DeprecationWarning, stacklevel=1)
+    try:
+        raise KeyError('boom')
+    except KeyError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    levels = [level for level, _ in backend.logs]
+    messages = [m for _, m in backend.logs]
+    assert ('DEBUG', 'chatter') in backend.logs
+    assert any(
+        level == 'WARNING' and 'DeprecationWarning: old thing' in m for level, m in backend.logs
+    )
+    crash = next(m for m in messages if m.startswith('Uncaught exception while in charm code:'))
+    assert "KeyError: 'boom'" in crash and 'Traceback' in crash
+    assert 'TRACE' in levels and any('sys_crash:KeyError' in m for m in messages)
+
+
+def test_exc_stderr_prints_a_short_note(backend: FakeBackend) -> None:
+    out = io.StringIO()
+    _setup_logging(backend, debug=False, exc_stderr=True, level=logging.DEBUG, stderr=out)
+    try:
+        raise ValueError('nope')
+    except ValueError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    assert out.getvalue() == (
+        'Uncaught ValueError in charm code: nope\n'
+        'Use `juju debug-log` to see the full traceback.\n'
+    )
+
+
+def test_records_below_the_threshold_cost_no_juju_log(backend: FakeBackend) -> None:
+    _setup_logging(backend, debug=False, exc_stderr=False, level=logging.INFO)
+    logging.getLogger('x').debug('invisible')
+    logging.getLogger('x').info('visible')
+    assert backend.logs == [('INFO', 'visible')]
+
+
+def test_debug_adds_a_stderr_handler(backend: FakeBackend) -> None:
+    out = io.StringIO()
+    _setup_logging(backend, debug=True, exc_stderr=False, level=logging.DEBUG, stderr=out)
+    logging.getLogger('x').info('hello')
+    assert out.getvalue().rstrip().endswith('INFO     hello')
+
+
+@pytest.mark.parametrize(
+    ('env', 'debug', 'expected'),
+    [
+        ({}, False, logging.INFO),
+        ({}, True, logging.DEBUG),
+        ({'OPS_JUJU_LOG_LEVEL': 'debug'}, False, logging.DEBUG),
+        ({'OPS_JUJU_LOG_LEVEL': 'WARNING'}, True, logging.WARNING),
+        ({'OPS_JUJU_LOG_LEVEL': '5'}, False, 5),
+        ({'OPS_JUJU_LOG_LEVEL': 'nonsense'}, False, logging.INFO),
+    ],
+)
+def test_juju_log_threshold(env: dict[str, str], debug: bool, expected: int) -> None:
+    assert _juju_log_level(env, debug) == expected
+
+
+def test_logging_from_inside_the_backend_does_not_recurse() -> None:
+    class Chatty:
+        def __init__(self) -> None:
+            self.lines: list[str] = []
+
+        def juju_log(self, level: str, message: str) -> None:
+            self.lines.append(message)
+            logging.getLogger('backend').warning('while logging')
+
+    chatty = Chatty()
+    ops.log.setup_root_logging(chatty)  # type: ignore[arg-type]
+    logging.getLogger('x').info('one')
+    assert chatty.lines == ['one']
