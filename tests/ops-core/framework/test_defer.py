@@ -182,7 +182,7 @@ def test_duplicate_deferrals_are_skipped(
     ]
     assert [n[0] for n in _notices(state_file)] == ['Charm/on/job[1]', 'Charm/on/job[5]']
     assert any(
-        m.startswith('Skipping notice (Charm/on/job[1]/Charm/_on_job) - already in the queue')
+        m.startswith('Skipping notice (Charm/on/job[4]/Charm/_on_job) - already in the queue')
         for m in caplog.messages
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ._events import BoundEvent, EventBase, FrameworkEvents
+from ._events import BoundEvent, EventBase, FrameworkEvents, LifecycleEvent
 from ._handle import Handle, Object
 from ._storage_errors import NoSnapshotError
 from ._stored_state import StoredStateData
@@ -384,7 +384,7 @@ class Framework(Object):
             if existing == data:
                 logger.info(
                     'Skipping notice (%s/%s/%s) - already in the queue.',
-                    n_event,
+                    event_path,
                     observer_path,
                     method,
                 )
@@ -398,8 +398,6 @@ class Framework(Object):
         if not observers:
             return
         event_path = handle.path
-        if self._event_name is not None and handle.kind != self._event_name:
-            logger.debug('Emitting custom event %s.', event)
         saved = False
         data: Any = None
         for observer_path, method in list(observers):
@@ -477,6 +475,12 @@ class Framework(Object):
                     logger.debug(
                         'Re-emitting deferred event %s (%d of %d in queue).', event, index, total
                     )
+                elif (
+                    self._event_name
+                    and self._event_name != event.handle.kind
+                    and not isinstance(event, LifecycleEvent)
+                ):
+                    logger.debug('Emitting custom event %s.', event)
                 handler = getattr(observer, method_name, None)
                 if handler is not None:
                     with self._event_context(event.handle.kind):

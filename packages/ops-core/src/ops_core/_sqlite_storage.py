@@ -61,7 +61,7 @@ class SQLiteStorage:
         self._notices: dict[int, _Notice] | None = None
         self._by_notice: dict[_Notice, list[int]] = {}
         self._by_event: dict[str, list[int]] = {}
-        existed = self._filename == ':memory:' or os.path.exists(self._filename)
+        existed = self._filename != ':memory:' and os.path.exists(self._filename)
         self._secure_file(existed)
         if not existed:
             logger.debug('Initializing SQLite local storage: %s.', self._filename)
