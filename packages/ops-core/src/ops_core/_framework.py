@@ -10,7 +10,7 @@ import sys
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._events import BoundEvent, EventBase, FrameworkEvents, LifecycleEvent
 from ._handle import Handle, Object
@@ -69,7 +69,6 @@ class NoTypeError(Exception):
         return f'cannot restore {self.handle_path} since no class was registered for it'
 
 
-@runtime_checkable
 class Serializable(Protocol):
     """What the framework needs to save and restore an object: a handle and snapshot/restore.
 
