@@ -227,3 +227,60 @@ def test_missing_socket_is_a_connection_error(workdir: str) -> None:
     client = ops_pebble.Client(f'{workdir}/nothing.socket')
     with pytest.raises(ops_pebble.ConnectionError, match='socket not found'):
         client.get_system_info()
+
+
+def test_wait_change_polls_servers_without_the_wait_endpoint(
+    model: PebbleModel, workdir: str
+) -> None:
+    with PebbleServer(
+        model, f'{workdir}/old.socket', change_delay=0.3, wait_endpoint=False
+    ) as old:
+        client = ops_pebble.Client(old.socket_path, timeout=2)
+        client.add_layer('base', LAYER)
+        change_id = client.start_services(['web'], timeout=0)
+        change = client.wait_change(change_id, timeout=5, delay=0.05)
+        assert change.ready
+        change_id = client.stop_services(['web'], timeout=0)
+        with pytest.raises(ops_pebble.TimeoutError):
+            client.wait_change(change_id, timeout=0.1, delay=0.05)
+        client.close()
+
+
+def test_notices_long_poll(client: ops_pebble.Client, model: PebbleModel) -> None:
+    threading.Timer(0.3, model.add_notice, args=('custom', 'example.com/late')).start()
+    start = time.monotonic()
+    resp = client._transport.request_json(
+        'GET', '/v1/notices', {'keys': 'example.com/late', 'timeout': '2s'}, timeout=5
+    )
+    assert [n['key'] for n in resp['result']] == ['example.com/late']
+    assert 0.2 < time.monotonic() - start < 2
+    resp = client._transport.request_json(
+        'GET', '/v1/notices', {'keys': 'example.com/none', 'timeout': '0.2s'}
+    )
+    assert resp['result'] == []
+
+
+def test_opener_is_used_for_json_requests(server: PebbleServer) -> None:
+    import io
+    import json
+    import urllib.request
+    from email.message import Message
+
+    sent: list[urllib.request.Request] = []
+
+    class FakeResponse(io.BytesIO):
+        def __init__(self, body: dict) -> None:
+            super().__init__(json.dumps(body).encode())
+            self.headers = Message()
+            self.headers['Content-Type'] = 'application/json'
+
+    class Opener:
+        def open(self, request: urllib.request.Request, timeout: float) -> FakeResponse:
+            sent.append(request)
+            return FakeResponse(
+                {'type': 'sync', 'status-code': 200, 'status': 'OK', 'result': {'version': '9.9'}}
+            )
+
+    client = ops_pebble.Client(server.socket_path, opener=Opener())
+    assert client.get_system_info().version == '9.9'
+    assert sent[0].full_url == 'http://localhost/v1/system-info'

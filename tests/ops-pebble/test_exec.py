@@ -157,3 +157,13 @@ def test_unwaited_process_warns(client: ops_pebble.Client) -> None:
     with pytest.warns(ResourceWarning, match='never waited'):
         process.__del__()
     process.wait()
+
+
+def test_websocket_connection_failure_reports_the_change_error(
+    model: PebbleModel, workdir: str
+) -> None:
+    with PebbleServer(model, f'{workdir}/ws.socket', websocket_wait=0.3) as server:
+        client = ops_pebble.Client(server.socket_path, timeout=2)
+        server.inject_fault('close-before-response', path='/v1/tasks', count=5)
+        with pytest.raises(ops_pebble.ChangeError, match='timed out waiting for websockets'):
+            client.exec(['true'])

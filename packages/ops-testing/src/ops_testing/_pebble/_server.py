@@ -137,7 +137,7 @@ class _ExecTask:
 
     def run(self) -> None:
         model = self.server.model
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + self.server.websocket_wait
         with self.connected:
             while set(self.sockets) != self.wanted():
                 remaining = deadline - time.monotonic()
@@ -437,6 +437,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 )
             )
             return
+        if sub == 'wait' and not self.server.pebble.wait_endpoint:
+            raise api_error(404, 'not found')
         if sub == 'wait':
             timeout_text = self._q('timeout')
             timeout = parse_duration(timeout_text) if timeout_text else None
@@ -953,12 +955,24 @@ class PebbleServer:
         model: The simulated Pebble to serve.
         socket_path: Where to create the socket (an existing file there is replaced).
         change_delay: Seconds before a service change completes; 0 completes at once.
+        websocket_wait: How long an exec waits for its websockets before failing (Pebble: 5).
+        wait_endpoint: Serve ``/v1/changes/{id}/wait``; False answers 404 as old Pebble did.
     """
 
-    def __init__(self, model: PebbleModel, socket_path: str, *, change_delay: float = 0.05):
+    def __init__(
+        self,
+        model: PebbleModel,
+        socket_path: str,
+        *,
+        change_delay: float = 0.05,
+        websocket_wait: float = 5.0,
+        wait_endpoint: bool = True,
+    ):
         self.model = model
         self.socket_path = socket_path
         self.change_delay = change_delay
+        self.websocket_wait = websocket_wait
+        self.wait_endpoint = wait_endpoint
         self.boot_id = binascii.hexlify(os.urandom(8)).decode()
         self._server: _SocketServer | None = None
         self._thread: threading.Thread | None = None
