@@ -300,3 +300,12 @@ def test_handlers_run_inside_the_event_context(make_framework: MakeFramework) ->
     charm.on.ping.emit(1)
     assert seen == ['ping']
     assert FakeModel._backend._hook_is_running == ''
+
+
+def test_observing_the_same_method_twice_delivers_once(make_framework: MakeFramework) -> None:
+    framework = make_framework()
+    charm = Charm(framework)
+    framework.observe(charm.on.ping, charm.first)
+    framework.observe(charm.on.ping, charm.first)
+    charm.on.ping.emit(1)
+    assert charm.log == [('first', 1)]

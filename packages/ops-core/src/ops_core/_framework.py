@@ -374,7 +374,7 @@ class Framework(Object):
         for n_event, n_observer, n_method in self._storage.notices():
             if n_observer != observer_path or n_method != method:
                 continue
-            if n_event.partition('[')[0] != prefix or n_event == event_path:
+            if n_event.partition('[')[0] != prefix:
                 continue
             try:
                 existing = self._storage.load_snapshot(n_event)
