@@ -76,6 +76,8 @@ class TestCharm(ops.CharmBase):
         for kind in ('created', 'joined', 'changed', 'departed', 'broken'):
             framework.observe(getattr(on, f'db_relation_{kind}'), self._on_relation)
         framework.observe(on.data_storage_attached, self._on_storage)
+        for kind in ('ready', 'custom_notice', 'check_failed', 'check_recovered'):
+            framework.observe(getattr(on, f'workload_pebble_{kind}'), self._on_workload)
         framework.observe(on.go_action, self._on_go)
         framework.observe(on.explode_action, self._on_explode)
         if 'collect-status' in MODE:
@@ -120,6 +122,16 @@ class TestCharm(ops.CharmBase):
             fields['remote'] = dict(rel.data[event.unit]) if event.unit else None
             rel.data[self.unit]['seen'] = 'yes'
         record(**fields)
+
+    def _on_workload(self, event):
+        fields = {'event': event.handle.kind, 'container': event.workload.name}
+        if isinstance(event, ops.PebbleCustomNoticeEvent):
+            fields['notice'] = [event.notice.id, str(event.notice.type.value), event.notice.key]
+        if isinstance(event, ops.PebbleCheckEvent):
+            fields['check'] = event.info.name
+        record(**fields)
+        if 'defer-workload' in MODE:
+            event.defer()
 
     def _on_storage(self, event):
         record(

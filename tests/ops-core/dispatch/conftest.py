@@ -23,6 +23,8 @@ requires:
   db: {interface: pgsql}
 storage:
   data: {type: filesystem, location: /srv/data}
+containers:
+  workload: {}
 """
 ACTIONS = """\
 go:

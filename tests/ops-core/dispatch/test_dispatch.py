@@ -196,3 +196,29 @@ def test_dispatch_path_falls_back_to_argv0_of_a_hook_link(charm_dir: CharmDir) -
     proc = charm_dir.run('hooks/install')
     _ok(proc)
     assert charm_dir.records() == [{'event': 'install', 'runs': 1}]
+
+
+def test_workload_events_carry_container_notice_and_check(charm_dir: CharmDir) -> None:
+    wl = {'JUJU_WORKLOAD_NAME': 'workload'}
+    _ok(charm_dir.run('hooks/workload-pebble-ready', mode='defer-workload', **wl))
+    _ok(
+        charm_dir.run(
+            'hooks/workload-pebble-custom-notice',
+            JUJU_NOTICE_ID='12',
+            JUJU_NOTICE_TYPE='custom',
+            JUJU_NOTICE_KEY='example.com/thing',
+            **wl,
+        )
+    )
+    _ok(charm_dir.run('hooks/workload-pebble-check-failed', JUJU_PEBBLE_CHECK_NAME='up', **wl))
+    assert charm_dir.records() == [
+        {'event': 'workload_pebble_ready', 'container': 'workload'},
+        # the deferred pebble-ready comes back first, restored from its snapshot
+        {'event': 'workload_pebble_ready', 'container': 'workload'},
+        {
+            'event': 'workload_pebble_custom_notice',
+            'container': 'workload',
+            'notice': ['12', 'custom', 'example.com/thing'],
+        },
+        {'event': 'workload_pebble_check_failed', 'container': 'workload', 'check': 'up'},
+    ]
