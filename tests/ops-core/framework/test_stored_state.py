@@ -180,7 +180,7 @@ def test_reading_unset_and_reserved_attributes(make_framework: MakeFramework) ->
         _ = charm._stored.missing
     with pytest.raises(AttributeError, match="attribute 'on' is reserved"):
         charm._stored.on = 1
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="attribute 'on' is reserved"):
         _ = charm._stored.on
     assert isinstance(charm._stored, BoundStoredState)
     assert charm._stored is charm._stored

@@ -86,7 +86,9 @@ class BoundStoredState:
     """The per-instance view of a :class:`StoredState` attribute: ``self._stored.count``.
 
     Created on first access to the attribute; loads the saved values and saves changes
-    when the framework commits.
+    when the framework commits. Assigning a value that is not None, bool, int, float, str,
+    bytes, list, dict or set raises :class:`StoredStateTypeError` naming the attribute;
+    nested values that are not simple builtin types make the commit raise ``ValueError``.
 
     Args:
         parent: the object owning the stored state.
@@ -117,7 +119,7 @@ class BoundStoredState:
             if data is None or key.startswith('__'):
                 raise AttributeError(key)
             if key == 'on':
-                return data.on
+                raise AttributeError("attribute 'on' is reserved")
             if key not in data:
                 raise AttributeError(f"attribute '{key}' is not stored")
             return _wrap(data, data[key])

@@ -3,6 +3,13 @@
 The code lives in private modules: :mod:`._handle` (``Handle``, ``Object``), :mod:`._events`
 (events, sources and emitters), :mod:`._framework` (``Framework``) and :mod:`._stored_state`
 (``StoredState`` and its wrappers). The storages are re-exported from :mod:`ops.storage`.
+
+Errors specific to this implementation (both subclasses of the exceptions ops 3.9 raises):
+
+* ``StoredStateTypeError`` (``AttributeError`` and ``TypeError``): a value of an unsupported
+  type was assigned to a stored-state attribute; the message names the attribute and type.
+* :class:`ops.storage.StateFileError` (``RuntimeError``): the unit state file is corrupt, not
+  a database, or locked; the message names the file and what to do.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from ._stored_state import (
     StoredSet,
     StoredState,
     StoredStateData,
+    StoredStateTypeError,
 )
 from .storage import JujuStorage
 
