@@ -37,8 +37,8 @@ from ._stored_state import (
     StoredSet,
     StoredState,
     StoredStateData,
-    StoredStateTypeError,
 )
+from ._stored_state import StoredStateTypeError as StoredStateTypeError
 from .storage import JujuStorage
 
 if TYPE_CHECKING:
