@@ -349,15 +349,18 @@ def test_app_status_is_collected_only_on_the_leader(env: Env, backend: FakeBacke
     assert backend.statuses[True] == ('blocked', 'app')
 
 
-def test_add_status_rejects_what_cannot_be_set(env: Env) -> None:
-    for bad, exc in [
+@pytest.mark.parametrize(
+    ('bad', 'exc'),
+    [
         ('active', TypeError),
         (ops.ErrorStatus('x'), ops.InvalidStatusError),
         (ops.UnknownStatus(), ops.InvalidStatusError),
-    ]:
-        cls = type('C', (Collector,), {'unit_statuses': [bad]})
-        with pytest.raises(exc):
-            _evaluate_status(env.charm(cls))
+    ],
+)
+def test_add_status_rejects_what_cannot_be_set(env: Env, bad: Any, exc: type[Exception]) -> None:
+    cls = type('C', (Collector,), {'unit_statuses': [bad]})
+    with pytest.raises(exc):
+        _evaluate_status(env.charm(cls))
 
 
 def test_collect_metrics_add_metrics(env: Env, backend: FakeBackend) -> None:

@@ -166,6 +166,10 @@ def test_from_charm_root_without_metadata_says_what_is_missing(tmp_path: Path) -
             "containers.c.mounts[0]: missing 'storage'",
         ),
         ('name: [x', 'not valid YAML'),
+        (
+            'name: x\nrequires:\n  db: {interface: a}\n  db: {interface: b}',
+            "duplicate key 'db' at line 4",
+        ),
     ],
 )
 def test_malformed_metadata_names_the_field(yaml_text: str, message: str) -> None:

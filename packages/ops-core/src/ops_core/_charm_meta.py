@@ -622,7 +622,9 @@ class CharmMeta:
                 name=name,
                 type=opt_type,
                 default=option.get('default'),
-                description=_str(option.get('description'), f'config.options.{name}', None),
+                description=_str(
+                    option.get('description'), f'config.options.{name}.description', None
+                ),
             )
         return config
 
@@ -723,11 +725,48 @@ def _read_optional(path: Path) -> str | None:
         return None
 
 
+_strict_loader: Any = None
+
+
+def _loader() -> Any:
+    """A safe YAML loader (the C one when available) that rejects duplicate mapping keys.
+
+    YAML itself keeps the last of duplicate keys silently, which would hide, for example,
+    an endpoint declared twice under ``requires``.
+    """
+    global _strict_loader
+    if _strict_loader is not None:
+        return _strict_loader
+    import yaml
+
+    base: Any = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[misc]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[str] = set()
+            for key_node, _ in node.value:
+                if (
+                    isinstance(key_node, yaml.ScalarNode)
+                    and key_node.tag != 'tag:yaml.org,2002:merge'
+                ):
+                    if key_node.value in seen:
+                        raise MetadataError(
+                            f'duplicate key {key_node.value!r} at line '
+                            f'{key_node.start_mark.line + 1}; each key may appear only once'
+                        )
+                    seen.add(key_node.value)
+            return super().construct_mapping(node, deep=deep)
+
+    _strict_loader = StrictLoader
+    return StrictLoader
+
+
 def _load_yaml(source: str | IO[str], name: str) -> Any:
     import yaml
 
-    loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
     try:
-        return yaml.load(source, Loader=loader)
+        return yaml.load(source, Loader=_loader())
+    except MetadataError as exc:
+        raise MetadataError(f'{name}: {exc}') from None
     except yaml.YAMLError as exc:
         raise MetadataError(f'{name}: not valid YAML: {exc}') from None
