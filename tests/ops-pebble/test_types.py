@@ -125,7 +125,9 @@ def test_service_check_file_notice_identity_infos() -> None:
     )
     assert chk.level is ops_pebble.CheckLevel.UNSET
     assert chk.status is ops_pebble.CheckStatus.INACTIVE  # no change id: not running
-    assert chk.successes is None and chk.has_run
+    assert chk.successes is None
+    with pytest.raises(NotImplementedError, match='1.23'):
+        chk.has_run  # noqa: B018
     info = ops_pebble.FileInfo.from_dict(
         {'path': '/a', 'name': 'a', 'type': 'file', 'size': 3, 'permissions': '644',
          'last-modified': '2024-01-01T00:00:00Z', 'user-id': 0, 'user': 'root',

@@ -72,9 +72,17 @@ class CheckInfo(Record):
 
     @property
     def has_run(self) -> bool:
-        """Whether the check has run at least once (passed or failed)."""
+        """Whether the check has run at least once (passed or failed).
+
+        Raises:
+            NotImplementedError: if the server predates Pebble 1.23 and so does not report
+                ``successes``; upgrade Pebble, or look at ``failures`` and ``status``.
+        """
         if self.successes is None:
-            return bool(self.failures) or self.status == CheckStatus.UP
+            raise NotImplementedError(
+                'this Pebble does not report check "successes" (added in Pebble 1.23.0), '
+                'so has_run cannot be known; upgrade Pebble'
+            )
         return bool(self.successes or self.failures)
 
     @classmethod

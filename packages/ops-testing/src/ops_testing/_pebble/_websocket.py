@@ -69,7 +69,7 @@ class ServerWebSocket:
             try:
                 self._wfile.write(header + payload)
                 self._wfile.flush()
-            except OSError as e:
+            except (OSError, ValueError) as e:  # ValueError: the stream was already closed
                 self.closed = True
                 raise WebSocketClosed(str(e)) from None
 
