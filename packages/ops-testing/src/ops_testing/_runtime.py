@@ -168,6 +168,7 @@ class Runtime:
         self._backend: StateBackend | None = None
         self._pebble: PebbleBridge | None = None
         self._storage: SQLiteStorage | None = None
+        self._restore_files: list[tuple[Any, bytes | None]] = []
 
     # ---- environment ---------------------------------------------------------------------
 
@@ -270,6 +271,40 @@ class Runtime:
                 os.environ[key] = value
         self._saved_env = {}
 
+    def _write_metadata_files(self, root: Any) -> None:
+        """Write the explicit metadata into a user-given charm root for the run (undone after)."""
+        import pathlib
+
+        import yaml
+
+        spec = self.ctx._spec
+        for name, content in (
+            ('metadata.yaml', spec.meta),
+            ('config.yaml', spec.config),
+            ('actions.yaml', spec.actions),
+        ):
+            if content is None:
+                continue
+            path = pathlib.Path(root) / name
+            previous = path.read_bytes() if path.exists() else None
+            if previous is not None:
+                logger.warning(
+                    '%s in the charm root %s is overwritten for this run with the metadata '
+                    'given to the Context (it is restored afterwards)',
+                    name,
+                    root,
+                )
+            self._restore_files.append((path, previous))
+            path.write_text(yaml.safe_dump(content))
+
+    def _restore_metadata_files(self) -> None:
+        for path, previous in reversed(self._restore_files):
+            if previous is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(previous)
+        self._restore_files = []
+
     # ---- storage seeding and reading back --------------------------------------------------
 
     def _seed_storage(self, storage: SQLiteStorage) -> None:
@@ -316,7 +351,12 @@ class Runtime:
         if event.kind == EventKind.ACTION:
             ctx.action_logs.clear()
             ctx.action_results = None
-        charm_root = ctx.charm_root if ctx.charm_root is not None else ctx._default_charm_root
+        if ctx.charm_root is not None:
+            charm_root = ctx.charm_root
+            if not spec.is_autoloaded:
+                self._write_metadata_files(charm_root)
+        else:
+            charm_root = ctx._default_charm_root
         env = self._environment(str(pathlib_abs(charm_root)))
         self._apply_environment(env)
         try:
@@ -337,7 +377,7 @@ class Runtime:
                 storage=storage,
                 meta=spec.charm_meta(),
                 pebble_client_factory=self._pebble.client_for,
-                event_name=None if event.kind != EventKind.CUSTOM else '',
+                event_name='' if event.custom_event is not None else event.path,
             )
             dispatcher.ctx = ctx
         except BaseException:
@@ -367,7 +407,7 @@ class Runtime:
         assert dispatcher is not None and self._backend is not None and self._storage is not None
         try:
             try:
-                if self.event.kind == EventKind.CUSTOM:
+                if self.event.custom_event is not None:
                     self._emit_custom(dispatcher)
                 else:
                     dispatcher.emit()
@@ -423,6 +463,7 @@ class Runtime:
                 logging.getLogger().setLevel(self._old_root_level)
                 self._old_root_level = None
             self._restore_environment()
+            self._restore_metadata_files()
 
 
 def _ops_version() -> str:
