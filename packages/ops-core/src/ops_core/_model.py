@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import InvalidStatusError, ModelError
 from ._ports import Port
-from ._secret import Secret, validate_secret_content
+from ._secret import Secret, expire_datetime, validate_secret_content
 from ._secret_types import SecretRotate, canonical_secret_id
 from ._security import log_security_event
 from ._status import StatusBase
@@ -86,16 +86,6 @@ class _ModelCache:
         return self._leader
 
 
-def _expire_to_datetime(
-    expire: datetime.datetime | datetime.timedelta | None,
-) -> datetime.datetime | None:
-    if expire is None or isinstance(expire, datetime.datetime):
-        return expire
-    if isinstance(expire, datetime.timedelta):
-        return datetime.datetime.now(datetime.timezone.utc) + expire
-    raise TypeError(f'expire must be a datetime, a timedelta or None, not {type(expire).__name__}')
-
-
 def _add_secret(
     backend: Backend,
     owner: Literal['application', 'unit'],
@@ -112,7 +102,7 @@ def _add_secret(
         dict(content),
         label=label,
         description=description,
-        expire=_expire_to_datetime(expire),
+        expire=expire_datetime(expire),
         rotate=rotate,
         owner=owner,
     )

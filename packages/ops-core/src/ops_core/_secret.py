@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ._model import Unit
     from ._relation import Relation
 
-__all__ = ['Secret', 'validate_secret_content']
+__all__ = ['Secret', 'expire_datetime', 'validate_secret_content']
 
 _KEY_RE = re.compile(r'^([a-z](?:-?[a-z0-9]){2,})$')
 
@@ -52,9 +52,14 @@ def _juju_older_than(version: str, major: int, minor: int) -> bool:
     return (int(match.group(1)), int(match.group(2))) < (major, minor)
 
 
-def _expire_datetime(
+def expire_datetime(
     expire: datetime.datetime | datetime.timedelta | None,
 ) -> datetime.datetime | None:
+    """``expire`` as a point in time: a timedelta counts from now (UTC).
+
+    Raises:
+        TypeError: if it is neither a datetime, a timedelta nor None.
+    """
     if expire is None or isinstance(expire, datetime.datetime):
         return expire
     if isinstance(expire, datetime.timedelta):
@@ -201,7 +206,7 @@ class Secret:
         if rotate is not None and not isinstance(rotate, SecretRotate):
             raise TypeError(f'rotate must be a SecretRotate or None, not {type(rotate).__name__}')
         secret_id = self._ensure_id()
-        expire_at = _expire_datetime(expire)
+        expire_at = expire_datetime(expire)
         content: dict[str, str] | None = None
         if _juju_older_than(self._backend.juju_version, 3, 6):
             content = self._backend.secret_get(id=secret_id, label=None, refresh=False, peek=True)
