@@ -6,6 +6,8 @@ authors normally reach these names through ``ops`` (``ops.CharmBase is
 ops_core.CharmBase``).
 """
 
+from ops_hookcmds import StatusName
+
 from . import charm, framework, jujucontext, jujuversion, model
 from .charm import *  # noqa: F403
 from .framework import *  # noqa: F403
@@ -19,3 +21,4 @@ __all__ += charm.__all__
 __all__ += model.__all__
 __all__ += jujuversion.__all__
 __all__ += [name for name in jujucontext.__all__ if name not in jujuversion.__all__]
+__all__ += ['StatusName']  # the status names Juju accepts, as ops 3.9 exports them
