@@ -37,7 +37,7 @@ def main() -> None:
     print(f'{"event":16} {"unit status":28} stored events')
     for name in ('install', 'config_changed', 'start', 'update_status'):
         state = ctx.run(getattr(ctx.on, name)(), state)
-        stored = next(iter(state.stored_states)).content['events']
+        stored = state.get_stored_state('_stored', owner_path='DemoCharm').content['events']
         print(f'{name:16} {str(state.unit_status):28} {stored}')
 
 
