@@ -148,6 +148,7 @@ def test_unmatched_exec_and_timeout(model: PebbleModel) -> None:
 
 
 def test_check_failure_produces_change_update_notices(model: PebbleModel) -> None:
+    model.record_change_updates = True
     client = InMemoryClient(model)
     client.add_layer('a', LAYER)
     perform = client.get_checks()[0].change_id
@@ -171,3 +172,10 @@ def test_notice_repeat_semantics(model: PebbleModel) -> None:
     _, repeated = model.add_notice('custom', 'a.com/x', when=t0 + datetime.timedelta(seconds=90))
     assert repeated
     assert model.get_notice(first)['occurrences'] == 3
+
+
+def test_change_update_notices_are_off_by_default(model: PebbleModel) -> None:
+    client = InMemoryClient(model)
+    client.add_layer('a', LAYER)
+    client.replan_services()
+    assert client.get_notices() == []

@@ -36,6 +36,8 @@ Notices::
 
     notice_id, repeated = model.add_notice('custom', 'example.com/a', data={'k': 'v'})
     model.put_notice(ops_pebble.Notice(...))       # store a complete notice as given
+    model.record_change_updates = True             # a change-update notice per finished change
+                                                   # (off by default; PebbleServer turns it on)
 
 Exec (longest prefix wins, the empty prefix matches everything)::
 

@@ -134,6 +134,10 @@ class PebbleModel:
         self.logs: list[dict[str, Any]] = []
         self.unmatched_exec: Callable[[list[str]], Exception] = self._default_unmatched
         self.can_connect = True
+        # Real Pebble records a change-update notice whenever a change finishes; the unit-test
+        # front-ends (Scenario, Harness) don't, so it is off unless asked for (the HTTP server
+        # turns it on).
+        self.record_change_updates = False
         self.connect_error_message = f'Cannot connect to Pebble in container {name!r}'
         self._ids = itertools.count(1)
         self._notice_ids = itertools.count(1)
@@ -226,6 +230,8 @@ class PebbleModel:
             self.changed.notify_all()
 
     def _record_change_update(self, change_id: str) -> None:
+        if not self.record_change_updates:
+            return
         self.add_notice('change-update', change_id, data={'kind': self.changes[change_id]['kind']})
 
     def get_change(self, change_id: str) -> dict[str, Any]:

@@ -957,6 +957,9 @@ class PebbleServer:
         change_delay: Seconds before a service change completes; 0 completes at once.
         websocket_wait: How long an exec waits for its websockets before failing (Pebble: 5).
         wait_endpoint: Serve ``/v1/changes/{id}/wait``; False answers 404 as old Pebble did.
+
+    Serving turns on ``model.record_change_updates``, as the real daemon records a
+    change-update notice whenever a change finishes.
     """
 
     def __init__(
@@ -969,6 +972,7 @@ class PebbleServer:
         wait_endpoint: bool = True,
     ):
         self.model = model
+        model.record_change_updates = True
         self.socket_path = socket_path
         self.change_delay = change_delay
         self.websocket_wait = websocket_wait
