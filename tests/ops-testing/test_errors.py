@@ -110,3 +110,13 @@ def test_errors_in_charm_init_are_wrapped() -> None:
     with pytest.raises(errors.UncaughtCharmError) as info:
         ctx.run(ctx.on.start(), testing.State())
     assert isinstance(info.value.__cause__, RuntimeError)
+
+
+def test_process_hooks_left_alone() -> None:
+    import sys
+    import warnings
+
+    hooks = (sys.breakpointhook, sys.excepthook, warnings.showwarning)
+    ctx = testing.Context(Boom, meta=META, config=CONFIG)
+    ctx.run(ctx.on.config_changed(), testing.State())
+    assert (sys.breakpointhook, sys.excepthook, warnings.showwarning) == hooks

@@ -98,11 +98,10 @@ class StateBackend:
 
     def config_get(self) -> dict[str, Any]:
         """``State.config`` plus the defaults of options it does not set."""
-        config: dict[str, Any] = {}
+        config: dict[str, Any] = dict(self._state.config)
         for name, option in self._spec.config_options.items():
-            if isinstance(option, dict) and 'default' in option:
+            if name not in config and isinstance(option, dict) and 'default' in option:
                 config[name] = option['default']
-        config.update(self._state.config)
         return config
 
     # ---- relations -----------------------------------------------------------------------
@@ -383,7 +382,9 @@ class StateBackend:
 
     def _check_manage(self, secret: Secret) -> None:
         if secret.owner is None:
-            raise SecretNotFoundError(f'You must own secret {secret.id} to perform this operation')
+            raise SecretNotFoundError(
+                f'You must own secret {secret.id!r} to perform this operation'
+            )
         if secret.owner == 'app' and not self._state.leader:
             raise ModelError('ERROR permission denied')
 

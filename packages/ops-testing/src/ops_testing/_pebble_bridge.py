@@ -155,12 +155,11 @@ class PebbleBridge:
         }
         checks = []
         for raw in model.check_infos():
-            level = raw.get('level') or None
             successes = raw.get('successes')
             checks.append(
                 CheckInfo(
                     raw['name'],
-                    level=pebble.CheckLevel(level) if level else None,
+                    level=pebble.CheckLevel(raw.get('level') or ''),
                     startup=pebble.CheckStartup(raw.get('startup') or 'enabled'),
                     status=pebble.CheckStatus(raw.get('status') or 'up'),
                     successes=successes,

@@ -84,6 +84,10 @@ class _RecordingFramework(Framework):
         self._record(event)
         super()._emit(event)
 
+    def set_breakpointhook(self) -> None:
+        """Leave ``sys.breakpointhook`` alone: tests run under the test runner's debugger."""
+        return None
+
     def _reemit(self, single_event_path: str | None = None) -> None:
         if single_event_path is None and self._ctx.capture_deferred_events:
             from ops_core._handle import Handle
@@ -101,48 +105,7 @@ class _RecordingFramework(Framework):
 
 
 class _ContextDispatcher(_Dispatcher):
-    """The production dispatcher, with the recording framework and a NoObserverError check."""
-
-    ctx: Context[Any]
-
-    def setup(self) -> CharmBase:
-        """As ``_Dispatcher.setup``, but with the recording framework.
-
-        ``_Dispatcher`` has no hook for the framework class, so the few lines that build the
-        model, framework and charm are repeated here.
-        """
-        from ops_core._model import Model
-
-        ctx = self.ctx
-        context = self.context
-        name = self.event_name
-
-        class Recording(_RecordingFramework):
-            _ctx = ctx
-
-        model = Model(
-            self.meta,
-            self.backend,
-            broken_relation_id=context.relation_id if name.endswith('_relation_broken') else None,
-            remote_unit_name=(
-                context.remote_unit_name
-                if name.endswith(('_relation_departed', '_relation_broken'))
-                else None
-            ),
-            pebble_client_factory=self.pebble_client_factory,
-        )
-        self.model = model
-        framework = Recording(
-            self.storage, context.charm_dir, self.meta, model, event_name=name, juju_debug_at=set()
-        )
-        self.framework = framework
-        try:
-            with model._event_context('__init__'):
-                self.charm = self.charm_class(framework)
-        except BaseException:
-            self.close()
-            raise
-        return self.charm
+    """The production dispatcher, raising NoObserverError for an event the charm lacks."""
 
     def _emit_juju_event(self, charm: CharmBase) -> None:
         name = self.event_name
@@ -370,6 +333,10 @@ class Runtime:
             _ops_logger.debug('ops %s up and running.', _ops_version())
             storage = self._storage = SQLiteStorage(':memory:')
             self._seed_storage(storage)
+
+            class Recording(_RecordingFramework):
+                _ctx = ctx
+
             dispatcher = self._dispatcher = _ContextDispatcher(
                 ctx.charm_type,
                 context=JujuContext.from_environ(env),
@@ -378,8 +345,8 @@ class Runtime:
                 meta=spec.charm_meta(),
                 pebble_client_factory=self._pebble.client_for,
                 event_name='' if event.custom_event is not None else event.path,
+                framework_class=Recording,
             )
-            dispatcher.ctx = ctx
         except BaseException:
             self.close()
             raise

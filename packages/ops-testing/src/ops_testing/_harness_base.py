@@ -1,0 +1,161 @@
+"""What every part of the Harness shares: its engine objects and how it emits events.
+
+The Harness is split by concept (relations, secrets, storage, Pebble, ...) into mixins of
+:class:`HarnessBase`, which holds the engine: the Context that records side effects, the
+in-memory backend, one simulated Pebble per container, and the production ``Model`` and
+``Framework`` the charm is attached to. Events go through ``Framework`` exactly as in
+production dispatch; the model's caches are refreshed where a Harness mutation changes what
+Juju would report.
+"""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic
+
+from ._types import CharmType
+
+if TYPE_CHECKING:
+    from ops_core._framework import Framework
+    from ops_core._model import Model
+    from ops_core._relation import Relation
+
+    from ._charm_spec import CharmSpec
+    from ._context import Context
+    from ._harness_backend import HarnessBackend
+    from ._pebble import PebbleModel
+
+__all__ = ['HarnessBase']
+
+
+class HarnessBase(Generic[CharmType]):
+    """The engine and helpers shared by the Harness mixins (not public)."""
+
+    _charm_cls: type[CharmType]
+    _charm: CharmType | None
+    _ctx: Context[CharmType]
+    _spec: CharmSpec
+    _backend: HarnessBackend
+    _model: Model
+    _framework: Framework
+    _hooks_enabled: bool
+    _pebble_models: dict[str, PebbleModel]
+    _charm_dir: pathlib.Path
+    _resource_dir: pathlib.Path | None
+    _next_relation_id: int
+    _next_storage_index: int
+    _action_ids: int
+
+    # ---- the charm -----------------------------------------------------------------------
+
+    @property
+    def charm(self) -> CharmType:
+        """The charm instance, once :meth:`begin` has been called.
+
+        Raises:
+            RuntimeError: before ``begin()``.
+        """
+        if self._charm is None:
+            raise RuntimeError(
+                'The charm instance is not available yet. Call Harness.begin() first.'
+            )
+        return self._charm
+
+    def _emit(self, event_name: str, *args: Any, **kwargs: Any) -> None:
+        """Emit ``charm.on.<event_name>`` if the charm exists and hooks are enabled."""
+        if self._charm is None or not self._hooks_enabled:
+            return
+        self._emit_always(event_name, *args, **kwargs)
+
+    def _emit_always(self, event_name: str, *args: Any, **kwargs: Any) -> None:
+        """Emit ``charm.on.<event_name>`` (the charm must exist)."""
+        bound = getattr(self.charm.on, event_name)
+        self._model._cache._leader = None
+        bound.emit(*args, **kwargs)
+
+    @staticmethod
+    def _attr(name: str) -> str:
+        return name.replace('-', '_')
+
+    # ---- keeping the model's caches in step with the backend ---------------------------------
+
+    def _model_relation(self, relation_id: int) -> Relation | None:
+        """The model's object for a relation, if the model has built one already."""
+        relation = self._backend.relation_record(relation_id)
+        return self._model._cache.relations.get((relation.endpoint, relation_id))
+
+    def _refresh_relation(self, relation_id: int) -> None:
+        """Make the model's relation object show the backend's units and bags again."""
+        from ops_core._relation import RelationDataContent
+
+        model_relation = self._model_relation(relation_id)
+        if model_relation is None:
+            return
+        backend = self._backend
+        relation = backend.relation_record(relation_id)
+        names = backend.relation_list(relation.endpoint, relation_id)
+        units = {self._model.get_unit(name) for name in names}
+        model_relation.units.clear()
+        model_relation.units.update(units)
+        if model_relation.app is None:
+            app_name = backend.relation_remote_app_name(relation.endpoint, relation_id)
+            if app_name:
+                model_relation.app = self._model.get_app(app_name)
+        bags = model_relation.data._data
+        entities: list[Any] = list(units)
+        if model_relation.app is not None:
+            entities.append(model_relation.app)
+        for entity in entities:
+            if entity not in bags:
+                bags[entity] = RelationDataContent(model_relation, entity, backend)
+        for bag in bags.values():
+            bag._invalidate()
+
+    def _invalidate_endpoint(self, endpoint: str) -> None:
+        self._model.relations._invalidate(endpoint)
+
+    def _invalidate_bindings(self) -> None:
+        self._model._bindings._data.clear()
+
+    # ---- Pebble ------------------------------------------------------------------------------
+
+    def _pebble_model(self, container_name: str) -> PebbleModel:
+        """The simulated Pebble of a container declared in the metadata.
+
+        Raises:
+            KeyError: no container of that name in the metadata.
+        """
+        model = self._pebble_models.get(container_name)
+        if model is None:
+            if container_name not in self._spec.containers:
+                raise KeyError(f'no known pebble client for container "{container_name}"')
+            from ._pebble import PebbleModel
+
+            root = self._ctx._container_root(container_name)
+            root.mkdir(parents=True, exist_ok=True)
+            model = PebbleModel(root, name=container_name)
+            model.can_connect = False
+            model.connect_error_message = (
+                'Cannot connect to Pebble; did you forget to call begin_with_initial_hooks() '
+                'or set_can_connect()?'
+            )
+            model.unmatched_exec = _unmatched_exec
+            self._pebble_models[container_name] = model
+        return model
+
+    def _pebble_client(self, container_name: str) -> Any:
+        from ._pebble import InMemoryClient
+
+        return InMemoryClient(self._pebble_model(container_name))
+
+
+def _unmatched_exec(command: list[str]) -> Exception:
+    from ._pebble import api_error
+
+    return api_error(
+        500, 'execution handler not found, please register one using Harness.handle_exec'
+    )
+
+
+Callback = Callable[..., Any]
