@@ -7,7 +7,6 @@ import io
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from ops_pebble import ProtocolError
 from ops_pebble._files import iter_multipart, multipart_head, multipart_tail, parse_header_params
 
@@ -18,7 +17,9 @@ def build(parts: list[bytes]) -> bytes:
     body = b''
     for index, content in enumerate(parts):
         body += multipart_head(
-            BOUNDARY, [('Content-Disposition', f'form-data; name="files"; filename="/f{index}"')], index == 0
+            BOUNDARY,
+            [('Content-Disposition', f'form-data; name="files"; filename="/f{index}"')],
+            index == 0,
         )
         body += content
     return body + multipart_tail(BOUNDARY)
@@ -27,7 +28,9 @@ def build(parts: list[bytes]) -> bytes:
 def parse(data: bytes, read_size: int) -> list[tuple[dict[str, str], bytes]]:
     stream = io.BytesIO(data)
     parts: list[tuple[dict[str, str], bytes]] = []
-    for event, value in iter_multipart(lambda n: stream.read(min(n, read_size)), BOUNDARY, chunk_size=read_size):
+    for event, value in iter_multipart(
+        lambda n: stream.read(min(n, read_size)), BOUNDARY, chunk_size=read_size
+    ):
         if event == 'headers':
             parts.append((value, b''))
         elif event == 'data':
@@ -37,7 +40,10 @@ def parse(data: bytes, read_size: int) -> list[tuple[dict[str, str], bytes]]:
 
 
 # Content that likes to look like the delimiter: CR, LF, dashes and pieces of the boundary.
-tricky = st.lists(st.sampled_from([b'\r', b'\n', b'-', b'--', b'\r\n--', BOUNDARY[:10].encode(), b'x', b'\x00']), max_size=40).map(b''.join)
+tricky = st.lists(
+    st.sampled_from([b'\r', b'\n', b'-', b'--', b'\r\n--', BOUNDARY[:10].encode(), b'x', b'\x00']),
+    max_size=40,
+).map(b''.join)
 
 
 @settings(max_examples=200, deadline=None)
@@ -52,7 +58,9 @@ def test_any_read_size_gives_the_same_parts(contents: list[bytes], read_size: in
 
 @settings(max_examples=100, deadline=None)
 @given(tricky, st.integers(min_value=1, max_value=32), st.data())
-def test_truncation_is_always_reported(content: bytes, read_size: int, data: st.DataObject) -> None:
+def test_truncation_is_always_reported(
+    content: bytes, read_size: int, data: st.DataObject
+) -> None:
     full = build([content])
     cut = data.draw(st.integers(min_value=0, max_value=len(full) - len(b'--\r\n') - 1))
     with pytest.raises(ProtocolError, match='malformed multipart body'):
@@ -61,7 +69,9 @@ def test_truncation_is_always_reported(content: bytes, read_size: int, data: st.
 
 def test_whitespace_after_boundary_is_tolerated() -> None:
     data = f'--{BOUNDARY} \t\r\nContent-Disposition: form-data; name="response"\r\n\r\n{{}}\r\n--{BOUNDARY}--\r\n'
-    assert parse(data.encode(), 7) == [({'content-disposition': 'form-data; name="response"'}, b'{}')]
+    assert parse(data.encode(), 7) == [
+        ({'content-disposition': 'form-data; name="response"'}, b'{}')
+    ]
 
 
 def test_escaped_quotes_in_parameters() -> None:
