@@ -1,8 +1,8 @@
 """Whole-process figures: a real hook process, run the way Juju runs it.
 
 Each run executes the charm directory's ``dispatch`` with a JUJU_* environment, the fake hook
-tools first on PATH, and (when /usr/bin/time exists) under ``/usr/bin/time -v`` for CPU time
-and peak RSS; without it, ``os.wait4`` gives the same rusage figures.
+tools first on PATH, under ``/usr/bin/time -v`` when it exists (peak RSS) and reaped with
+``os.wait4`` (CPU time; also peak RSS where /usr/bin/time is missing).
 """
 
 from __future__ import annotations
@@ -94,44 +94,65 @@ def run_hook(
         env['PYTHONPATH'] = str(HERE / 'probe')
         env['BENCH_MODULES_OUT'] = str(modules_out)
     try:
-        if os.access(_GNU_TIME, os.X_OK):
-            result = _run_gnu_time(charm_dir, env, timeout)
-        else:
-            result = _run_wait4(charm_dir, env, timeout)
+        result = _run(charm_dir, env, timeout)
         result.tool_calls = _read_tool_log(log)
         return result
     finally:
         log.unlink(missing_ok=True)
 
 
-def _run_gnu_time(charm_dir: Path, env: dict[str, str], timeout: float) -> HookRun:
+def _run(charm_dir: Path, env: dict[str, str], timeout: float) -> HookRun:
+    """Run ./dispatch, under /usr/bin/time -v when it exists, and reap it with os.wait4.
+
+    Peak RSS comes from /usr/bin/time's report (the hook's process tree); CPU time comes
+    from the wait4 rusage, which covers the same tree with microsecond resolution
+    (/usr/bin/time prints CPU seconds with only two decimals).
+    """
+    gnu_time = os.access(_GNU_TIME, os.X_OK)
     fd, out_name = tempfile.mkstemp(prefix='time-', dir=WORK)
     os.close(fd)
+    argv = [_GNU_TIME, '-v', '-o', out_name, './dispatch'] if gnu_time else ['./dispatch']
     try:
-        start = time.perf_counter()
-        try:
-            proc = subprocess.run(
-                [_GNU_TIME, '-v', '-o', out_name, './dispatch'],
+        with tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                argv,
                 cwd=charm_dir,
                 env=env,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
+                stderr=err,
+                stdout=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
             )
-        except subprocess.TimeoutExpired:
-            return HookRun(-9, timeout, 0.0, 0, [], f'timed out after {timeout:.0f} s')
-        wall = time.perf_counter() - start
-        stats = _parse_gnu_time(Path(out_name).read_text(encoding='utf-8', errors='replace'))
+            deadline = start + timeout
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.perf_counter() > deadline:
+                    proc.kill()
+                    os.wait4(proc.pid, 0)
+                    proc.returncode = -9
+                    return HookRun(-9, timeout, 0.0, 0, [], f'timed out after {timeout:.0f} s')
+                time.sleep(0.0002)
+            wall = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            err.seek(0)
+            stderr = err.read().decode('utf-8', 'replace')
+        max_rss = usage.ru_maxrss
+        if gnu_time:
+            report = Path(out_name).read_text(encoding='utf-8', errors='replace')
+            max_rss = int(_parse_gnu_time(report).get('Maximum resident set size (kbytes)', 0))
+            # /usr/bin/time reports a non-zero exit as "Command exited with non-zero status".
+            stderr = stderr.replace('Command exited with non-zero status', '').rstrip()
     finally:
         os.unlink(out_name)
     return HookRun(
         returncode=proc.returncode,
         wall=wall,
-        cpu=stats.get('User time (seconds)', 0.0) + stats.get('System time (seconds)', 0.0),
-        max_rss_kib=int(stats.get('Maximum resident set size (kbytes)', 0)),
+        cpu=usage.ru_utime + usage.ru_stime,
+        max_rss_kib=max_rss,
         tool_calls=[],
-        stderr=proc.stderr,
+        stderr=stderr,
     )
 
 
@@ -145,37 +166,6 @@ def _parse_gnu_time(text: str) -> dict[str, float]:
             except ValueError:
                 continue
     return stats
-
-
-def _run_wait4(charm_dir: Path, env: dict[str, str], timeout: float) -> HookRun:
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            ['./dispatch'], cwd=charm_dir, env=env, stderr=err, stdout=subprocess.DEVNULL
-        )
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                return HookRun(-9, timeout, 0.0, 0, [], f'timed out after {timeout:.0f} s')
-            time.sleep(0.0005)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        stderr = err.read().decode('utf-8', 'replace')
-    return HookRun(
-        returncode=proc.returncode,
-        wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
-        max_rss_kib=usage.ru_maxrss,
-        tool_calls=[],
-        stderr=stderr,
-    )
 
 
 def _read_tool_log(log: Path) -> list[tuple[str, str]]:

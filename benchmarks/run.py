@@ -66,11 +66,6 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         help='run only these figures (repeatable)',
     )
     parser.add_argument(
-        '--ops39-10k',
-        action='store_true',
-        help='also re-emit 10,000 deferred events with ops 3.9 (minutes)',
-    )
-    parser.add_argument(
         '--no-readme', action='store_true', help='do not rewrite the table in benchmarks/README.md'
     )
     return parser.parse_args(argv)
@@ -102,9 +97,8 @@ def main(argv: list[str]) -> int:
         smoke=args.smoke,
         reps=args.reps or (1 if args.smoke else 5),
         ops39_missing=missing,
-        ops39_10k=args.ops39_10k,
     )
-    names = args.only or list(FIGURES)
+    names = [name for name in FIGURES if not args.only or name in args.only]
     server = None
     rows: list[_report.Row] = []
     try:
