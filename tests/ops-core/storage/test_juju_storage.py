@@ -178,3 +178,11 @@ def test_the_framework_defers_and_stores_through_juju(fake_juju: FakeJuju, tmp_p
     store = fake_juju.state.load()['state_store']
     assert '_Charm/on/ev[1]' not in store
     assert os.environ['PATH'].startswith(str(fake_juju.bin_dir))
+
+
+def test_remove_unreferenced_events_explains_it_needs_a_listing_storage(
+    fake_juju: FakeJuju, tmp_path: Path
+) -> None:
+    framework = Framework(JujuStorage(), tmp_path, None, None)  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match='JujuStorage cannot'):
+        framework.remove_unreferenced_events()

@@ -119,6 +119,22 @@ def _committed_generation(path: Path) -> int:
         storage.close()
 
 
+def _time_to_first_commit(child: Path, db: Path, env: dict[str, str]) -> float:
+    """Seconds from starting a child until its first dispatch has committed."""
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, str(child), str(db)], stdout=subprocess.PIPE, env=env, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # bounded: the child prints after each commit
+        assert line.strip() == '1', line
+        return time.monotonic() - start
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_moments_leaves_the_previous_or_the_new_state(tmp_path: Path) -> None:
     child = tmp_path / 'child.py'
@@ -126,6 +142,7 @@ def test_sigkill_at_random_moments_leaves_the_previous_or_the_new_state(tmp_path
     db = tmp_path / '.unit-state.db'
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     rng = random.Random(20261123)
+    first_commit = _time_to_first_commit(child, tmp_path / 'calibration.db', env)
     generation = 0
     landed_mid_run = 0
     for _ in range(TRIALS):
@@ -136,7 +153,8 @@ def test_sigkill_at_random_moments_leaves_the_previous_or_the_new_state(tmp_path
             env=env,
             text=True,
         )
-        time.sleep(rng.uniform(0.05, 0.3))
+        # From before the first commit to several dispatches in, whatever the machine's speed.
+        time.sleep(rng.uniform(0.3, 3.0) * first_commit)
         proc.send_signal(signal.SIGKILL)
         out, err = proc.communicate(timeout=30)
         assert proc.returncode == -signal.SIGKILL, err
@@ -150,5 +168,5 @@ def test_sigkill_at_random_moments_leaves_the_previous_or_the_new_state(tmp_path
         )
         landed_mid_run += new_generation == last_printed + 1 or bool(printed)
         generation = new_generation
-    assert generation > TRIALS // 2, 'the child hardly ever got to commit: trials were too short'
+    assert generation > TRIALS // 4, 'the child hardly ever got to commit: trials were too short'
     assert landed_mid_run

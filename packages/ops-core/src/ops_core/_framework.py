@@ -559,8 +559,13 @@ class Framework(Object):
 
         Not called automatically; useful after an upgrade removed observers.
         """
-        storage: Any = self._storage
+        list_snapshots = getattr(self._storage, 'list_snapshots', None)
+        if list_snapshots is None:
+            raise RuntimeError(
+                f'remove_unreferenced_events() needs a storage that can list its snapshots, '
+                f'such as SQLiteStorage; {type(self._storage).__name__} cannot'
+            )
         referenced = {event_path for event_path, _, _ in self._storage.notices()}
-        for handle_path in list(storage.list_snapshots()):
+        for handle_path in list(list_snapshots()):
             if _EVENT_PATH.match(handle_path) and handle_path not in referenced:
                 self._storage.drop_snapshot(handle_path)
