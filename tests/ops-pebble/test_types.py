@@ -158,7 +158,7 @@ def test_import_is_light() -> None:
     import subprocess
     import sys
 
-    code = 'import sys, ops_pebble; print(sorted(m for m in ("websocket", "http.client", "ssl") if m in sys.modules))'
+    code = 'import sys, ops_pebble; print(sorted(m for m in ("websocket", "http.client", "ssl", "yaml") if m in sys.modules))'
     out = subprocess.run(
         [sys.executable, '-c', code], capture_output=True, text=True, timeout=60, check=True
     )

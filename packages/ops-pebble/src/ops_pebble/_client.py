@@ -7,7 +7,6 @@ import datetime
 import io
 import json
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Generator, Iterable, Mapping
@@ -406,6 +405,8 @@ class Client:
         )
         if response.status >= 400:
             raise transport.api_error(response)
+        import tempfile
+
         content = tempfile.TemporaryFile()
         try:
             self._read_pull_body(response, path, content)

@@ -12,8 +12,6 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict, cast
 
-import yaml
-
 from ._checks import CheckLevel, CheckStartup
 
 ServiceDict = TypedDict(
@@ -131,6 +129,8 @@ def _omit_falsy(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _load_yaml_mapping(raw: str, what: str) -> dict[str, Any]:
+    import yaml
+
     loaded = yaml.safe_load(raw)
     if loaded is None:
         return {}
@@ -349,6 +349,8 @@ class Layer:
 
     def to_yaml(self) -> str:
         """Return the layer as YAML text."""
+        import yaml
+
         return yaml.safe_dump(self.to_dict())
 
     def to_dict(self) -> LayerDict:
@@ -422,6 +424,8 @@ class Plan:
 
     def to_yaml(self) -> str:
         """Return the plan as YAML text."""
+        import yaml
+
         return yaml.safe_dump(self.to_dict())
 
     def __repr__(self) -> str:
