@@ -247,3 +247,24 @@ def test_scenario_import_name() -> None:
     assert scenario.state.Relation is testing.Relation
     assert scenario.errors.UncaughtCharmError is errors.UncaughtCharmError
     assert scenario.context.Context is testing.Context
+
+
+def test_default_charm_dir_has_the_metadata_files() -> None:
+    class Charm(ops.CharmBase):
+        def __init__(self, framework: ops.Framework):
+            super().__init__(framework)
+            framework.observe(self.on.start, self._start)
+            self.files: dict[str, str] = {}
+
+        def _start(self, event: ops.StartEvent) -> None:
+            for name in ('metadata.yaml', 'config.yaml', 'actions.yaml'):
+                path = self.charm_dir / name
+                self.files[name] = path.read_text() if path.exists() else ''
+
+    ctx = testing.Context(Charm, meta={'name': 'x'}, actions={'go': {}})
+    with ctx(ctx.on.start(), testing.State()) as mgr:
+        mgr.run()
+        files = mgr.charm.files
+    assert files['metadata.yaml'] == 'name: x\n'
+    assert files['actions.yaml'] == 'go: {}\n'
+    assert files['config.yaml'] == ''

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import pathlib
@@ -29,6 +30,38 @@ if TYPE_CHECKING:
 __all__ = ['Context', 'Manager']
 
 logger = logging.getLogger('ops_testing')
+
+
+_SHARED_ROOTS: dict[str, pathlib.Path] = {}
+
+
+def _remove_shared_roots() -> None:
+    for root in _SHARED_ROOTS.values():
+        shutil.rmtree(root.parent, ignore_errors=True)
+    _SHARED_ROOTS.clear()
+
+
+def _shared_charm_root(spec: CharmSpec) -> pathlib.Path:
+    """A directory with metadata.yaml (and config.yaml/actions.yaml) for ``spec``."""
+    import json
+
+    key = json.dumps([spec.meta, spec.config, spec.actions], sort_keys=True, default=repr)
+    root = _SHARED_ROOTS.get(key)
+    if root is not None and root.is_dir():
+        return root
+    import yaml
+
+    if not _SHARED_ROOTS:
+        atexit.register(_remove_shared_roots)
+    root = pathlib.Path(tempfile.mkdtemp(prefix='scenario-charm-')) / 'charm'
+    root.mkdir()
+    (root / 'metadata.yaml').write_text(yaml.safe_dump(spec.meta))
+    if spec.config is not None:
+        (root / 'config.yaml').write_text(yaml.safe_dump(spec.config))
+    if spec.actions is not None:
+        (root / 'actions.yaml').write_text(yaml.safe_dump(spec.actions))
+    _SHARED_ROOTS[key] = root
+    return root
 
 
 class Manager(Generic[CharmType]):
@@ -223,17 +256,12 @@ class Context(Generic[CharmType]):
 
     @functools.cached_property
     def _default_charm_root(self) -> pathlib.Path:
-        """The charm directory used when none was given: metadata files written once."""
-        import yaml
+        """The charm directory used when none was given, holding the metadata files.
 
-        root = self._tmp_dir / 'charm'
-        root.mkdir(parents=True, exist_ok=True)
-        (root / 'metadata.yaml').write_text(yaml.safe_dump(self._spec.meta))
-        if self._spec.config is not None:
-            (root / 'config.yaml').write_text(yaml.safe_dump(self._spec.config))
-        if self._spec.actions is not None:
-            (root / 'actions.yaml').write_text(yaml.safe_dump(self._spec.actions))
-        return root
+        Shared by every Context with the same metadata in this process (made once, removed
+        at exit), so a Context costs no directory or file writes of its own.
+        """
+        return _shared_charm_root(self._spec)
 
     def close(self) -> None:
         """Delete the Context's temporary directory (simulated filesystems and storage)."""
@@ -241,7 +269,6 @@ class Context(Generic[CharmType]):
             self._finalizer()
             self._finalizer = None
         self._tmp = None
-        self.__dict__.pop('_default_charm_root', None)
 
     def __enter__(self) -> Context[CharmType]:
         return self
