@@ -7,6 +7,7 @@ into the container, relation data, secrets, ports and the unit status.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -326,12 +327,8 @@ def test_check_failed_sets_waiting_status(ctx: testing.Context[HttpbinCharm]) ->
 def test_check_recovered_clears_the_failure_status(ctx: testing.Context[HttpbinCharm]) -> None:
     check = testing.CheckInfo('httpbin-ready', level='ready', status=pebble.CheckStatus.UP)
     container = running_container(check_infos={check})
-    state = make_state(container=container)
-    state = testing.State(
-        leader=state.leader,
-        containers=state.containers,
-        relations=state.relations,
-        secrets=state.secrets,
+    state = dataclasses.replace(
+        make_state(container=container),
         unit_status=testing.WaitingStatus("httpbin is not ready: check 'httpbin-ready' failing"),
     )
 
