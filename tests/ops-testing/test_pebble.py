@@ -231,3 +231,17 @@ def test_context_close_removes_the_temporary_directory() -> None:
     ctx.close()
     assert not root.exists()
     assert isinstance(errors.ContextSetupError('x'), RuntimeError)
+
+
+def test_exec_history_kept_when_the_charm_fails() -> None:
+    container = testing.Container('workload', can_connect=True, execs=[testing.Exec(['true'])])
+
+    def action(c: ops.Container) -> Any:
+        c.exec(['true']).wait()
+        raise RuntimeError('after exec')
+
+    charm = type('PebbleCharm', (PebbleCharm,), {'action': staticmethod(action)})
+    ctx = testing.Context(charm, meta=META)
+    with pytest.raises(errors.UncaughtCharmError):
+        ctx.run(ctx.on.pebble_ready(container), testing.State(containers=[container]))
+    assert [h.command for h in ctx.exec_history['workload']] == [['true']]

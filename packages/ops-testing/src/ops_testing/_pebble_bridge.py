@@ -116,8 +116,8 @@ class PebbleBridge:
         """The State's containers with this run's Pebble changes, or None if none changed."""
         changed = False
         out: dict[str, Container] = dict(self._containers)
+        self.flush_exec_history()
         for name, model in self._models.items():
-            self._record_exec_history(name, model)
             container = self._containers.get(name)
             if container is None or not container.can_connect:
                 continue
@@ -125,11 +125,18 @@ class PebbleBridge:
             changed = True
         return frozenset(out.values()) if changed else None
 
+    def flush_exec_history(self) -> None:
+        """Append the commands run so far to ``Context.exec_history`` (also after a failure)."""
+        for name, model in self._models.items():
+            self._record_exec_history(name, model)
+
     def _record_exec_history(self, name: str, model: PebbleModel) -> None:
         if not model.exec_history:
             return
-        history = self._ctx.exec_history.setdefault(name, [])
+        history: list[ExecArgs] = []
         for request in model.exec_history:
+            if model.find_exec_handler(request.command) is None:
+                continue  # an unmatched command failed at exec(): not a recorded run
             history.append(
                 ExecArgs(
                     command=list(request.command),
@@ -146,6 +153,8 @@ class PebbleBridge:
                 )
             )
         model.exec_history.clear()
+        if history:
+            self._ctx.exec_history.setdefault(name, []).extend(history)
 
     @staticmethod
     def _read_back(container: Container, model: PebbleModel) -> Container:

@@ -415,6 +415,8 @@ class Runtime:
 
     def close(self) -> None:
         """Close the storage and restore the environment and logging."""
+        if self._pebble is not None:
+            self._pebble.flush_exec_history()
         try:
             if self._dispatcher is not None:
                 self._dispatcher.close()
