@@ -52,17 +52,28 @@ class CharmDir:
     record_path: Path
 
     def run(
-        self, dispatch_path: str, *, mode: str = '', timeout: float = 60, **env: str
+        self,
+        dispatch_path: str,
+        *,
+        mode: str = '',
+        timeout: float = 60,
+        executable: str = 'dispatch',
+        **env: str,
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``dispatch`` for one hook or action, as Juju would."""
+        """Run ``dispatch`` (or ``executable``) for one hook or action, as Juju would.
+
+        An empty ``JUJU_DISPATCH_PATH`` keyword leaves the variable unset (old Juju).
+        """
         hook_name = '' if dispatch_path.startswith('actions/') else dispatch_path.split('/')[-1]
+        env.setdefault('JUJU_DISPATCH_PATH', dispatch_path)
         full_env = self.juju.full_env(
-            JUJU_DISPATCH_PATH=dispatch_path,
             JUJU_HOOK_NAME=hook_name,
             TEST_RECORD=str(self.record_path),
             TEST_MODE=mode,
             **env,
         )
+        if not full_env['JUJU_DISPATCH_PATH']:
+            del full_env['JUJU_DISPATCH_PATH']
         for inherited in (
             'OPERATOR_DISPATCH',
             'JUJU_DEBUG',
@@ -72,7 +83,7 @@ class CharmDir:
             if inherited not in env:
                 full_env.pop(inherited, None)
         return subprocess.run(
-            [str(self.path / 'dispatch')],
+            [str(self.path / executable)],
             cwd=self.path,
             env=full_env,
             capture_output=True,

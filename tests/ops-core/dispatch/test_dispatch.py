@@ -190,12 +190,20 @@ def test_unknown_event_is_ignored(charm_dir: CharmDir) -> None:
 
 
 def test_dispatch_path_falls_back_to_argv0_of_a_hook_link(charm_dir: CharmDir) -> None:
+    # Old Juju runs hooks/<name> itself, without JUJU_DISPATCH_PATH; charmcraft's dispatch
+    # script then passes its $0 on, and ops takes the event from it.
     hooks = charm_dir.path / 'hooks'
     hooks.mkdir()
     (hooks / 'install').symlink_to('../dispatch')
-    proc = charm_dir.run('hooks/install')
+    proc = charm_dir.run(
+        'hooks/install',
+        executable='hooks/install',
+        JUJU_DISPATCH_PATH='',
+        OPS_JUJU_LOG_LEVEL='DEBUG',
+    )
     _ok(proc)
     assert charm_dir.records() == [{'event': 'install', 'runs': 1}]
+    assert ('DEBUG', 'Emitting Juju event install.') in charm_dir.juju.juju_logs()
 
 
 def test_workload_events_carry_container_notice_and_check(charm_dir: CharmDir) -> None:
