@@ -523,7 +523,7 @@ class WorkloadEvent(HookEvent):
 
 
 class PebbleReadyEvent(WorkloadEvent):
-    """Pebble in a workload container is ready to accept requests (``<container>-pebble-ready``)."""
+    """Pebble in a workload container accepts requests (``<container>-pebble-ready``)."""
 
 
 class PebbleNoticeEvent(WorkloadEvent):

@@ -1,4 +1,6 @@
-"""Charm metadata: what a charm declares in metadata.yaml, actions.yaml, config.yaml or charmcraft.yaml.
+"""Charm metadata: what a charm declares in its metadata, actions and config files.
+
+The files are metadata.yaml, actions.yaml and config.yaml, or one unified charmcraft.yaml.
 
 Every ``*Meta`` class validates the part of the metadata it is built from and raises
 :class:`MetadataError` naming the offending field (``requires.db.scope: ...``) so that a
@@ -18,7 +20,7 @@ from ._jujuversion import JujuVersion
 
 
 class MetadataError(ValueError):
-    """The charm's metadata (metadata.yaml, actions.yaml, config.yaml or charmcraft.yaml) is invalid.
+    """The charm's metadata (metadata/actions/config.yaml or charmcraft.yaml) is invalid.
 
     The message names the file when known, the field (for example
     ``requires.db.interface``) and what was expected.
