@@ -46,8 +46,8 @@ class SQLiteStorage:
         filename: the database file (``<charm dir>/.unit-state.db``), or ``':memory:'``.
 
     Raises:
-        StateFileError: if the file is not a usable SQLite database, or is locked by another
-            process for longer than :attr:`DB_LOCK_TIMEOUT`.
+        StateFileError: if the file is not a usable SQLite database, is truncated, or is
+            locked by another process for longer than :attr:`DB_LOCK_TIMEOUT`.
         RuntimeError: if the file's permissions cannot be set to 0600.
     """
 
@@ -62,6 +62,8 @@ class SQLiteStorage:
         self._by_notice: dict[_Notice, list[int]] = {}
         self._by_event: dict[str, list[int]] = {}
         existed = self._filename != ':memory:' and os.path.exists(self._filename)
+        if existed:
+            self._check_not_truncated()
         self._secure_file(existed)
         if not existed:
             logger.debug('Initializing SQLite local storage: %s.', self._filename)
@@ -93,6 +95,33 @@ class SQLiteStorage:
             raise RuntimeError(
                 f"Unable to adjust access permission of '{self._filename}'"
             ) from exc
+
+    def _check_not_truncated(self) -> None:
+        # SQLite keeps no checksums: it reads a cut-off last page as zeros, so a truncated
+        # file can yield stored state with its tail silently zeroed. The header records the
+        # page count; a file shorter than that lost data. Skipped while a journal exists: the
+        # file is mid-transaction (or being recovered), which SQLite itself sorts out.
+        try:
+            with open(self._filename, 'rb') as f:
+                header = f.read(100)
+                size = os.fstat(f.fileno()).st_size
+        except OSError:
+            return  # unreadable: connecting reports it
+        if len(header) < 100 or not header.startswith(b'SQLite format 3\x00'):
+            return  # empty (a new file) or not a database: connecting reports it
+        if os.path.exists(self._filename + '-journal') or os.path.exists(self._filename + '-wal'):
+            return
+        page_size = int.from_bytes(header[16:18], 'big')
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], 'big')
+        header_valid = header[24:28] == header[92:96]
+        if header_valid and pages and size < pages * page_size:
+            raise StateFileError(
+                f'the unit state file {self._filename} is truncated ({size} bytes, its header '
+                f'says {pages * page_size}): stored state and deferred events in the lost part '
+                f'are gone; restore it from a backup or move it aside (everything is then lost)',
+                self._filename,
+            )
 
     def _error(self, exc: sqlite3.Error) -> StateFileError:
         text = str(exc)
