@@ -11,7 +11,6 @@ Juju would report.
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic
 
 from ._types import CharmType
@@ -156,6 +155,3 @@ def _unmatched_exec(command: list[str]) -> Exception:
     return api_error(
         500, 'execution handler not found, please register one using Harness.handle_exec'
     )
-
-
-Callback = Callable[..., Any]

@@ -1,0 +1,188 @@
+"""Harness workloads: each container's Pebble is the repository's one in-memory Pebble
+(``ops_testing._pebble``), the same simulation a Context uses."""
+
+from __future__ import annotations
+
+import datetime
+import pathlib
+from collections.abc import Sequence
+
+import ops_pebble
+from ops_core.model import Container
+
+from ._harness_base import HarnessBase
+from ._pebble import ExecOutcome, ExecRequest
+from ._types import CharmType, ExecArgs, ExecHandler, ExecResult
+
+__all__ = ['PebbleMixin']
+
+
+def _container_name(container: str | Container) -> str:
+    return container if isinstance(container, str) else container.name
+
+
+def _outcome(result: ExecResult) -> ExecOutcome:
+    return ExecOutcome(result.exit_code, result.stdout or b'', result.stderr or b'')
+
+
+class PebbleMixin(HarnessBase[CharmType]):
+    """Containers: connectivity, pebble-ready, notices, the plan, files and exec."""
+
+    def set_can_connect(self, container: str | Container, val: bool) -> None:
+        """Make a container's Pebble reachable (``True``) or not (``False``).
+
+        Raises:
+            KeyError: the metadata declares no such container.
+        """
+        self._pebble_model(_container_name(container)).can_connect = val
+
+    def container_pebble_ready(self, container_name: str) -> None:
+        """Make the container reachable and emit its ``pebble-ready`` event.
+
+        Does nothing before ``begin()``.
+
+        Raises:
+            KeyError: the metadata declares no such container.
+        """
+        model = self._pebble_model(container_name)
+        if self._charm is None:
+            return
+        model.can_connect = True
+        container = self._model.unit.get_container(container_name)
+        self._emit(f'{self._attr(container_name)}_pebble_ready', container)
+
+    def pebble_notify(
+        self,
+        container_name: str,
+        key: str,
+        *,
+        data: dict[str, str] | None = None,
+        repeat_after: datetime.timedelta | None = None,
+        type: ops_pebble.NoticeType = ops_pebble.NoticeType.CUSTOM,
+    ) -> str:
+        """Record a notice in the container's Pebble and emit the event Juju would.
+
+        A new or repeated custom notice emits ``pebble-custom-notice``. A
+        ``change-update`` notice for a failed ``perform-check`` change emits
+        ``pebble-check-failed``; for a finished ``recover-check`` change,
+        ``pebble-check-recovered``.
+
+        Returns:
+            The notice's id.
+
+        Raises:
+            KeyError: the metadata declares no such container.
+        """
+        model = self._pebble_model(container_name)
+        type_value = type.value if isinstance(type, ops_pebble.NoticeType) else str(type)
+        notice_id, repeated = model.add_notice(
+            type_value,
+            key,
+            data=data,
+            repeat_after=repeat_after.total_seconds() if repeat_after is not None else None,
+        )
+        if self._charm is None or not repeated:
+            return notice_id
+        container = self._model.unit.get_container(container_name)
+        prefix = self._attr(container_name)
+        if type_value == ops_pebble.NoticeType.CUSTOM.value:
+            self._emit(f'{prefix}_pebble_custom_notice', container, notice_id, type_value, key)
+        elif type_value == ops_pebble.NoticeType.CHANGE_UPDATE.value:
+            change = model.changes.get(key)
+            if change is not None:
+                check = self._check_of_change(model.checks, key)
+                if check is not None and change.get('kind') == 'perform-check':
+                    self._emit(f'{prefix}_pebble_check_failed', container, check)
+                elif check is not None and change.get('kind') == 'recover-check':
+                    self._emit(f'{prefix}_pebble_check_recovered', container, check)
+        return notice_id
+
+    @staticmethod
+    def _check_of_change(checks: dict[str, dict[str, object]], change_id: str) -> str | None:
+        for name, info in checks.items():
+            if info.get('change-id') == change_id:
+                return name
+        for name in checks:
+            if f'"{name}"' in change_id:
+                return name
+        return None
+
+    def get_container_pebble_plan(self, container_name: str) -> ops_pebble.Plan:
+        """The container's current Pebble plan (every layer combined).
+
+        Raises:
+            KeyError: the metadata declares no such container.
+        """
+        return self._pebble_model(container_name).plan()
+
+    def get_filesystem_root(self, container: str | Container) -> pathlib.Path:
+        """The host directory holding the container's simulated filesystem.
+
+        Files written there are visible to the charm through ``Container.pull`` and
+        friends, and the other way round.
+
+        Raises:
+            KeyError: the metadata declares no such container.
+        """
+        return pathlib.Path(self._pebble_model(_container_name(container)).fs.root)
+
+    def handle_exec(
+        self,
+        container: str | Container,
+        command_prefix: Sequence[str],
+        *,
+        handler: ExecHandler | None = None,
+        result: int | str | bytes | ExecResult | None = None,
+    ) -> None:
+        """Simulate the commands starting with ``command_prefix`` in a container.
+
+        Give exactly one of ``handler`` (called with :class:`ExecArgs`, returning an
+        :class:`ExecResult` or ``None`` for success, or raising ``TimeoutError``) and
+        ``result`` (an exit code, the stdout text/bytes, or an :class:`ExecResult`). The
+        longest matching prefix wins; registering a prefix again replaces it.
+
+        Raises:
+            TypeError: both or neither of ``handler`` and ``result``.
+            KeyError: the metadata declares no such container.
+        """
+        if (handler is None) == (result is None):
+            raise TypeError('Either handler or result must be provided, but not both.')
+        model = self._pebble_model(_container_name(container))
+        if handler is not None:
+            user_handler = handler
+
+            def run(request: ExecRequest) -> ExecOutcome:
+                args = ExecArgs(
+                    command=list(request.command),
+                    environment=dict(request.environment),
+                    working_dir=request.working_dir,
+                    timeout=request.timeout,
+                    user_id=request.user_id,
+                    user=request.user,
+                    group_id=request.group_id,
+                    group=request.group,
+                    stdin=request.stdin,
+                    encoding=request.encoding,
+                    combine_stderr=request.combine_stderr,
+                )
+                return _outcome(user_handler(args) or ExecResult())
+
+            model.add_exec_handler(list(command_prefix), run)
+            return
+        if isinstance(result, int):
+            fixed = ExecResult(exit_code=result)
+        elif isinstance(result, (str, bytes)):
+            fixed = ExecResult(stdout=result)
+        elif isinstance(result, ExecResult):
+            fixed = result
+        else:
+            raise TypeError(
+                f'result must be an int, str, bytes or ExecResult, not {type(result).__name__}'
+            )
+        outcome = _outcome(fixed)
+        model.add_exec_handler(
+            list(command_prefix),
+            exit_code=outcome.exit_code,
+            stdout=outcome.stdout,
+            stderr=outcome.stderr,
+        )

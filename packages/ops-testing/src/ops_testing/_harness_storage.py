@@ -1,0 +1,194 @@
+"""Harness storage (add, attach, detach, remove) and resources (files and OCI images)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from ._harness_base import HarnessBase
+from ._state_misc import Resource, Storage
+from ._types import CharmType, ReadableBuffer
+
+__all__ = ['StorageMixin']
+
+
+class StorageMixin(HarnessBase[CharmType]):
+    """Storage instances and resources."""
+
+    # ---- storage -----------------------------------------------------------------------------
+
+    _detached_storage: dict[tuple[str, int], None]
+
+    def _parse_storage_id(self, storage_id: str) -> tuple[str, int]:
+        name, _, index = storage_id.partition('/')
+        if not index.isdigit():
+            raise ValueError(
+                f'invalid storage id {storage_id!r}: use <name>/<index>, e.g. "data/0"'
+            )
+        return name, int(index)
+
+    def _is_attached(self, name: str, index: int) -> bool:
+        return Storage(name, index=index) in self._backend.state.storages
+
+    def add_storage(self, storage_name: str, count: int = 1, *, attach: bool = False) -> list[str]:
+        """Add ``count`` instances of a storage declared in the metadata; return their ids.
+
+        With ``attach=True`` they are attached too (emitting ``storage-attached`` once the
+        charm has begun); otherwise attach them with :meth:`attach_storage` or
+        :meth:`begin_with_initial_hooks`.
+
+        Raises:
+            RuntimeError: the metadata declares no such storage.
+        """
+        if storage_name not in self._spec.storages:
+            raise RuntimeError(
+                f'the key {storage_name!r} is not specified as a storage key in metadata'
+            )
+        ids = []
+        for _ in range(count):
+            index = self._next_storage_index
+            self._next_storage_index += 1
+            self._detached_storage[(storage_name, index)] = None
+            ids.append(f'{storage_name}/{index}')
+        if attach:
+            for storage_id in ids:
+                self.attach_storage(storage_id)
+        return ids
+
+    def _known_storage(self, storage_id: str) -> tuple[str, int]:
+        name, index = self._parse_storage_id(storage_id)
+        if (name, index) not in self._detached_storage and not self._is_attached(name, index):
+            raise RuntimeError(f'storage {storage_id!r} has not been added; use add_storage()')
+        return name, index
+
+    def _ops_storage(self, name: str, index: int) -> Any:
+        for storage in self._model.storages[name]:
+            if storage.index == index:
+                return storage
+        raise RuntimeError(f'storage {name}/{index} is not attached')
+
+    def attach_storage(self, storage_id: str) -> None:
+        """Attach an added storage instance, emitting ``storage-attached`` once begun.
+
+        Attaching an attached instance does nothing.
+
+        Raises:
+            RuntimeError: the storage was never added.
+        """
+        name, index = self._known_storage(storage_id)
+        if self._is_attached(name, index):
+            return
+        del self._detached_storage[(name, index)]
+        backend = self._backend
+        backend.replace_state(storages=backend.state.storages | {Storage(name, index=index)})
+        self._model.storages._invalidate(name)
+        if self._charm is not None and self._hooks_enabled:
+            self._emit(f'{self._attr(name)}_storage_attached', self._ops_storage(name, index))
+
+    def detach_storage(self, storage_id: str) -> None:
+        """Detach an attached storage instance, emitting ``storage-detaching`` first.
+
+        Raises:
+            RuntimeError: before ``begin()``, or the storage is not attached.
+        """
+        if self._charm is None:
+            raise RuntimeError('cannot detach storage before Harness is initialised')
+        name, index = self._known_storage(storage_id)
+        if not self._is_attached(name, index):
+            raise RuntimeError(f'storage {storage_id!r} is already detached')
+        self._emit(f'{self._attr(name)}_storage_detaching', self._ops_storage(name, index))
+        self._drop_attached(name, index)
+        self._detached_storage[(name, index)] = None
+
+    def _drop_attached(self, name: str, index: int) -> None:
+        backend = self._backend
+        backend.replace_state(storages=backend.state.storages - {Storage(name, index=index)})
+        self._model.storages._invalidate(name)
+
+    def remove_storage(self, storage_id: str) -> None:
+        """Remove a storage instance; an attached one is detached first (with its event).
+
+        Raises:
+            RuntimeError: the storage was never added.
+        """
+        name, index = self._known_storage(storage_id)
+        if self._is_attached(name, index):
+            if self._charm is not None:
+                self._emit(f'{self._attr(name)}_storage_detaching', self._ops_storage(name, index))
+            self._drop_attached(name, index)
+        self._detached_storage.pop((name, index), None)
+
+    # ---- resources ---------------------------------------------------------------------------
+
+    def _resource_spec(self, resource_name: str) -> Mapping[str, Any]:
+        spec = self._spec.resources.get(resource_name)
+        if spec is None:
+            raise RuntimeError(f'Resource {resource_name} is not a defined resources')
+        return spec
+
+    def _write_resource(self, resource_name: str, filename: str, data: bytes) -> None:
+        directory = self._ctx._tmp_dir / 'resources' / resource_name
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / filename
+        path.write_bytes(data)
+        backend = self._backend
+        others = {r for r in backend.state.resources if r.name != resource_name}
+        backend.replace_state(
+            resources=frozenset(others | {Resource(name=resource_name, path=path)})
+        )
+        self._model.resources._paths[resource_name] = None
+
+    def add_resource(self, resource_name: str, content: ReadableBuffer) -> None:
+        """Provide the file of a ``file`` resource (``Model.resources.fetch`` returns its path).
+
+        Args:
+            resource_name: the resource, as named in the metadata.
+            content: the file's content (str, bytes, or an open file).
+
+        Raises:
+            RuntimeError: no such resource, or it is an ``oci-image`` resource.
+        """
+        spec = self._resource_spec(resource_name)
+        if spec.get('type', 'file') != 'file':
+            raise RuntimeError(
+                f'Resource {resource_name} is not a file, but actually {spec.get("type")}'
+            )
+        if isinstance(content, (io.StringIO, io.BytesIO)):
+            content = content.getvalue()
+        elif not isinstance(content, (str, bytes)):
+            content = content.read()
+        data = content.encode('utf-8') if isinstance(content, str) else bytes(content)
+        self._write_resource(resource_name, str(spec.get('filename') or resource_name), data)
+
+    def add_oci_resource(
+        self, resource_name: str, contents: Mapping[str, str] | None = None
+    ) -> None:
+        """Provide an ``oci-image`` resource (a YAML file of registry path and credentials).
+
+        Args:
+            resource_name: the resource, as named in the metadata.
+            contents: ``registrypath``, ``username`` and ``password``; placeholders by default.
+
+        Raises:
+            RuntimeError: no such resource, or it is not an ``oci-image`` resource.
+        """
+        spec = self._resource_spec(resource_name)
+        if spec.get('type') != 'oci-image':
+            raise RuntimeError(f'Resource {resource_name} is not an OCI Image')
+        if contents is None:
+            contents = {
+                'registrypath': 'registrypath',
+                'username': 'username',
+                'password': 'password',
+            }
+        data = yaml.safe_dump(dict(contents)).encode('utf-8')
+        self._write_resource(resource_name, 'contents.yaml', data)
+
+    def populate_oci_resources(self) -> None:
+        """Provide every ``oci-image`` resource of the metadata with placeholder contents."""
+        for name, spec in self._spec.resources.items():
+            if spec.get('type') == 'oci-image':
+                self.add_oci_resource(name)
