@@ -36,6 +36,8 @@ def _is_peer(meta: Any) -> bool:
 
 
 def _juju_at_least(version: str, major: int, minor: int) -> bool:
+    if version == '0.0.0':
+        return True  # no version known (e.g. the Harness's default): let Juju decide
     parts = version.split('.')
     try:
         return (int(parts[0]), int(''.join(c for c in parts[1] if c.isdigit()) or 0)) >= (
