@@ -20,6 +20,7 @@ from _workers import Worker, once
 HEAVY = ('ssl', 'http.client', 'email', 'websocket', 'opentelemetry', 'ops_pebble', 'ops.pebble')
 MACHINE_FORBIDDEN = ('ssl', 'http.client', 'websocket')
 MIB = 1 << 20
+PULL_LIMIT = 60.0  # seconds allowed for one 64 MiB pull
 
 
 @dataclasses.dataclass
@@ -596,12 +597,16 @@ def figure_pebble(run: Run) -> list[Row]:
             size: int = size,
             path: str | None = path,
         ) -> None:
+            limit = PULL_LIMIT if size >= 64 * MIB else 60.0
             answer = once(
                 impl,
                 {'figure': 'pebble_pull', 'socket': run.pebble_socket, 'path': path, 'size': size},
-                timeout=90 if size >= 64 * MIB else 60,
+                timeout=limit,
             )
-            if _apply(cell, answer):
+            if not answer.get('ok') and answer.get('detail', '').startswith('timed out'):
+                # Not a failure: a lower bound on the time (ops 3.9's pull is super-linear).
+                cell.mark('slow', f'> {limit:.0f} s, < {size / limit / 1e6:.1f} MB/s (stopped)')
+            elif _apply(cell, answer):
                 cell.extra.setdefault('mem', []).append(answer['mem_growth_mib'])
 
         if run.pebble_socket is not None and path is not None:

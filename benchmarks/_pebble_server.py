@@ -14,9 +14,35 @@ from collections.abc import Callable
 
 
 def _start(socket_path: str, root: str) -> Callable[[], None]:
-    from ops_testing import _pebble  # noqa: F401  (ImportError: not built yet)
+    from ops_testing._pebble import PebbleModel, PebbleServer
 
-    raise NotImplementedError('the benchmarks do not know how to start this server yet')
+    model = PebbleModel(root, name='bench')
+    # A plan of a realistic size for the small calls: three services, one check.
+    model.add_layer(
+        'base',
+        {
+            'summary': 'benchmark workload',
+            'services': {
+                name: {
+                    'override': 'replace',
+                    'command': f'/usr/bin/{name} --port {8000 + i}',
+                    'startup': 'enabled',
+                    'environment': {'LOG_LEVEL': 'info', 'PORT': str(8000 + i)},
+                }
+                for i, name in enumerate(('web', 'worker', 'scheduler'))
+            },
+            'checks': {
+                'ready': {
+                    'override': 'replace',
+                    'level': 'ready',
+                    'http': {'url': 'http://localhost:8000/'},
+                },
+            },
+        },
+    )
+    server = PebbleServer(model, socket_path)
+    server.start()
+    return server.stop
 
 
 def main() -> int:

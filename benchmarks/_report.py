@@ -22,7 +22,7 @@ class Cell:
     """One implementation's measurements for one figure."""
 
     samples: list[float] = dataclasses.field(default_factory=list)
-    status: str = 'ok'  # ok | n/a | failed | skipped
+    status: str = 'ok'  # ok | n/a | failed | skipped | slow (detail: a lower bound)
     detail: str = ''
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
 
@@ -40,6 +40,8 @@ class Cell:
             return NOT_READY
         if self.status == 'skipped':
             return f'not run ({self.detail})' if self.detail else 'not run'
+        if self.status == 'slow':
+            return self.detail
         if self.status == 'failed':
             return f'failed: {self.detail}' if self.detail else 'failed'
         return 'no samples'
