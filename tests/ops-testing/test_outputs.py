@@ -123,3 +123,56 @@ def test_invalid_status_from_backend() -> None:
         backend = manager.charm.model._backend
         with pytest.raises(ops.ModelError, match='invalid status "bogus"'):
             backend.status_set('bogus', '', is_app=False)
+
+
+def test_state_argument_must_be_a_state() -> None:
+    ctx = testing.Context(StatusCharm, meta=META)
+    with pytest.raises(TypeError, match='Expected an ops.testing.State'):
+        ctx.run(ctx.on.start(), {})  # type: ignore[arg-type]
+
+
+class BusyCharm(ops.CharmBase):
+    """Changes everything it can."""
+
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        framework.observe(self.on.workload_pebble_ready, self._ready)
+
+    def _ready(self, event: ops.PebbleReadyEvent) -> None:
+        for relation in self.model.relations['db']:
+            relation.data[self.unit]['k'] = 'v'
+            relation.data[self.app]['k'] = 'v'
+        secret = self.model.get_secret(label='s')
+        secret.set_content({'key': 'changed'})
+        secret.get_content(refresh=True)
+        self.app.add_secret({'new': 'secret'})
+        event.workload.add_layer('l', {'services': {'s': {'override': 'replace', 'command': 'x'}}})
+        event.workload.start('s')
+        self.unit.open_port('tcp', 1)
+        self.unit.set_workload_version('9')
+        self.unit.status = ops.BlockedStatus('b')
+        self.app.status = ops.BlockedStatus('b')
+
+
+def test_input_state_never_mutated_by_a_busy_charm() -> None:
+    import json
+
+    meta = {'name': 'app', 'requires': {'db': {'interface': 'x'}}, 'containers': {'workload': {}}}
+    ctx = testing.Context(BusyCharm, meta=meta)
+    container = testing.Container('workload', can_connect=True)
+    state = testing.State(
+        leader=True,
+        relations=[testing.Relation('db'), testing.Relation('db')],
+        secrets=[testing.Secret({'key': 'v'}, owner='app', label='s')],
+        containers=[container],
+        stored_states=[testing.StoredState(owner_path='BusyCharm', content={'a': [1]})],
+    )
+    before = json.dumps(state.to_dict(), sort_keys=True)
+    out = ctx.run(ctx.on.pebble_ready(container), state)
+    assert json.dumps(state.to_dict(), sort_keys=True) == before
+    assert out != state
+    assert all(r.local_unit_data['k'] == 'v' for r in out.relations)
+    assert out.get_secret(label='s').tracked_content == {'key': 'changed'}
+    assert len(out.secrets) == 2
+    assert out.get_container('workload').service_statuses['s'] == ops.pebble.ServiceStatus.ACTIVE
+    assert out.workload_version == '9'

@@ -20,6 +20,7 @@ from ops_pebble import ExecProcess
 from . import errors
 from ._context import Context, Manager
 from ._events import CharmEvents
+from ._harness import Harness
 from ._types import (
     ActionFailed,
     ActionOutput,
@@ -96,6 +97,7 @@ __all__ = [
     'ExecHandler',
     'ExecProcess',
     'ExecResult',
+    'Harness',
     'ICMPPort',
     'JujuLogLine',
     'MaintenanceStatus',
@@ -129,9 +131,3 @@ __all__ = [
     'layer_from_rockcraft',
 ]
 
-try:  # the Harness is written separately; it joins the namespace once it exists
-    from ._harness import Harness as Harness  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - until the Harness lands
-    pass
-else:
-    __all__ += ['Harness']

@@ -319,9 +319,19 @@ class Context(Generic[CharmType]):
             )
         return event
 
+    @staticmethod
+    def _check_state(state: object) -> State:
+        from ._state import State
+
+        if not isinstance(state, State):
+            raise TypeError(
+                f'Expected an ops.testing.State as the state to run on, got {type(state).__name__}'
+            )
+        return state
+
     def __call__(self, event: Event, state: State) -> Manager[CharmType]:
         """A :class:`Manager` for running ``event`` on ``state`` step by step."""
-        return Manager(self, self._check_event(event), state)
+        return Manager(self, self._check_event(event), self._check_state(state))
 
     def run(self, event: Event, state: State) -> State:
         """Run ``event`` on a charm in ``state`` and return the resulting State.
@@ -333,7 +343,7 @@ class Context(Generic[CharmType]):
             UncaughtCharmError: the charm raised an exception.
             ActionFailed: the event is an action and the charm called ``event.fail()``.
         """
-        manager = Manager(self, self._check_event(event), state)
+        manager = Manager(self, self._check_event(event), self._check_state(state))
         with manager:
             output = manager.run()
         return output
