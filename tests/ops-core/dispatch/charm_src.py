@@ -43,16 +43,19 @@ if 'modules' in MODE:
 
 
 if 'count-reads' in MODE:
-    import pathlib
+    import builtins
+    import io
 
     _reads = []
-    _original_read_text = pathlib.Path.read_text
+    _original_open = io.open
 
-    def _counting_read_text(self, *args, **kwargs):
-        _reads.append(self.name)
-        return _original_read_text(self, *args, **kwargs)
+    def _counting_open(file, *args, **kwargs):
+        name = os.path.basename(os.fspath(file)) if isinstance(file, (str, os.PathLike)) else ''
+        if name.endswith('.yaml'):
+            _reads.append(name)
+        return _original_open(file, *args, **kwargs)
 
-    pathlib.Path.read_text = _counting_read_text
+    io.open = builtins.open = _counting_open
     atexit.register(lambda: record(event='reads', files=sorted(_reads)))
 
 
