@@ -9,30 +9,18 @@ import json
 import os
 import threading
 import time
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, cast, overload
 
+from ._args import names as _names
+from ._args import owner_fields as _owner_fields
+from ._args import permissions as _permissions
+from ._args import raise_item_error as _raise_item_error
 from ._changes import Change, ChangeID, ChangeState, SystemInfo, Warning, WarningState
 from ._checks import CheckInfo, CheckLevel
-from ._errors import APIError, ChangeError, ConnectionError, PathError, ProtocolError, TimeoutError
-from ._exec import (
-    ExecProcess,
-    WebSocketReader,
-    WebSocketWriter,
-    connect_websocket,
-    signal_name,
-    start_copier,
-    start_feeder,
-)
-from ._files import (
-    FileInfo,
-    iter_multipart,
-    multipart_boundary,
-    multipart_head,
-    multipart_tail,
-    parse_header_params,
-    quote_param,
-)
+from ._errors import APIError, ChangeError, ConnectionError, ProtocolError, TimeoutError
+from ._exec import ExecProcess, signal_name, start_exec
+from ._files import FileInfo, push_body, read_pull_body
 from ._identities import Identity, IdentityDict
 from ._layer import Layer, LayerDict, Plan
 from ._notices import Notice, NoticesUsers, NoticeType
@@ -40,55 +28,9 @@ from ._services import ServiceInfo
 from ._timeconv import format_duration
 
 if TYPE_CHECKING:
-    from ._transport import Response, Transport
+    from ._transport import Transport
 
 _CHUNK = 1 << 20
-_MAX_RESPONSE_PART = 8 * 1024 * 1024
-
-
-def _names(value: Any, what: str) -> list[str]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise TypeError(f'{what} must be a list of str, not {type(value).__name__}')
-    names: list[Any] = list(value)
-    for name in names:
-        if not isinstance(name, str):
-            raise TypeError(
-                f'{what} must be a list of str; item {name!r} is {type(name).__name__}'
-            )
-    return names
-
-
-def _owner_fields(
-    user_id: int | None, user: str | None, group_id: int | None, group: str | None
-) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    if user_id is not None:
-        fields['user-id'] = user_id
-    if user is not None:
-        fields['user'] = user
-    if group_id is not None:
-        fields['group-id'] = group_id
-    if group is not None:
-        fields['group'] = group
-    return fields
-
-
-def _permissions(permissions: int | None) -> dict[str, str]:
-    if permissions is None:
-        return {}
-    if not isinstance(permissions, int) or not 0 <= permissions <= 0o777:
-        raise ValueError(f'permissions must be an int from 0o000 to 0o777, got {permissions!r}')
-    return {'permissions': format(permissions, '03o')}
-
-
-def _raise_item_error(result: Any, path: str) -> None:
-    for item in result or []:
-        if item.get('path') == path:
-            error = item.get('error')
-            if error:
-                raise PathError(error.get('kind', 'generic-file-error'), error.get('message', ''))
-            return
-    raise ProtocolError(f'path {path!r} is missing from the response')
 
 
 class Client:
@@ -409,7 +351,7 @@ class Client:
 
         content = tempfile.TemporaryFile()
         try:
-            self._read_pull_body(response, path, content)
+            read_pull_body(response, path, content, _CHUNK)
         except BaseException:
             content.close()
             response.close()
@@ -419,56 +361,6 @@ class Client:
         if encoding is None:
             return cast('BinaryIO', content)
         return cast('TextIO', io.TextIOWrapper(content, encoding=encoding, newline=''))
-
-    def _read_pull_body(self, response: Response, path: str, content: IO[bytes]) -> None:
-        boundary = multipart_boundary(response.content_type)
-        files = 0
-        envelope: bytearray | None = None
-        target: str | None = None
-        for event, value in iter_multipart(response.read, boundary, _CHUNK):
-            if event == 'headers':
-                disposition, params = parse_header_params(value.get('content-disposition', ''))
-                if disposition != 'form-data':
-                    raise ProtocolError(
-                        f'invalid Content-Disposition in multipart part: {disposition!r}'
-                    )
-                name = params.get('name')
-                if name == 'files':
-                    filename = params.get('filename')
-                    if not filename:
-                        raise ProtocolError('multipart "files" part has no filename')
-                    if filename != path:
-                        raise ProtocolError(
-                            f'path not expected in multipart response: {filename!r}'
-                        )
-                    files += 1
-                    target = 'files'
-                elif name == 'response':
-                    envelope = bytearray()
-                    target = 'response'
-                else:
-                    raise ProtocolError(f'unexpected part name {name!r} in multipart response')
-            elif event == 'data':
-                if target == 'files':
-                    if files == 1:
-                        content.write(value)
-                elif envelope is not None:
-                    envelope += value
-                    if len(envelope) > _MAX_RESPONSE_PART:
-                        raise ProtocolError('"response" part of the multipart body is too large')
-        if envelope is None:
-            raise ProtocolError('no "response" field in multipart body')
-        try:
-            resp = json.loads(bytes(envelope))
-        except ValueError as e:
-            raise ProtocolError(f'malformed JSON in the multipart "response" part: {e}') from None
-        if not isinstance(resp, dict):
-            raise ProtocolError('the multipart "response" part is not a JSON object')
-        _raise_item_error(resp.get('result'), path)
-        if files == 0:
-            raise ProtocolError('no file content in multipart response')
-        if files > 1:
-            raise ProtocolError('single file request resulted in a multi-file response')
 
     def push(
         self,
@@ -508,45 +400,13 @@ class Client:
         request = {'action': 'write', 'files': [item]}
         boundary = binascii.hexlify(os.urandom(16)).decode()
 
-        def body() -> Generator[bytes, None, None]:
-            yield multipart_head(
-                boundary,
-                [
-                    ('Content-Type', 'application/json'),
-                    ('Content-Disposition', 'form-data; name="request"'),
-                ],
-                first=True,
-            )
-            yield json.dumps(request).encode()
-            yield multipart_head(
-                boundary,
-                [
-                    ('Content-Type', 'application/octet-stream'),
-                    (
-                        'Content-Disposition',
-                        f'form-data; name="files"; filename={quote_param(path)}',
-                    ),
-                ],
-                first=False,
-            )
-            if isinstance(source, str):
-                yield source.encode(encoding)
-            elif isinstance(source, (bytes, bytearray)):
-                yield bytes(source)
-            else:
-                while True:
-                    chunk = source.read(_CHUNK)
-                    if not chunk:
-                        break
-                    yield chunk.encode(encoding) if isinstance(chunk, str) else chunk
-            yield multipart_tail(boundary)
-
         transport = self._transport
         headers = {
             'Accept': 'application/json',
             'Content-Type': f'multipart/form-data; boundary="{boundary}"',
         }
-        response = transport.request('POST', '/v1/files', None, headers, body())
+        chunks = push_body(boundary, request, path, source, encoding, _CHUNK)
+        response = transport.request('POST', '/v1/files', None, headers, chunks)
         resp = transport.decode_json(response)
         _raise_item_error(resp.get('result'), path)
 
@@ -698,111 +558,23 @@ class Client:
             ValueError: for an empty command or inconsistent stream arguments.
             APIError: if Pebble cannot start the command (e.g. executable not found).
         """
-        if not isinstance(command, list) or not all(isinstance(a, str) for a in command):
-            raise TypeError(f'command must be a list of str, not {type(command).__name__}')
-        if not command:
-            raise ValueError('command must not be empty; give the program and its arguments')
-        if isinstance(stdin, str) and encoding is None:
-            raise ValueError('stdin is a str but encoding is None; give an encoding or bytes')
-        if isinstance(stdin, bytes) and encoding is not None:
-            raise ValueError('stdin is bytes but an encoding is set; pass encoding=None')
-        if combine_stderr and stderr is not None:
-            raise ValueError('stderr must be None when combine_stderr is True')
-        body = {
-            'command': command,
-            'service-context': service_context,
-            'environment': environment or {},
-            'working-dir': working_dir,
-            'timeout': format_duration(timeout) if timeout is not None else None,
-            'user-id': user_id,
-            'user': user,
-            'group-id': group_id,
-            'group': group,
-            'split-stderr': not combine_stderr,
-        }
-        resp = self._request('POST', '/v1/exec', body=body)
-        change_id = ChangeID(resp['change'])
-        task_id = resp['result']['task-id']
-        opened: list[Any] = []
-        try:
-            control_ws = connect_websocket(self, task_id, 'control')
-            opened.append(control_ws)
-            stdio_ws = connect_websocket(self, task_id, 'stdio')
-            opened.append(stdio_ws)
-            stderr_ws = None
-            if not combine_stderr:
-                stderr_ws = connect_websocket(self, task_id, 'stderr')
-                opened.append(stderr_ws)
-        except Exception as e:
-            for ws in opened:
-                try:
-                    ws.shutdown()
-                except Exception:  # best effort: we are already failing
-                    pass
-            try:
-                change = self.wait_change(change_id, timeout=self.timeout)
-            except Exception:
-                change = None
-            if change is not None and change.err:
-                raise ChangeError(change.err, change) from e
-            raise ConnectionError(f'unexpected error connecting to websockets: {e}') from e
-        deadline = time.monotonic() + timeout + 1 + self.timeout if timeout else None
-        for ws in opened:
-            ws.settimeout(None)
-        text = encoding is not None
-        threads: list[threading.Thread] = []
-        cancelled = threading.Event()
-
-        process_stdin: Any = None
-        if stdin is None:
-            writer = WebSocketWriter(stdio_ws)
-            process_stdin = (
-                io.TextIOWrapper(writer, encoding=encoding, newline='', write_through=True)
-                if text
-                else writer
-            )
-        else:
-            threads.append(start_feeder(stdio_ws, stdin, encoding, cancelled))
-
-        def readable(ws: Any) -> Any:
-            raw = WebSocketReader(ws, deadline)
-            buffered = io.BufferedReader(raw, 64 * 1024)
-            if text:
-                return io.TextIOWrapper(buffered, encoding=encoding, newline='')
-            return buffered
-
-        process_stdout: Any = None
-        if stdout is None:
-            process_stdout = readable(stdio_ws)
-        else:
-            threads.append(
-                start_copier(WebSocketReader(stdio_ws, deadline), stdout, text, encoding)
-            )
-        process_stderr: Any = None
-        if stderr_ws is not None:
-            if stderr is None:
-                process_stderr = readable(stderr_ws)
-            else:
-                threads.append(
-                    start_copier(WebSocketReader(stderr_ws, deadline), stderr, text, encoding)
-                )
-        process: ExecProcess[Any] = ExecProcess(
-            stdin=process_stdin,
-            stdout=process_stdout,
-            stderr=process_stderr,
-            client=self,
+        return start_exec(
+            self,
+            command,
+            service_context=service_context,
+            environment=environment,
+            working_dir=working_dir,
             timeout=timeout,
-            control_ws=control_ws,
-            stdio_ws=stdio_ws,
-            stderr_ws=stderr_ws,
-            command=command,
+            user_id=user_id,
+            user=user,
+            group_id=group_id,
+            group=group,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
             encoding=encoding,
-            change_id=change_id,
-            cancel_stdin=cancelled.set,
-            cancel_reader=None,
-            threads=threads,
+            combine_stderr=combine_stderr,
         )
-        return process
 
     def send_signal(self, sig: int | str, services: Iterable[str]) -> None:
         """Send a signal (number or name such as ``'SIGHUP'``) to running services.

@@ -16,7 +16,9 @@ import warnings
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic
 
+from ._changes import ChangeID
 from ._errors import ChangeError, ConnectionError, ExecError, TimeoutError
+from ._timeconv import format_duration
 
 if TYPE_CHECKING:
     from ._client import Client
@@ -342,3 +344,129 @@ def start_copier(
     thread = threading.Thread(target=copy, name='pebble-exec-output', daemon=True)
     thread.start()
     return thread
+
+
+def start_exec(
+    client: Client,
+    command: list[str],
+    *,
+    service_context: str | None,
+    environment: dict[str, str] | None,
+    working_dir: str | None,
+    timeout: float | None,
+    user_id: int | None,
+    user: str | None,
+    group_id: int | None,
+    group: str | None,
+    stdin: Any,
+    stdout: Any,
+    stderr: Any,
+    encoding: str | None,
+    combine_stderr: bool,
+) -> ExecProcess[Any]:
+    """Start a command for :meth:`Client.exec`: check arguments, POST ``/v1/exec``, connect
+    the websockets and wire the process's streams (see that method for the arguments).
+    """
+    if not isinstance(command, list) or not all(isinstance(a, str) for a in command):
+        raise TypeError(f'command must be a list of str, not {type(command).__name__}')
+    if not command:
+        raise ValueError('command must not be empty; give the program and its arguments')
+    if isinstance(stdin, str) and encoding is None:
+        raise ValueError('stdin is a str but encoding is None; give an encoding or bytes')
+    if isinstance(stdin, bytes) and encoding is not None:
+        raise ValueError('stdin is bytes but an encoding is set; pass encoding=None')
+    if combine_stderr and stderr is not None:
+        raise ValueError('stderr must be None when combine_stderr is True')
+    body = {
+        'command': command,
+        'service-context': service_context,
+        'environment': environment or {},
+        'working-dir': working_dir,
+        'timeout': format_duration(timeout) if timeout is not None else None,
+        'user-id': user_id,
+        'user': user,
+        'group-id': group_id,
+        'group': group,
+        'split-stderr': not combine_stderr,
+    }
+    resp = client._request('POST', '/v1/exec', body=body)
+    change_id = ChangeID(resp['change'])
+    task_id = resp['result']['task-id']
+    opened: list[Any] = []
+    try:
+        control_ws = connect_websocket(client, task_id, 'control')
+        opened.append(control_ws)
+        stdio_ws = connect_websocket(client, task_id, 'stdio')
+        opened.append(stdio_ws)
+        stderr_ws = None
+        if not combine_stderr:
+            stderr_ws = connect_websocket(client, task_id, 'stderr')
+            opened.append(stderr_ws)
+    except Exception as e:
+        for ws in opened:
+            try:
+                ws.shutdown()
+            except Exception:  # best effort: we are already failing
+                pass
+        try:
+            change = client.wait_change(change_id, timeout=client.timeout)
+        except Exception:
+            change = None
+        if change is not None and change.err:
+            raise ChangeError(change.err, change) from e
+        raise ConnectionError(f'unexpected error connecting to websockets: {e}') from e
+    deadline = time.monotonic() + timeout + 1 + client.timeout if timeout else None
+    for ws in opened:
+        ws.settimeout(None)
+    text = encoding is not None
+    threads: list[threading.Thread] = []
+    cancelled = threading.Event()
+
+    process_stdin: Any = None
+    if stdin is None:
+        writer = WebSocketWriter(stdio_ws)
+        process_stdin = (
+            io.TextIOWrapper(writer, encoding=encoding, newline='', write_through=True)
+            if text
+            else writer
+        )
+    else:
+        threads.append(start_feeder(stdio_ws, stdin, encoding, cancelled))
+
+    def readable(ws: Any) -> Any:
+        raw = WebSocketReader(ws, deadline)
+        buffered = io.BufferedReader(raw, 64 * 1024)
+        if text:
+            return io.TextIOWrapper(buffered, encoding=encoding, newline='')
+        return buffered
+
+    process_stdout: Any = None
+    if stdout is None:
+        process_stdout = readable(stdio_ws)
+    else:
+        threads.append(start_copier(WebSocketReader(stdio_ws, deadline), stdout, text, encoding))
+    process_stderr: Any = None
+    if stderr_ws is not None:
+        if stderr is None:
+            process_stderr = readable(stderr_ws)
+        else:
+            threads.append(
+                start_copier(WebSocketReader(stderr_ws, deadline), stderr, text, encoding)
+            )
+    process: ExecProcess[Any] = ExecProcess(
+        stdin=process_stdin,
+        stdout=process_stdout,
+        stderr=process_stderr,
+        client=client,
+        timeout=timeout,
+        control_ws=control_ws,
+        stdio_ws=stdio_ws,
+        stderr_ws=stderr_ws,
+        command=command,
+        encoding=encoding,
+        change_id=change_id,
+        cancel_stdin=cancelled.set,
+        cancel_reader=None,
+        threads=threads,
+    )
+    return process

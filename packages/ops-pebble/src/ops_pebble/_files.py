@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import enum
+import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
+from ._args import raise_item_error
 from ._errors import ProtocolError
 from ._record import Record
 from ._timeconv import parse_timestamp
@@ -95,6 +97,7 @@ class FileInfo(Record):
 # multipart/form-data, streamed both ways
 
 _HEADER_LIMIT = 64 * 1024
+_MAX_RESPONSE_PART = 8 * 1024 * 1024
 _PARAM = re.compile(r';\s*([A-Za-z0-9_-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
 
 
@@ -236,3 +239,105 @@ def multipart_head(boundary: str, headers: list[tuple[str, str]], first: bool) -
 def multipart_tail(boundary: str) -> bytes:
     """Return the closing delimiter of a multipart body."""
     return f'\r\n--{boundary}--\r\n'.encode()
+
+
+def read_pull_body(
+    response: Any, path: str, content: IO[bytes], chunk_size: int = 1 << 20
+) -> None:
+    """Parse a ``/v1/files?action=read`` multipart response, writing the file into ``content``.
+
+    Raises:
+        PathError: for the error Pebble reported for ``path``.
+        ProtocolError: for a malformed or unexpected multipart body.
+    """
+    boundary = multipart_boundary(response.content_type)
+    files = 0
+    envelope: bytearray | None = None
+    target: str | None = None
+    for event, value in iter_multipart(response.read, boundary, chunk_size):
+        if event == 'headers':
+            disposition, params = parse_header_params(value.get('content-disposition', ''))
+            if disposition != 'form-data':
+                raise ProtocolError(
+                    f'invalid Content-Disposition in multipart part: {disposition!r}'
+                )
+            name = params.get('name')
+            if name == 'files':
+                filename = params.get('filename')
+                if not filename:
+                    raise ProtocolError('multipart "files" part has no filename')
+                if filename != path:
+                    raise ProtocolError(f'path not expected in multipart response: {filename!r}')
+                files += 1
+                target = 'files'
+            elif name == 'response':
+                envelope = bytearray()
+                target = 'response'
+            else:
+                raise ProtocolError(f'unexpected part name {name!r} in multipart response')
+        elif event == 'data':
+            if target == 'files':
+                if files == 1:
+                    content.write(value)
+            elif envelope is not None:
+                envelope += value
+                if len(envelope) > _MAX_RESPONSE_PART:
+                    raise ProtocolError('"response" part of the multipart body is too large')
+    if envelope is None:
+        raise ProtocolError('no "response" field in multipart body')
+    try:
+        resp = json.loads(bytes(envelope))
+    except ValueError as e:
+        raise ProtocolError(f'malformed JSON in the multipart "response" part: {e}') from None
+    if not isinstance(resp, dict):
+        raise ProtocolError('the multipart "response" part is not a JSON object')
+    raise_item_error(resp.get('result'), path)
+    if files == 0:
+        raise ProtocolError('no file content in multipart response')
+    if files > 1:
+        raise ProtocolError('single file request resulted in a multi-file response')
+
+
+def push_body(
+    boundary: str,
+    request: dict[str, Any],
+    path: str,
+    source: Any,
+    encoding: str,
+    chunk_size: int = 1 << 20,
+) -> Iterator[bytes]:
+    """Generate the multipart body of a ``/v1/files`` write, streaming ``source`` in chunks.
+
+    ``source`` is str (encoded with ``encoding``), bytes, or a readable text or binary stream.
+    """
+    yield multipart_head(
+        boundary,
+        [
+            ('Content-Type', 'application/json'),
+            ('Content-Disposition', 'form-data; name="request"'),
+        ],
+        first=True,
+    )
+    yield json.dumps(request).encode()
+    yield multipart_head(
+        boundary,
+        [
+            ('Content-Type', 'application/octet-stream'),
+            (
+                'Content-Disposition',
+                f'form-data; name="files"; filename={quote_param(path)}',
+            ),
+        ],
+        first=False,
+    )
+    if isinstance(source, str):
+        yield source.encode(encoding)
+    elif isinstance(source, (bytes, bytearray)):
+        yield bytes(source)
+    else:
+        while True:
+            chunk = source.read(chunk_size)
+            if not chunk:
+                break
+            yield chunk.encode(encoding) if isinstance(chunk, str) else chunk
+    yield multipart_tail(boundary)

@@ -32,7 +32,9 @@ from ops_pebble import (
     SystemInfo,
     WarningState,
 )
-from ops_pebble._client import _names, _owner_fields, _permissions
+from ops_pebble._args import names as _names
+from ops_pebble._args import owner_fields as _owner_fields
+from ops_pebble._args import permissions as _permissions
 from ops_pebble._exec import signal_name
 
 from ._model import ExecOutcome, ExecRequest, PebbleModel, api_error
