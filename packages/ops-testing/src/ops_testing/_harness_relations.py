@@ -128,7 +128,7 @@ class RelationsMixin(HarnessBase[CharmType]):
         app = unit.app if unit is not None else model_relation.app
         self._emit(f'{self._attr(record.endpoint)}_{suffix}', model_relation, app, unit, **kwargs)
 
-    def _split_unit(self, relation: RelationBase, unit_name: str) -> tuple[bool, int | None]:
+    def _split_unit(self, relation: RelationBase, unit_name: str) -> tuple[bool, int]:
         """Whether ``unit_name`` is ``<remote app>/<n>`` for this relation, and its ``n``."""
         app, _, number = unit_name.rpartition('/')
         if not number.isdigit():
@@ -153,7 +153,7 @@ class RelationsMixin(HarnessBase[CharmType]):
         backend = self._backend
         relation = backend.relation_record(relation_id)
         matches, number = self._split_unit(relation, remote_unit_name)
-        if matches and number is not None:
+        if matches:
             self._unit_bags(relation).setdefault(number, {})
         else:
             remote_app = relation._remote_app_name_for(backend.app_name)
@@ -175,7 +175,7 @@ class RelationsMixin(HarnessBase[CharmType]):
             matches, number = self._split_unit(relation, unit_name)
         except ValueError:
             return None
-        if not matches or number is None:
+        if not matches:
             return None
         return self._unit_bags(relation).get(number)
 
@@ -200,7 +200,7 @@ class RelationsMixin(HarnessBase[CharmType]):
             bags = self._unit_bags(relation)
             if number not in bags:
                 raise KeyError(f'unit {remote_unit_name!r} is not in relation {relation_id}')
-            bag = bags.pop(number)  # type: ignore[arg-type]
+            bag = bags.pop(number)
         self._refresh_relation(relation_id)
         model_relation = self._model_relation(relation_id)
         unit = self._model.get_unit(remote_unit_name)

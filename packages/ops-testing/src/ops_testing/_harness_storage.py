@@ -83,7 +83,9 @@ class StorageMixin(HarnessBase[CharmType]):
             return
         del self._detached_storage[(name, index)]
         backend = self._backend
-        backend.replace_state(storages=backend.state.storages | {Storage(name, index=index)})
+        backend.replace_state(
+            storages=frozenset(backend.state.storages) | {Storage(name, index=index)}
+        )
         self._model.storages._invalidate(name)
         if self._charm is not None and self._hooks_enabled:
             self._emit(f'{self._attr(name)}_storage_attached', self._ops_storage(name, index))
@@ -105,7 +107,9 @@ class StorageMixin(HarnessBase[CharmType]):
 
     def _drop_attached(self, name: str, index: int) -> None:
         backend = self._backend
-        backend.replace_state(storages=backend.state.storages - {Storage(name, index=index)})
+        backend.replace_state(
+            storages=frozenset(backend.state.storages) - {Storage(name, index=index)}
+        )
         self._model.storages._invalidate(name)
 
     def remove_storage(self, storage_id: str) -> None:
