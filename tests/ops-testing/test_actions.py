@@ -16,7 +16,7 @@ class ActionCharm(ops.CharmBase):
 
     def _on_backup(self, event: ops.ActionEvent) -> None:
         event.log(f'backing up to {event.params["target"]}')
-        event.set_results({'size': event.params['size'], 'nested': {'a': 'b'}})
+        event.set_results({'size': event.params.get('size', 10), 'nested': {'a': 'b'}})
         event.set_results({'done': 'yes'})
         if event.params['target'] == 'nowhere':
             event.fail('cannot back up to nowhere')

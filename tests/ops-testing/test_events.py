@@ -209,7 +209,7 @@ def test_action_event() -> None:
     )
     assert isinstance(event, ops.ActionEvent)
     assert event.id == '42'
-    assert event.params == {'name': 'x', 'count': 1}
+    assert event.params == {'name': 'x'}
     assert env['JUJU_DISPATCH_PATH'] == 'actions/do-thing'
     assert env['JUJU_ACTION_NAME'] == 'do-thing'
     assert env['JUJU_ACTION_UUID'] == '42'

@@ -130,4 +130,3 @@ __all__ = [
     'errors',
     'layer_from_rockcraft',
 ]
-

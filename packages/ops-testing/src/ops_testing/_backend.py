@@ -252,17 +252,8 @@ class StateBackend:
         return dict(action.params)
 
     def action_get(self) -> dict[str, Any]:
-        """The running action's parameters (with the spec's defaults filled in)."""
-        params = self._action_params('action-get')
-        action = self._event.action
-        assert action is not None
-        spec = self._spec.action_specs.get(action.name, {})
-        defaults = {
-            name: p['default']
-            for name, p in (spec.get('params') or {}).items()
-            if isinstance(p, dict) and 'default' in p
-        }
-        return copy.deepcopy({**defaults, **params})
+        """A copy of the running action's parameters, as given to ``ctx.on.action``."""
+        return copy.deepcopy(self._action_params('action-get'))
 
     def action_set(self, results: Mapping[str, Any]) -> None:
         """Merge results into ``Context.action_results``."""
