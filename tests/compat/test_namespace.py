@@ -116,3 +116,18 @@ def test_pickling_an_enum_through_either_name_round_trips() -> None:
         obj = getattr(ops, name)
         if isinstance(obj, type):
             assert pickle.loads(pickle.dumps(obj)) is obj
+
+
+def test_submodules_are_attributes_of_ops_without_importing_them_first() -> None:
+    code = textwrap.dedent(
+        """
+        import ops
+        import ops_core.charm, ops_core.storage
+        assert ops.charm is ops_core.charm
+        assert ops.storage is ops_core.storage
+        assert ops.jujuversion.JujuVersion is ops.JujuVersion
+        print('ok')
+        """
+    )
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr

@@ -67,8 +67,8 @@ __all__ = [*_ops_core.__all__, 'main', 'pebble', '__version__']
 
 
 def __getattr__(name: str) -> Any:
-    # ``ops.pebble`` is loaded on first touch so that machine charms never import the
-    # Pebble client (and with it websocket, ssl and http.client).
-    if name == 'pebble':
-        return _importlib.import_module('ops.pebble')
+    # Submodules (``ops.charm``, ``ops.pebble``, ...) are loaded on first touch: machine
+    # charms never import the Pebble client (and with it websocket, ssl and http.client).
+    if f'ops.{name}' in _alias.ALIASES:
+        return _importlib.import_module(f'ops.{name}')
     raise AttributeError(f"module 'ops' has no attribute {name!r}")
