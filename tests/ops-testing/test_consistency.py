@@ -32,9 +32,13 @@ def _warnings_of(
     ctx: testing.Context[Any], event: Any, state: testing.State, caplog: pytest.LogCaptureFixture
 ) -> str:
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger='ops_testing.consistency'):
+    with caplog.at_level(logging.WARNING, logger='ops-scenario.runtime.consistency_checker'):
         ctx.run(event, state)
-    return '\n'.join(r.getMessage() for r in caplog.records if r.name == 'ops_testing.consistency')
+    return '\n'.join(
+        r.getMessage()
+        for r in caplog.records
+        if r.name == 'ops-scenario.runtime.consistency_checker'
+    )
 
 
 # ---- workload events and containers (rules 1-9, 20-24) ---------------------------------------
@@ -200,7 +204,7 @@ def test_duplicate_exec_prefixes() -> None:
     message = _errors_of(
         ctx, ctx.on.pebble_ready(container), testing.State(containers=[container])
     )
-    assert "container workload has duplicate command prefixes: [['ls']]" in message
+    assert "container workload has duplicate command prefixes: [('ls',)]" in message
     container = testing.Container(
         'workload', can_connect=True, execs=[testing.Exec(['ls']), testing.Exec(['ls', '-l'])]
     )

@@ -267,4 +267,4 @@ def test_default_charm_dir_has_the_metadata_files() -> None:
         files = mgr.charm.files
     assert files['metadata.yaml'] == 'name: x\n'
     assert files['actions.yaml'] == 'go: {}\n'
-    assert files['config.yaml'] == ''
+    assert files['config.yaml'] == '{}\n'

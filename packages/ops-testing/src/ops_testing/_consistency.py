@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ['check_consistency']
 
-logger = logging.getLogger('ops_testing.consistency')
+# The logger name Scenario used, so tests filtering log records by name keep working.
+logger = logging.getLogger('ops-scenario.runtime.consistency_checker')
 
 _Results = tuple[list[str], list[str]]
 
@@ -207,7 +208,7 @@ def _check_workload_event(
                 f'check is not in the {name} container.'
             )
     prefixes = Counter(tuple(e.command_prefix) for e in container.execs)
-    dupes = [list(p) for p, count in prefixes.items() if count > 1]
+    dupes = [p for p, count in prefixes.items() if count > 1]
     if dupes:
         errors.append(f'container {name} has duplicate command prefixes: {dupes}')
     return errors, warnings

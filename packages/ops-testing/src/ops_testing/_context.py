@@ -56,10 +56,8 @@ def _shared_charm_root(spec: CharmSpec) -> pathlib.Path:
     root = pathlib.Path(tempfile.mkdtemp(prefix='scenario-charm-')) / 'charm'
     root.mkdir()
     (root / 'metadata.yaml').write_text(yaml.safe_dump(spec.meta))
-    if spec.config is not None:
-        (root / 'config.yaml').write_text(yaml.safe_dump(spec.config))
-    if spec.actions is not None:
-        (root / 'actions.yaml').write_text(yaml.safe_dump(spec.actions))
+    (root / 'config.yaml').write_text(yaml.safe_dump(spec.config or {}))
+    (root / 'actions.yaml').write_text(yaml.safe_dump(spec.actions or {}))
     _SHARED_ROOTS[key] = root
     return root
 
