@@ -46,8 +46,9 @@ class SQLiteStorage:
         filename: the database file (``<charm dir>/.unit-state.db``), or ``':memory:'``.
 
     Raises:
-        StateFileError: if the file is not a usable SQLite database, is truncated, or is
-            locked by another process for longer than :attr:`DB_LOCK_TIMEOUT`.
+        StateFileError: if the file is not a usable SQLite database, is truncated, cannot be
+            written (disk full, read-only directory), or is locked by another process for
+            longer than :attr:`DB_LOCK_TIMEOUT`.
         RuntimeError: if the file's permissions cannot be set to 0600.
     """
 
@@ -129,6 +130,20 @@ class SQLiteStorage:
             return StateFileError(
                 f'the unit state file {self._filename} is locked by another process ({text}); '
                 f'make sure no other hook or process of this unit is running, then retry',
+                self._filename,
+            )
+        if 'full' in text:
+            return StateFileError(
+                f'the unit state file {self._filename} could not be written: the disk is full '
+                f'({text}); free some space, then retry the hook (nothing of this hook was '
+                f'saved, the previous state is intact)',
+                self._filename,
+            )
+        if any(word in text for word in ('readonly', 'read-only', 'unable to open', 'I/O')):
+            return StateFileError(
+                f'the unit state file {self._filename} could not be written ({text}); make '
+                f'sure its directory is writable and the disk healthy, then retry the hook '
+                f'(nothing of this hook was saved)',
                 self._filename,
             )
         return StateFileError(
