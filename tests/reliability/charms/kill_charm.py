@@ -7,7 +7,8 @@ delivered once and appended to the stored ``delivered`` list. Because the list i
 state, it is committed atomically with the notice being dropped: exactly-once delivery is
 checked on the committed state.
 
-``REL_LOCK_TIMEOUT`` (seconds) shortens how long the state file's lock is waited for.
+``REL_BIG_KB`` stores that many KiB more (the file must grow); ``REL_RAISE`` makes the
+handler fail. ``REL_LOCK_TIMEOUT`` (seconds) shortens how long the state file's lock is waited for.
 ``REL_KILL`` makes the process SIGKILL itself at a chosen point:
 ``pre_commit``/``commit`` (in those framework events), ``db-commit-before``/``db-commit-after``
 (around the SQLite commit), ``timer:<seconds>`` (from a thread started at ``pre_commit``, so
@@ -26,7 +27,9 @@ from ops.storage import SQLiteStorage
 KEEP = 3
 KILL = os.environ.get('REL_KILL', '')
 if os.environ.get('REL_LOCK_TIMEOUT'):
-    SQLiteStorage.DB_LOCK_TIMEOUT = datetime.timedelta(seconds=float(os.environ['REL_LOCK_TIMEOUT']))
+    SQLiteStorage.DB_LOCK_TIMEOUT = datetime.timedelta(
+        seconds=float(os.environ['REL_LOCK_TIMEOUT'])
+    )
 
 
 def _die():
@@ -90,6 +93,10 @@ class KillCharm(ops.CharmBase):
         self._stored.hist.append(g)
         del self._stored.hist[:-20]
         self._stored.blob = chr(ord('a') + g % 26) * (4093 * (g % 17))
+        if os.environ.get('REL_BIG_KB'):  # force the file to grow in this commit
+            self._stored.big = 'z' * (1024 * int(os.environ['REL_BIG_KB']))
+        if os.environ.get('REL_RAISE'):
+            raise RuntimeError('the charm failed on purpose')
         self.on.tick.emit(g)
 
     def _on_pre_commit(self, event):
