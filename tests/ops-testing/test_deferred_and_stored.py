@@ -99,8 +99,10 @@ def test_capture_deferred_events() -> None:
 def test_unmarshallable_deferred_snapshot() -> None:
     ctx = testing.Context(Charm, meta=META)
     bad = testing.DeferredEvent('Charm/on/start[1]', 'Charm', '_on_start', {'x': object()})
-    with pytest.raises(ValueError, match='it must contain only simple types'):
+    with pytest.raises(testing.errors.UncaughtCharmError) as info:
         ctx.run(ctx.on.update_status(), testing.State(deferred=[bad]))
+    assert isinstance(info.value.__cause__, ValueError)
+    assert 'it must contain only simple types' in str(info.value.__cause__)
 
 
 def test_state_from_context_fills_defaults() -> None:

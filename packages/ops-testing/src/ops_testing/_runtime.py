@@ -332,7 +332,13 @@ class Runtime:
             root.addHandler(self._log_handler)
             _ops_logger.debug('ops %s up and running.', _ops_version())
             storage = self._storage = SQLiteStorage(':memory:')
-            self._seed_storage(storage)
+            try:
+                self._seed_storage(storage)
+            except ValueError as exc:
+                wrapped = _wrapped(exc)
+                if wrapped is exc:
+                    raise
+                raise wrapped from exc
 
             class Recording(_RecordingFramework):
                 _ctx = ctx
