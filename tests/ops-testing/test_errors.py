@@ -100,6 +100,25 @@ def test_environment_restored_after_run(monkeypatch: pytest.MonkeyPatch) -> None
     assert 'JUJU_UNIT_NAME' not in os.environ
 
 
+def test_environment_keys_added_by_the_charm_are_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    class Setter(ops.CharmBase):
+        def __init__(self, framework: ops.Framework):
+            super().__init__(framework)
+            framework.observe(self.on.start, self._start)
+
+        def _start(self, event: ops.StartEvent) -> None:
+            os.environ['CHARM_ADDED_THIS'] = '1'
+            os.environ['KEEP_ME'] = 'changed'
+
+    monkeypatch.setenv('KEEP_ME', 'original')
+    ctx = testing.Context(Setter, meta=META)
+    ctx.run(ctx.on.start(), testing.State())
+    assert 'CHARM_ADDED_THIS' not in os.environ
+    assert os.environ['KEEP_ME'] == 'original'
+
+
 def test_errors_in_charm_init_are_wrapped() -> None:
     class BadInit(ops.CharmBase):
         def __init__(self, framework: ops.Framework):

@@ -124,7 +124,7 @@ class Runtime:
         self.event = event
         self.state = state
         self.charm: CharmBase | None = None
-        self._saved_env: dict[str, str | None] = {}
+        self._saved_env: dict[str, str] | None = None
         self._log_handler: logging.Handler | None = None
         self._old_root_level: int | None = None
         self._dispatcher: _ContextDispatcher | None = None
@@ -221,18 +221,20 @@ class Runtime:
         return env
 
     def _apply_environment(self, env: Mapping[str, str]) -> None:
-        for key, value in env.items():
-            if key not in self._saved_env:
-                self._saved_env[key] = os.environ.get(key)
-            os.environ[key] = value
+        self._saved_env = dict(os.environ)
+        os.environ.update(env)
 
     def _restore_environment(self) -> None:
-        for key, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
+        """Put ``os.environ`` back as it was, dropping keys added during the run."""
+        saved = self._saved_env
+        if saved is None:
+            return
+        for key in [k for k in os.environ if k not in saved]:
+            del os.environ[key]
+        for key, value in saved.items():
+            if os.environ.get(key) != value:
                 os.environ[key] = value
-        self._saved_env = {}
+        self._saved_env = None
 
     def _write_metadata_files(self, root: Any) -> None:
         """Write the explicit metadata into a user-given charm root for the run (undone after)."""
