@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from ._events import Action, Event
 from ._state import State
 from ._state_misc import Model
 from ._state_network import Network
-from ._state_relations import RelationBase
+from ._state_relations import PeerRelation, RelationBase
 from ._state_secrets import Secret
 from ._state_status import _EntityStatus
 
@@ -189,6 +190,39 @@ class HarnessBackend(StateBackend):
             self._relation(relation_name, relation_id)
             return dict(odd[member_name])
         return super().relation_get(relation_name, relation_id, member_name, is_app)
+
+    def relation_set(
+        self, relation_name: str, relation_id: int, data: Mapping[str, str], is_app: bool
+    ) -> None:
+        """Write a bag. Test code (outside handlers) may also write the remote side's bags.
+
+        Juju's ``relation-set`` only writes this unit's or app's bag, so the protocol does
+        not name the bag; the model enforces that inside handlers. Outside handlers a
+        Harness test may write any bag through the model (as ops 3.9 allows), so the bag
+        is read from the model object making the call.
+        """
+        member = _writing_member()
+        if member is not None and member not in (self._unit_name, self._app_name):
+            relation = self._relation(relation_name, relation_id)
+            bag = self._remote_bag(relation, member, is_app)
+            for key, value in data.items():
+                if value == '':
+                    bag.pop(key, None)
+                else:
+                    bag[key] = value
+            return
+        super().relation_set(relation_name, relation_id, data, is_app)
+
+    def _remote_bag(self, relation: RelationBase, member: str, is_app: bool) -> dict[str, str]:
+        if is_app:
+            return relation.remote_app_data  # type: ignore[attr-defined,no-any-return]
+        odd = self.odd_units.get(relation.id, {})
+        if member in odd:
+            return odd[member]
+        number = int(member.rpartition('/')[2])
+        if isinstance(relation, PeerRelation):
+            return relation.peers_data[number]  # type: ignore[return-value]
+        return relation.remote_units_data[number]  # type: ignore[attr-defined,no-any-return]
 
     # ---- networks -----------------------------------------------------------------------------
 
@@ -370,6 +404,17 @@ class HarnessBackend(StateBackend):
         if revision in record.revisions:
             record.revisions.remove(revision)
         self._ctx.removed_secret_revisions.append(revision)
+
+
+def _writing_member() -> str | None:
+    """The name of the unit or app whose bag the model is writing, if the model is writing."""
+    from ops_core._relation import RelationDataContent
+
+    frame = sys._getframe(2)
+    writer = frame.f_locals.get('self')
+    if isinstance(writer, RelationDataContent):
+        return writer._entity.name
+    return None
 
 
 def action_event(name: str, params: Mapping[str, Any], action_id: str) -> Event:
