@@ -424,7 +424,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _chunk(self, data: bytes) -> None:
         if data:
-            self.wfile.write(b'%x\r\n' % len(data) + data + b'\r\n')
+            # Three writes rather than one concatenation: no copy of a megabyte per chunk.
+            self.wfile.write(b'%x\r\n' % len(data))
+            self.wfile.write(data)
+            self.wfile.write(b'\r\n')
         else:
             self.wfile.write(b'0\r\n\r\n')
 
