@@ -8,7 +8,6 @@ from typing import Any
 
 import ops
 import pytest
-from ops import testing
 
 
 def test_add_relation_emits_created_and_returns_increasing_ids(begun: Any) -> None:
@@ -291,10 +290,7 @@ def test_add_network_errors(begun: Any) -> None:
 
 
 def test_add_relation_cost_does_not_grow_with_relation_count(make: Any) -> None:
-    harness = make(
-        testing.CharmBase if False else ops.CharmBase,
-        meta=('name: many\nrequires:\n  db: {interface: pgsql}\n'),
-    )
+    harness = make(ops.CharmBase, meta='name: many\nrequires:\n  db: {interface: pgsql}\n')
     harness.begin()
 
     def batch() -> float:
@@ -305,9 +301,10 @@ def test_add_relation_cost_does_not_grow_with_relation_count(make: Any) -> None:
             harness.update_relation_data(rel, 'postgresql/0', {'k': 'v'})
         return time.perf_counter() - start
 
-    early = min(batch() for _ in range(2))
-    for _ in range(6):
+    early = min(batch() for _ in range(3))
+    for _ in range(4):
         batch()
-    late = min(batch() for _ in range(2))
+    late = min(batch() for _ in range(3))
     assert len(harness.model.relations['db']) == 500
-    assert late < early * 3, (early, late)
+    # ops 3.9 is about 30 times slower at 500 relations than at 50; allow noise only.
+    assert late < early * 4 + 0.005, (early, late)

@@ -471,7 +471,12 @@ class Harness(
         ctx.action_logs.clear()
         ctx.action_results = None
         backend.action_failure = None
-        backend.set_event(action_event(action_name, given, action_id))
+        defaults = {
+            name: spec['default']
+            for name, spec in action.parameters.items()
+            if isinstance(spec, dict) and 'default' in spec
+        }
+        backend.set_event(action_event(action_name, {**defaults, **given}, action_id))
         try:
             getattr(charm.on, f'{self._attr(action_name)}_action').emit(action_id)
         finally:

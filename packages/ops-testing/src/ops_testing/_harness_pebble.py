@@ -8,7 +8,7 @@ import pathlib
 from collections.abc import Sequence
 
 import ops_pebble
-from ops_core.model import Container
+from ops_core.model import Container, ModelError
 
 from ._harness_base import HarnessBase
 from ._pebble import ExecOutcome, ExecRequest
@@ -32,9 +32,12 @@ class PebbleMixin(HarnessBase[CharmType]):
         """Make a container's Pebble reachable (``True``) or not (``False``).
 
         Raises:
-            KeyError: the metadata declares no such container.
+            ModelError: the metadata declares no such container.
         """
-        self._pebble_model(_container_name(container)).can_connect = val
+        name = _container_name(container)
+        if name not in self._spec.containers:
+            raise ModelError(f'container {name!r} not found; declare it in the metadata')
+        self._pebble_model(name).can_connect = val
 
     def container_pebble_ready(self, container_name: str) -> None:
         """Make the container reachable and emit its ``pebble-ready`` event.
@@ -78,7 +81,7 @@ class PebbleMixin(HarnessBase[CharmType]):
         notice_id, repeated = model.add_notice(
             type_value,
             key,
-            data=data,
+            data=dict(data or {}),  # each occurrence replaces the data, as Pebble does
             repeat_after=repeat_after.total_seconds() if repeat_after is not None else None,
         )
         if self._charm is None or not repeated:

@@ -130,7 +130,7 @@ class StorageMixin(HarnessBase[CharmType]):
     def _resource_spec(self, resource_name: str) -> Mapping[str, Any]:
         spec = self._spec.resources.get(resource_name)
         if spec is None:
-            raise RuntimeError(f'Resource {resource_name} is not a defined resources')
+            raise RuntimeError(f'Resource {resource_name} is not a defined resource')
         return spec
 
     def _write_resource(self, resource_name: str, filename: str, data: bytes) -> None:
