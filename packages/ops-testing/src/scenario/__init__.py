@@ -1,15 +1,15 @@
 """The ``scenario`` import name: the same objects as ``ops.testing``.
 
-``scenario.State is ops.testing.State``; ``scenario.state``, ``scenario.context`` and
-``scenario.errors`` are the matching ``ops_testing`` modules.
+Charms' tests written for the original ``ops-scenario`` distribution import from here;
+``scenario.State is ops.testing.State``, and ``scenario.state``, ``scenario.context`` and
+``scenario.errors`` re-export the objects of the matching ``ops_testing`` modules.
 """
-
-import sys as _sys
 
 from ops_testing import *  # noqa: F403
 from ops_testing import __all__ as __all__
-from ops_testing import context, errors, state
 
-# `import scenario.state` (and friends) give the very modules of ops_testing.
-for _name, _module in (('state', state), ('context', context), ('errors', errors)):
-    _sys.modules.setdefault(f'{__name__}.{_name}', _module)
+# ``errors`` (from ops_testing) is the error module itself; these two are the scenario
+# submodules re-exporting ops_testing.context and ops_testing.state.
+from . import context, state
+
+__all__ = [*__all__, 'context', 'state']
