@@ -176,3 +176,40 @@ def test_input_state_never_mutated_by_a_busy_charm() -> None:
     assert len(out.secrets) == 2
     assert out.get_container('workload').service_statuses['s'] == ops.pebble.ServiceStatus.ACTIVE
     assert out.workload_version == '9'
+
+
+class Fragile(ops.EventBase):
+    """An event whose snapshot cannot be taken until it has data."""
+
+    def __init__(self, handle: ops.Handle, value: object = None):
+        super().__init__(handle)
+        self.value = value
+
+    def snapshot(self) -> dict[str, object]:
+        if self.value is None:
+            raise ValueError('no value yet')
+        return {'value': self.value}
+
+    def restore(self, snapshot: dict[str, object]) -> None:
+        self.value = snapshot['value']
+
+
+class FragileEvents(ops.CharmEvents):
+    fragile = ops.EventSource(Fragile)
+
+
+class FragileCharm(ops.CharmBase):
+    on = FragileEvents()  # type: ignore[reportAssignmentType]
+
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        framework.observe(self.on.start, self._start)
+
+    def _start(self, event: ops.StartEvent) -> None:
+        self.on.fragile.emit(None)
+
+
+def test_events_that_cannot_snapshot_are_still_recorded() -> None:
+    ctx = testing.Context(FragileCharm, meta=META)
+    ctx.run(ctx.on.start(), testing.State())
+    assert [type(e).__name__ for e in ctx.emitted_events] == ['StartEvent', 'Fragile']

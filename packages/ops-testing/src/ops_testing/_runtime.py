@@ -73,11 +73,16 @@ class _RecordingFramework(Framework):
     def _record(self, event: EventBase) -> None:
         if isinstance(event, _FRAMEWORK_EVENT_TYPES) and not self._ctx.capture_framework_events:
             return
-        # A copy made through the event's own snapshot/restore, as a deferred event would be.
-        copy = type(event).__new__(type(event))
-        EventBase.__init__(copy, event.handle)
-        copy.framework = self
-        copy.restore(event.snapshot())
+        # A copy made through the event's own snapshot/restore, as a deferred event would be,
+        # so later changes to the live event object do not show in the record.
+        try:
+            copy = type(event).__new__(type(event))
+            EventBase.__init__(copy, event.handle)
+            copy.framework = self
+            copy.restore(event.snapshot())
+        except Exception:  # an event that cannot round-trip: record the object itself
+            logger.debug('recording %s without a snapshot round trip', event, exc_info=True)
+            copy = event
         self._ctx.emitted_events.append(copy)
 
     def _emit(self, event: EventBase) -> None:
