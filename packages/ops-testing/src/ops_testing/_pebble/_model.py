@@ -124,6 +124,7 @@ class PebbleModel:
         self.changed = threading.Condition(self.lock)
         self.layers: dict[str, dict[str, Any]] = {}
         self.base_plan: dict[str, Any] = {}
+        self._plan_cache: tuple[list[Mapping[str, Any]], dict[str, Any]] | None = None
         self.service_statuses: dict[str, ServiceStatus | str] = {}
         self.changes: dict[str, dict[str, Any]] = {}
         self.checks: dict[str, dict[str, Any]] = {}
@@ -310,7 +311,18 @@ class PebbleModel:
     def plan_dict(self) -> dict[str, Any]:
         """Return the combined plan as a dict (sections sorted by name)."""
         with self.lock:
-            return dict(combine_layers([self.base_plan, *self.layers.values()]))
+            sources = [self.base_plan, *self.layers.values()]
+            cached = self._plan_cache
+            # Layers are replaced, never changed in place, so identity says "unchanged".
+            if (
+                cached is not None
+                and len(cached[0]) == len(sources)
+                and all(a is b for a, b in zip(cached[0], sources, strict=True))
+            ):
+                return dict(cached[1])
+            plan = dict(combine_layers(sources))
+            self._plan_cache = (sources, plan)
+            return dict(plan)
 
     def plan(self) -> Plan:
         """Return the combined plan."""
