@@ -311,7 +311,7 @@ class PebbleModel:
     def plan_dict(self) -> dict[str, Any]:
         """Return the combined plan as a dict (sections sorted by name)."""
         with self.lock:
-            sources = [self.base_plan, *self.layers.values()]
+            sources: list[Mapping[str, Any]] = [self.base_plan, *self.layers.values()]
             cached = self._plan_cache
             # Layers are replaced, never changed in place, so identity says "unchanged".
             if (
@@ -320,7 +320,7 @@ class PebbleModel:
                 and all(a is b for a, b in zip(cached[0], sources, strict=True))
             ):
                 return dict(cached[1])
-            plan = dict(combine_layers(sources))
+            plan: dict[str, Any] = dict(combine_layers(sources))
             self._plan_cache = (sources, plan)
             return dict(plan)
 
