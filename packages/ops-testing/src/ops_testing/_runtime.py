@@ -327,7 +327,7 @@ class Runtime:
                 self._write_metadata_files(charm_root)
         else:
             charm_root = ctx._default_charm_root
-        env = self._environment(str(pathlib_abs(charm_root)))
+        env = self._environment(os.path.abspath(charm_root))
         self._apply_environment(env)
         try:
             backend = self._backend = StateBackend(ctx, self.state, event, spec)
@@ -454,8 +454,3 @@ def _ops_version() -> str:
     ops = sys.modules.get('ops')
     version = getattr(ops, '__version__', None)
     return version if isinstance(version, str) else '3.9.0'
-
-
-def pathlib_abs(path: Any) -> Any:
-    """The absolute form of a path."""
-    return os.path.abspath(path)
