@@ -7,7 +7,6 @@ import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from ops import pebble, testing
 
 names = st.from_regex(r'[a-z][a-z0-9]{0,8}', fullmatch=True)
