@@ -92,7 +92,7 @@ def test_service_errors(client: ops_pebble.Client) -> None:
 
 def test_fire_and_forget_then_wait_change(client: ops_pebble.Client, server: PebbleServer) -> None:
     client.add_layer('base', LAYER)
-    server.change_delay = 0.3
+    server.change_delay = 1.0
     change_id = client.start_services(['web'], timeout=0)
     assert not client.get_change(change_id).ready
     in_progress = client.get_changes()

@@ -145,7 +145,7 @@ class ExecTask:
             except (WebSocketClosed, OSError, ValueError):
                 return
             process = self.process
-            if name == 'stdio' and process is None:
+            if process is None:  # input or signals that arrive before the process starts wait
                 with self.connected:
                     self.connected.wait_for(
                         lambda: self.process is not None or self.finished.is_set(), 5
