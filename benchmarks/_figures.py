@@ -123,7 +123,7 @@ def figure_import(run: Run) -> list[Row]:
         cell.extra['modules'] = data['modules']
         cell.extra['heavy'] = _heavy(data['names'])
 
-    interleave(run, cells, sample, run.reps + (0 if run.smoke else 2))
+    interleave(run, cells, sample, run.reps if run.smoke else 2 * run.reps + 1)
 
     def fmt(c: Cell) -> str:
         heavy = ', '.join(c.extra['heavy']) or 'none of ssl/http/email/websocket/otel'
@@ -189,7 +189,11 @@ def figure_hook(run: Run) -> list[Row]:
 
     all_cells = {**cells, 'floor': floor}
     interleave(
-        run, all_cells, sample, run.reps + (0 if run.smoke else 4), impls=[*run.impls, floor_impl]
+        run,
+        all_cells,
+        sample,
+        run.reps if run.smoke else 3 * run.reps,
+        impls=[*run.impls, floor_impl],
     )
     for key, cell in cells.items():
         if cell.ok:
@@ -541,6 +545,16 @@ def _mbps(c: Cell, size: int) -> float:
     return size / c.median / 1e6
 
 
+def _pull_verdict(b: Cell, size: int, pulls: dict[int, Cell]) -> str:
+    fast = _mbps(b, size) >= 200 and max(b.extra.get('mem', [0.0])) < 32
+    smaller = [(s, c) for s, c in pulls.items() if s < size and c.ok]
+    if not smaller:
+        return met(fast)
+    s, c = max(smaller)
+    growth = (b.median / size) / (c.median / s)  # time per byte, relative
+    return f'{met(fast and growth <= 1.5)} (time per byte x{growth:.2f} vs {s // MIB} MiB)'
+
+
 def figure_pebble(run: Run) -> list[Row]:
     rows = []
     push_size = 64 * MIB if not run.smoke else 4 * MIB
@@ -566,7 +580,7 @@ def figure_pebble(run: Run) -> list[Row]:
     def fmt_transfer(size: int) -> Callable[[Cell], str]:
         def fmt(c: Cell) -> str:
             mem = max(c.extra.get('mem', [0.0]))
-            return f'{_mbps(c, size):.0f} MB/s ({c.median:.2f} s), +{mem:.0f} MiB peak memory'
+            return f'{_mbps(c, size):.0f} MB/s ({ms(c.median)}), +{mem:.0f} MiB peak memory'
 
         return fmt
 
@@ -586,6 +600,7 @@ def figure_pebble(run: Run) -> list[Row]:
             ),
         )
     )
+    pulls: dict[int, Cell] = {}  # ours, by size, for the linearity check
     for size_mib in (1, 4, 64) if not run.smoke else (1,):
         size = size_mib * MIB
         cells = _pebble_cells(run)
@@ -606,6 +621,7 @@ def figure_pebble(run: Run) -> list[Row]:
             if not answer.get('ok') and answer.get('detail', '').startswith('timed out'):
                 # Not a failure: a lower bound on the time (ops 3.9's pull is super-linear).
                 cell.mark('slow', f'> {limit:.0f} s, < {size / limit / 1e6:.1f} MB/s (stopped)')
+                cell.extra['lower_bound'] = limit
             elif _apply(cell, answer):
                 cell.extra.setdefault('mem', []).append(answer['mem_growth_mib'])
 
@@ -625,11 +641,10 @@ def figure_pebble(run: Run) -> list[Row]:
                 ours=cells['ours'],
                 fmt=fmt_transfer(size),
                 ratio=lambda a, b: f'{a.median / b.median:.2f}x throughput',
-                verdict=lambda a, b, size=size: (
-                    met(_mbps(b, size) >= 200 and mem_ok(b)) if b.ok else ''
-                ),
+                verdict=lambda a, b, size=size: _pull_verdict(b, size, pulls),
             )
         )
+        pulls[size] = cells['ours']
     for call in ('get_plan', 'get_services'):
         cells = _pebble_cells(run)
         if run.pebble_socket is not None:

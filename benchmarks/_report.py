@@ -69,10 +69,16 @@ class Row:
             self.title,
             self.fmt(a) if a.ok else a.unavailable(),
             self.fmt(b) if b.ok else b.unavailable(),
-            self.ratio(a, b) if both else '',
+            self.ratio(a, b) if both else self._bound_ratio(),
             self.target,
             self._verdict(),
         ]
+
+    def _bound_ratio(self) -> str:
+        a, b = self.ops39, self.ours
+        if a.status == 'slow' and 'lower_bound' in a.extra and b.ok:
+            return f'> {a.extra["lower_bound"] / b.median:.0f}x throughput'
+        return ''
 
     def _verdict(self) -> str:
         if not self.ours.ok:
