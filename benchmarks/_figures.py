@@ -36,6 +36,7 @@ class Run:
     pebble_socket: str | None = None
     pebble_files: dict[int, str] = dataclasses.field(default_factory=dict)
     pebble_missing: str = ''
+    notes: list[str] = dataclasses.field(default_factory=list)
     push_source: str = ''
     hook_t0: dict[str, float] = dataclasses.field(default_factory=dict)
     hook_calls0: dict[str, int] = dataclasses.field(default_factory=dict)
@@ -124,6 +125,13 @@ def figure_import(run: Run) -> list[Row]:
         cell.extra['heavy'] = _heavy(data['names'])
 
     interleave(run, cells, sample, run.reps if run.smoke else 2 * run.reps + 1)
+    if cells['ours'].ok:
+        top = _slowest_imports(run.ours.python)
+        if top:
+            run.notes.append(
+                "Slowest modules in ours' `import ops` (self time, one `-X importtime` run): "
+                + ', '.join(f'{name} {us / 1000:.1f} ms' for name, us in top)
+            )
 
     def fmt(c: Cell) -> str:
         heavy = ', '.join(c.extra['heavy']) or 'none of ssl/http/email/websocket/otel'
@@ -140,6 +148,26 @@ def figure_import(run: Run) -> list[Row]:
             verdict=lambda a, b: met(b.median <= a.median / 4) if a.ok and b.ok else '',
         )
     ]
+
+
+def _slowest_imports(python: str, count: int = 10) -> list[tuple[str, int]]:
+    proc = subprocess.run(
+        [python, '-X', 'importtime', '-c', 'import ops'],
+        capture_output=True,
+        text=True,
+        cwd=WORK,
+        env=clean_env(),
+        timeout=120,
+        check=False,
+    )
+    times: list[tuple[str, int]] = []
+    for line in proc.stderr.splitlines():
+        parts = line.split('|')
+        if len(parts) == 3 and parts[0].startswith('import time:'):
+            self_us = parts[0].partition(':')[2].strip()
+            if self_us.isdigit():  # (the header line says 'self [us]')
+                times.append((parts[2].strip(), int(self_us)))
+    return sorted(times, key=lambda t: -t[1])[:count]
 
 
 def _heavy(names: list[str]) -> list[str]:
@@ -176,6 +204,7 @@ def figure_hook(run: Run) -> list[Row]:
             names = modules.read_text(encoding='utf-8').split()
             cell.extra['modules'] = len(names)
             cell.extra['heavy'] = _heavy(names)
+            cell.extra['names'] = names
         cell.extra['calls'] = probe.tool_calls
 
     def sample(impl: Impl, cell: Cell) -> None:
@@ -195,6 +224,14 @@ def figure_hook(run: Run) -> list[Row]:
         run.reps if run.smoke else 3 * run.reps,
         impls=[*run.impls, floor_impl],
     )
+    ours_names, floor_names = cells['ours'].extra.get('names'), floor.extra.get('names')
+    if cells['ours'].ok and ours_names and floor_names:
+        extra = sorted(set(ours_names) - set(floor_names))
+        tops = sorted({n.split('.')[0] for n in extra})
+        run.notes.append(
+            f"Modules ours' trivial hook imports beyond the floor's: {len(extra)}, from "
+            + ', '.join(tops)
+        )
     for key, cell in cells.items():
         if cell.ok:
             run.hook_t0[key] = cell.median

@@ -117,6 +117,8 @@ def main(argv: list[str]) -> int:
             server.stop()
     elapsed = time.monotonic() - started
     table = _report.render_markdown(rows)
+    if run.notes:
+        table += '\n\nDiagnostics from this run:\n\n' + '\n'.join(f'- {n}' for n in run.notes)
     print('\n' + table)
     print(f'\ntotal {elapsed:.0f} s')
     if not args.smoke and not args.no_readme and not args.only:
