@@ -9,20 +9,21 @@ changes the world (add a relation, update config, make a container ready, ...).
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import inspect
 import os
 import pathlib
 import textwrap
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 from ops_core._cloud import CloudSpec as OpsCloudSpec
 from ops_core._errors import ModelError
 from ops_core._framework import Framework
 from ops_core._model import Model
-from ops_core._sqlite_storage import SQLiteStorage
 
 from ._context import Context
 from ._harness_backend import HarnessBackend, action_event
@@ -30,10 +31,14 @@ from ._harness_pebble import PebbleMixin
 from ._harness_relations import RelationsMixin
 from ._harness_secrets import SecretsMixin
 from ._harness_storage import StorageMixin
+from ._harness_store import MemoryStore
 from ._state_misc import Model as StateModel
 from ._state_relations import PeerRelation
 from ._state_status import _EntityStatus
 from ._types import ActionFailed, ActionOutput, CharmType, YAMLStringOrFile
+
+if TYPE_CHECKING:
+    from ops_core._sqlite_storage import SQLiteStorage
 
 __all__ = ['Harness']
 
@@ -51,17 +56,26 @@ _CONFIG_TYPES: dict[str, type] = {
 }
 
 
+_Loader: Any = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(text: str) -> Any:
+    # Test modules build many Harnesses from the same few YAML texts: parse each once.
+    return yaml.load(textwrap.dedent(text), Loader=_Loader)
+
+
 def _load_yaml(source: YAMLStringOrFile | None) -> Any:
     if source is None:
         return None
     text = source if isinstance(source, str) else source.read()
-    return yaml.safe_load(textwrap.dedent(text))
+    return copy.deepcopy(_parse(text))
 
 
 def _read_yaml(path: pathlib.Path) -> Any:
     if not path.is_file():
         return None
-    return yaml.safe_load(path.read_text())
+    return copy.deepcopy(_parse(path.read_text()))
 
 
 def _charm_dir(charm_cls: type[Any]) -> pathlib.Path | None:
@@ -174,7 +188,7 @@ class Harness(
         self._charm_dir = charm_dir if charm_dir is not None else self._ctx._tmp_dir
         self._resource_dir = None
         self._framework = Framework(
-            SQLiteStorage(':memory:'),
+            cast('SQLiteStorage', MemoryStore()),
             self._charm_dir,
             meta_obj,
             self._model,
@@ -325,7 +339,7 @@ class Harness(
         """
         options = self._spec.config_options
         backend = self._backend
-        config = dict(backend.state.config)
+        config = dict(backend.config)
         for key, value in (key_values or {}).items():
             option = options.get(key)
             if option is None:
@@ -347,13 +361,13 @@ class Harness(
                 config.pop(key, None)
             else:
                 config[key] = default
-        backend.replace_state(config=config)
+        backend.config = config
         self._model.config._invalidate()
         self._emit('config_changed')
 
     def set_leader(self, is_leader: bool = True) -> None:
         """Make this unit the leader (emitting ``leader-elected``) or not (no event)."""
-        self._backend.replace_state(leader=bool(is_leader))
+        self._backend.leader = bool(is_leader)
         self._model._cache._leader = None
         if is_leader:
             self._emit('leader_elected')

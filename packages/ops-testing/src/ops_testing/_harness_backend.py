@@ -71,8 +71,10 @@ class HarnessBackend(StateBackend):
             for name, option in spec.config_options.items()
             if isinstance(option, dict) and option.get('default') is not None
         }
-        state = State(config=config, model=Model('harness-model'))
-        super().__init__(ctx, state, _NO_EVENT, spec)
+        super().__init__(ctx, State(model=Model('harness-model')), _NO_EVENT, spec)
+        # Changed on every update_config/set_leader: plain attributes, not State fields.
+        self.config: dict[str, Any] = config
+        self.leader = False
         self._app_name = app_name
         self._unit_name = unit_name
         # The Harness runs against a development Juju: every feature is available.
@@ -95,7 +97,7 @@ class HarnessBackend(StateBackend):
 
     @property
     def state(self) -> State:
-        """The current State of scalar facts (leadership, config, storage, resources...)."""
+        """The current State of what changes rarely (the model, storage, resources)."""
         return self._state
 
     def replace_state(self, **changes: Any) -> None:
@@ -119,9 +121,13 @@ class HarnessBackend(StateBackend):
 
     # ---- leadership, config, planned units -----------------------------------------------------
 
+    def is_leader(self) -> bool:
+        """Whether ``Harness.set_leader`` made this unit the leader."""
+        return self.leader
+
     def config_get(self) -> dict[str, Any]:
         """The config as the Harness holds it (defaults plus ``update_config`` values)."""
-        return dict(self._state.config)
+        return dict(self.config)
 
     def planned_units(self) -> int:
         """``set_planned_units`` value, else the number of peer units plus this one."""
@@ -279,7 +285,7 @@ class HarnessBackend(StateBackend):
     def _check_manage(self, secret: Secret) -> None:
         if secret.owner is None:
             raise SecretNotFoundError(f'You must own secret {secret.id} to perform this operation')
-        if secret.owner == 'app' and not self._state.leader:
+        if secret.owner == 'app' and not self.leader:
             raise ModelError('ERROR permission denied')
 
     def check_access(self, secret: Secret) -> None:
