@@ -166,3 +166,43 @@ def test_pebble_notify_emits_custom_notice(web: Any) -> None:
     assert notice.occurrences == 2
     web.pebble_notify('workload', 'example.com/a', data={'k': 'v'})
     assert web.model.unit.get_container('workload').get_notice(first).last_data == {'k': 'v'}
+
+
+class Checked(ops.CharmBase):
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        framework.observe(self.on.workload_pebble_ready, self._ready)
+        framework.observe(self.on.workload_pebble_check_failed, self._failed)
+        framework.observe(self.on.workload_pebble_check_recovered, self._recovered)
+        self.checks: list[tuple[str, str]] = []
+
+    def _ready(self, event: ops.PebbleReadyEvent) -> None:
+        event.workload.add_layer(
+            'checks',
+            {'checks': {'alive': {'override': 'replace', 'exec': {'command': 'true'}}}},
+        )
+
+    def _failed(self, event: ops.PebbleCheckFailedEvent) -> None:
+        self.checks.append(('failed', event.info.name))
+
+    def _recovered(self, event: ops.PebbleCheckRecoveredEvent) -> None:
+        self.checks.append(('recovered', event.info.name))
+
+
+def test_change_update_notice_of_a_check_emits_check_failed(make: Any) -> None:
+    harness = make(Checked, meta=META)
+    harness.begin()
+    harness.container_pebble_ready('workload')
+    container = harness.model.unit.get_container('workload')
+    running = container.get_check('alive').change_id
+    harness.pebble_notify('workload', running, type=pebble.NoticeType.CHANGE_UPDATE)
+    assert harness.charm.checks == []  # the check has not failed
+    simulated = container.pebble.model  # the in-memory Pebble behind the container
+    for _ in range(3):
+        simulated.record_check_result('alive', ok=False)
+    harness.pebble_notify('workload', running, type=pebble.NoticeType.CHANGE_UPDATE)
+    assert harness.charm.checks == [('failed', 'alive')]
+    recovering = container.get_check('alive').change_id
+    simulated.record_check_result('alive', ok=True)
+    harness.pebble_notify('workload', recovering, type=pebble.NoticeType.CHANGE_UPDATE)
+    assert harness.charm.checks == [('failed', 'alive'), ('recovered', 'alive')]

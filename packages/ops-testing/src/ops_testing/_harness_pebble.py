@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import pathlib
 from collections.abc import Sequence
+from typing import Any
 
 import ops_pebble
 from ops_core.model import Container, ModelError
@@ -93,20 +94,20 @@ class PebbleMixin(HarnessBase[CharmType]):
         elif type_value == ops_pebble.NoticeType.CHANGE_UPDATE.value:
             change = model.changes.get(key)
             if change is not None:
-                check = self._check_of_change(model.checks, key)
-                if check is not None and change.get('kind') == 'perform-check':
+                check = self._check_of_change(model.checks, change)
+                failed = change.get('kind') == 'perform-check' and change.get('err')
+                recovered = change.get('kind') == 'recover-check' and change.get('ready')
+                if check is not None and failed:
                     self._emit(f'{prefix}_pebble_check_failed', container, check)
-                elif check is not None and change.get('kind') == 'recover-check':
+                elif check is not None and recovered and not change.get('err'):
                     self._emit(f'{prefix}_pebble_check_recovered', container, check)
         return notice_id
 
     @staticmethod
-    def _check_of_change(checks: dict[str, dict[str, object]], change_id: str) -> str | None:
-        for name, info in checks.items():
-            if info.get('change-id') == change_id:
-                return name
+    def _check_of_change(checks: dict[str, dict[str, Any]], change: dict[str, Any]) -> str | None:
+        """The check a perform-check/recover-check change belongs to (named in its summary)."""
         for name in checks:
-            if f'"{name}"' in change_id:
+            if change.get('summary', '').endswith(f'"{name}"'):
                 return name
         return None
 
