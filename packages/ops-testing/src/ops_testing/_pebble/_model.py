@@ -127,6 +127,7 @@ class PebbleModel:
         self._plan_cache: tuple[list[Mapping[str, Any]], dict[str, Any]] | None = None
         self.service_statuses: dict[str, ServiceStatus | str] = {}
         self.changes: dict[str, dict[str, Any]] = {}
+        self.change_services: dict[str, list[str]] = {}
         self.checks: dict[str, dict[str, Any]] = {}
         self.notices: dict[str, dict[str, Any]] = {}
         self.identities: dict[str, dict[str, Any]] = {}
@@ -259,7 +260,9 @@ class PebbleModel:
                     continue
                 if select == 'ready' and not change['ready']:
                     continue
-                if service is not None and service not in change['summary']:
+                if service is not None and service not in self.change_services.get(
+                    change['id'], ()
+                ):
                     continue
                 out.append(change)
             return out
@@ -407,7 +410,9 @@ class PebbleModel:
             summary = f'{action.capitalize()} service "{targets[0]}"'
         else:
             summary = f'{action.capitalize()} service "{targets[0]}" and {len(targets) - 1} more'
-        return self.new_change(action, summary, ready=ready)
+        change_id = self.new_change(action, summary, ready=ready)
+        self.change_services[change_id] = list(targets)
+        return change_id
 
     def send_signal(self, signal: str, names: Sequence[str]) -> None:
         """Check a signal can be delivered to the services (all must be running).
