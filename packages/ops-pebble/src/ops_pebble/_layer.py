@@ -139,6 +139,34 @@ def _load_yaml_mapping(raw: str, what: str) -> dict[str, Any]:
     return cast('dict[str, Any]', loaded)
 
 
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    """``value`` as a dict (empty for None); ValueError naming ``where`` if not a mapping."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f'{where} must be a mapping, got {type(value).__name__}: {value!r}')
+    return dict(value)
+
+
+def _str_list(value: Any, where: str) -> list[str]:
+    """``value`` as a list (empty for None); ValueError naming ``where`` if not a list."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ValueError(f'{where} must be a list of names, got {type(value).__name__}: {value!r}')
+    return list(value)
+
+
+def _section(d: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """A layer section (``services``, ...): a mapping of name to a definition mapping."""
+    section = _mapping(d.get(key), f'layer {key!r}')
+    for name, item in section.items():
+        if not isinstance(name, str):
+            raise ValueError(f'layer {key!r}: names must be strings, got {name!r}')
+        _mapping(item, f'layer {key}.{name}')
+    return section
+
+
 def _compare(mine: dict[str, Any], other: object, kind: type) -> bool | None:
     if isinstance(other, dict):
         return mine == other
@@ -156,16 +184,18 @@ class Service:
 
     def __init__(self, name: str, raw: ServiceDict | None = None):
         self.name = name
-        d: dict[str, Any] = dict(raw or {})
+        d: dict[str, Any] = _mapping(raw, f'service {name!r}')
         self.summary: str = d.get('summary', '')
         self.description: str = d.get('description', '')
         self.startup: str = d.get('startup', '')
         self.override: str = d.get('override', '')
         self.command: str = d.get('command', '')
-        self.after: list[str] = list(d.get('after') or [])
-        self.before: list[str] = list(d.get('before') or [])
-        self.requires: list[str] = list(d.get('requires') or [])
-        self.environment: dict[str, str] = dict(d.get('environment') or {})
+        self.after: list[str] = _str_list(d.get('after'), f'service {name!r} after')
+        self.before: list[str] = _str_list(d.get('before'), f'service {name!r} before')
+        self.requires: list[str] = _str_list(d.get('requires'), f'service {name!r} requires')
+        self.environment: dict[str, str] = _mapping(
+            d.get('environment'), f'service {name!r} environment'
+        )
         self.user: str = d.get('user', '')
         self.user_id: int | None = d.get('user-id')
         self.group: str = d.get('group', '')
@@ -173,7 +203,9 @@ class Service:
         self.working_dir: str = d.get('working-dir', '')
         self.on_success: str = d.get('on-success', '')
         self.on_failure: str = d.get('on-failure', '')
-        self.on_check_failure: dict[str, Any] = dict(d.get('on-check-failure') or {})
+        self.on_check_failure: dict[str, Any] = _mapping(
+            d.get('on-check-failure'), f'service {name!r} on-check-failure'
+        )
         self.backoff_delay: str = d.get('backoff-delay', '')
         self.backoff_factor: float | None = d.get('backoff-factor')
         self.backoff_limit: str = d.get('backoff-limit', '')
@@ -225,7 +257,7 @@ class Check:
 
     def __init__(self, name: str, raw: CheckDict | None = None):
         self.name = name
-        d: dict[str, Any] = dict(raw or {})
+        d: dict[str, Any] = _mapping(raw, f'check {name!r}')
         self.override: str = d.get('override', '')
         level_raw = d.get('level', '')
         self.level: CheckLevel | str
@@ -285,11 +317,11 @@ class LogTarget:
 
     def __init__(self, name: str, raw: LogTargetDict | None = None):
         self.name = name
-        d: dict[str, Any] = dict(raw or {})
+        d: dict[str, Any] = _mapping(raw, f'log target {name!r}')
         self.override: str = d.get('override', '')
         self.type: str = d.get('type', '')
         self.location: str = d.get('location', '')
-        self.services: list[str] = list(d.get('services') or [])
+        self.services: list[str] = _str_list(d.get('services'), f'log target {name!r} services')
         self.labels: dict[str, str] | None = (
             dict(d['labels']) if d.get('labels') is not None else None
         )
@@ -328,23 +360,28 @@ class Layer:
         services: Services by name.
         checks: Checks by name.
         log_targets: Log targets by name.
+
+    Raises:
+        ValueError: if the YAML or dict is not shaped like a layer (a section, service,
+            check or log target that is not a mapping, a list field that is not a list);
+            the message names the offending field.
     """
 
     def __init__(self, raw: str | LayerDict | None = None):
         if isinstance(raw, str):
             d: dict[str, Any] = _load_yaml_mapping(raw, 'layer')
         else:
-            d = dict(raw or {})
+            d = _mapping(raw, 'layer')
         self.summary: str = d.get('summary', '')
         self.description: str = d.get('description', '')
         self.services: dict[str, Service] = {
-            name: Service(name, svc) for name, svc in (d.get('services') or {}).items()
+            name: Service(name, svc) for name, svc in _section(d, 'services').items()
         }
         self.checks: dict[str, Check] = {
-            name: Check(name, chk) for name, chk in (d.get('checks') or {}).items()
+            name: Check(name, chk) for name, chk in _section(d, 'checks').items()
         }
         self.log_targets: dict[str, LogTarget] = {
-            name: LogTarget(name, tgt) for name, tgt in (d.get('log-targets') or {}).items()
+            name: LogTarget(name, tgt) for name, tgt in _section(d, 'log-targets').items()
         }
 
     def to_yaml(self) -> str:

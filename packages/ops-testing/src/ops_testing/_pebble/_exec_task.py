@@ -33,9 +33,11 @@ class ExecTask:
         self.finished = threading.Event()
 
     def wanted(self) -> set[str]:
+        """The websockets this exec needs (``stderr`` only when it is split)."""
         return {'control', 'stdio', 'stderr'} if self.split_stderr else {'control', 'stdio'}
 
     def attach(self, name: str, ws: ServerWebSocket) -> bool:
+        """Register a connected websocket; False if unknown or already connected."""
         with self.connected:
             if name in self.sockets or name not in self.wanted():
                 return False
@@ -44,6 +46,7 @@ class ExecTask:
             return True
 
     def run(self) -> None:
+        """Wait for the websockets, run the process, pump its output and record the result."""
         model = self.server.model
         deadline = time.monotonic() + self.server.websocket_wait
         with self.connected:

@@ -84,24 +84,31 @@ class _RequestBody:
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
+    """Answers one connection's requests (HTTP/1.1, kept alive) from the served model."""
+
     protocol_version = 'HTTP/1.1'
     server: SocketServer
 
     def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: tests read their own output, not an access log."""
         pass
 
     def address_string(self) -> str:
+        """Unix sockets have no peer address to show."""
         return 'unix'
 
     # -- dispatch ---------------------------------------------------------------------------
 
     def do_GET(self) -> None:
+        """Handle a GET request."""
         self._dispatch('GET')
 
     def do_POST(self) -> None:
+        """Handle a POST request."""
         self._dispatch('POST')
 
     def do_PUT(self) -> None:
+        """Handle a PUT request (Pebble has none: answered 405/404)."""
         self._dispatch('PUT')
 
     def _dispatch(self, method: str) -> None:

@@ -46,6 +46,8 @@ class _Fault:
 
 
 class SocketServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """A threaded unix-socket server that remembers its open connections (to drop them)."""
+
     daemon_threads = True
     block_on_close = False
     pebble: PebbleServer
@@ -57,11 +59,13 @@ class SocketServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         super().__init__(path, Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        """Track the connection, then serve it in its own thread."""
         with self.connections_lock:
             self.connections.add(request)
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:
+        """Forget the connection, then close it."""
         with self.connections_lock:
             self.connections.discard(request)
         super().shutdown_request(request)
