@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if args.out is not None:
             check_output_path(args.out)
         charm_type = load_charm(args.charm_dir, args.charm_class)
-        ctx = _context(charm_type)
+        ctx = _context(charm_type, args.charm_dir)
         if args.command == 'run':
             return _run(ctx, args, stdout)
         return _lifecycle(ctx, args, stdout)
@@ -155,14 +155,22 @@ def _show_simulator_warnings() -> None:
         sim_logger.addHandler(handler)
 
 
-def _context(charm_type: type[Any]) -> Context[Any]:
+def _context(charm_type: type[Any], charm_dir: str) -> Context[Any]:
     from ._context import Context
     from .errors import ContextSetupError
 
     try:
-        return Context(charm_type)
-    except (ContextSetupError, ValueError) as e:
-        raise UsageError(f'cannot read the charm metadata: {e}') from None
+        ctx: Context[Any] = Context(charm_type)
+    except ContextSetupError:
+        raise UsageError(
+            f'no charm metadata in {charm_dir!r}: a charmcraft.yaml needs type: charm, name, '
+            'summary and description (or put the metadata in metadata.yaml)'
+        ) from None
+    except (ValueError, TypeError) as e:
+        raise UsageError(f'invalid charm metadata in {charm_dir!r}: {e}') from None
+    if not ctx._spec.name:
+        raise UsageError(f'the charm metadata in {charm_dir!r} has no name')
+    return ctx
 
 
 def _with_config(ctx: Context[Any], state: State, pairs: Sequence[str]) -> State:
@@ -302,7 +310,7 @@ def _lifecycle(ctx: Context[Any], args: argparse.Namespace, out: TextIO) -> int:
         try:
             after = simulate(ctx, event, prepared, step.label, args.charm_dir)
         except CharmFailed as e:
-            rows.append([step.label, 'error: the charm raised', '', '', '', ''])
+            rows.append([step.label, f'error: {e}', '', '', '', ''])
             log.extend(f'[{step.label}] {line}' for line in _log_lines(ctx, start, args.verbose))
             failure = e
             break

@@ -191,7 +191,7 @@ class _EventBuilder:
             raise UsageError(f'{self.text!r}: expected ENDPOINT[:RELATION_ID]')
         declared = self.spec.endpoints
         if endpoint not in declared:
-            known = ', '.join(declared) or 'none'
+            known = ', '.join(sorted(declared)) or 'none'
             raise UsageError(
                 f'the charm has no relation endpoint {endpoint!r} (its endpoints: {known})'
             )
@@ -252,6 +252,12 @@ class _EventBuilder:
         if what == 'ready':
             if args:
                 raise UsageError(f'{self.text!r}: expected pebble-ready:CONTAINER')
+            if not container.can_connect:
+                # Juju sends pebble-ready once Pebble answers.
+                ready = dataclasses.replace(container, can_connect=True)
+                self._swap_container(container, ready)
+                self.notes.append(f'container {name!r} can connect now (can_connect=True)')
+                container = ready
             event: Event = self.ctx.on.pebble_ready(container)
             return event
         if len(args) != 1 or not args[0]:

@@ -1,6 +1,7 @@
 """``python -m ops_testing lifecycle``: a deployment from an empty state, event by event.
 
-The sequence follows what Juju does for the first unit of a new application: ``install``;
+The sequence follows what Juju does for the first unit of a new application:
+``storage-attached`` for each storage the metadata declares; ``install``;
 ``relation-created`` for each peer endpoint (Juju creates peer relations with the
 application); ``leader-elected`` (the unit becomes leader); ``config-changed``; ``start``;
 ``pebble-ready`` for each container (its Pebble becomes reachable just before); then a
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._cli_events import new_relation
 from ._cli_table import deferred_names, relation_data_written, running_services, status_text
-from ._state_misc import Model
+from ._state_misc import Model, Storage
 
 if TYPE_CHECKING:
     from ._charm_spec import CharmSpec
@@ -74,6 +75,8 @@ def lifecycle_steps(ctx: Context[Any], spec: CharmSpec) -> Iterator[Step]:
     def simple(name: str) -> Step:
         return Step(name.replace('_', '-'), lambda state: (getattr(on, name)(), state))
 
+    for name in spec.storages:
+        yield Step(f'storage-attached:{name}', _attach_storage(ctx, name))
     yield simple('install')
     for endpoint, (role, _) in spec.endpoints.items():
         if role == 'peers':
@@ -112,6 +115,16 @@ def _relation_event(
     def prepare(state: State) -> tuple[Event, State]:
         relation = next(r for r in state.relations if r.endpoint == endpoint)
         event: Event = getattr(ctx.on, f'relation_{what}')(relation, remote_unit=0)
+        return event, state
+
+    return prepare
+
+
+def _attach_storage(ctx: Context[Any], name: str) -> Callable[[State], tuple[Event, State]]:
+    def prepare(state: State) -> tuple[Event, State]:
+        storage = Storage(name)
+        state = dataclasses.replace(state, storages=[*state.storages, storage])
+        event: Event = ctx.on.storage_attached(storage)
         return event, state
 
     return prepare

@@ -77,8 +77,8 @@ def deferred_names(state: State) -> str:
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str:
     """A text table at most ``width`` characters wide (when possible), wrapping long cells.
 
-    The widest columns are narrowed first until the table fits; cells wrap on spaces (and
-    break long words only when they must).
+    The widest columns (all but the first) are narrowed first until the table fits; cells
+    and headers wrap on spaces, and break long words only when they must.
     """
     columns = len(headers)
     natural = [
@@ -91,11 +91,10 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: i
     # The first column names the row: it never wraps.
     while sum(widths) > budget:
         widest = max(range(1, columns), key=lambda i: widths[i])
-        floor = max(_MIN_COLUMN, len(headers[widest]))
-        if widths[widest] <= floor:
+        if widths[widest] <= _MIN_COLUMN:
             break
         widths[widest] -= 1
-    lines = [_row_lines(headers, widths, separator)[0]]
+    lines = _row_lines(headers, widths, separator)
     lines.append('-+-'.join('-' * w for w in widths))
     for row in rows:
         lines.extend(_row_lines(row, widths, separator))
