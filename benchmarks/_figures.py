@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 import shutil
+import sqlite3
 import statistics
 import subprocess
 from collections.abc import Callable
@@ -40,6 +42,10 @@ class Run:
     push_source: str = ''
     hook_t0: dict[str, float] = dataclasses.field(default_factory=dict)
     hook_calls0: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def timeout(self, full: float) -> float:
+        """A time limit for one step: ``full`` normally, at most 20 s in smoke mode."""
+        return min(full, 20.0) if self.smoke else full
 
     @property
     def impls(self) -> list[Impl]:
@@ -105,15 +111,19 @@ def figure_import(run: Run) -> list[Row]:
     cells = run.new_cells()
 
     def sample(impl: Impl, cell: Cell) -> None:
-        proc = subprocess.run(
-            [impl.python, '-c', _IMPORT_CODE],
-            capture_output=True,
-            text=True,
-            cwd=WORK,
-            env=clean_env(),
-            timeout=120,
-            check=False,
-        )
+        try:
+            proc = subprocess.run(
+                [impl.python, '-c', _IMPORT_CODE],
+                capture_output=True,
+                text=True,
+                cwd=WORK,
+                env=clean_env(),
+                timeout=run.timeout(120),
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            cell.mark('failed', 'import ops timed out')
+            return
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ['?'])[-1]
             ready = any(m in last for m in ('ImportError', 'ModuleNotFound', 'AttributeError'))
@@ -151,15 +161,18 @@ def figure_import(run: Run) -> list[Row]:
 
 
 def _slowest_imports(python: str, count: int = 10) -> list[tuple[str, int]]:
-    proc = subprocess.run(
-        [python, '-X', 'importtime', '-c', 'import ops'],
-        capture_output=True,
-        text=True,
-        cwd=WORK,
-        env=clean_env(),
-        timeout=120,
-        check=False,
-    )
+    try:
+        proc = subprocess.run(
+            [python, '-X', 'importtime', '-c', 'import ops'],
+            capture_output=True,
+            text=True,
+            cwd=WORK,
+            env=clean_env(),
+            timeout=120,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return []
     times: list[tuple[str, int]] = []
     for line in proc.stderr.splitlines():
         parts = line.split('|')
@@ -192,14 +205,16 @@ def figure_hook(run: Run) -> list[Row]:
         dirs[impl.key] = _hook.make_charm_dir(impl, 'hook', template)
         # install creates the state file; one more update-status warms the page cache.
         for hook in ('install', 'update-status'):
-            result = _hook.run_hook(impl, dirs[impl.key], hook)
+            result = _hook.run_hook(impl, dirs[impl.key], hook, timeout=run.timeout(120))
             if not result.ok:
                 cell.mark(*result.failure())
                 break
         if cell.status != 'ok':
             continue
         modules = WORK / f'modules-{impl.key}.txt'
-        probe = _hook.run_hook(impl, dirs[impl.key], 'update-status', modules_out=modules)
+        probe = _hook.run_hook(
+            impl, dirs[impl.key], 'update-status', modules_out=modules, timeout=run.timeout(120)
+        )
         if probe.ok and modules.exists():
             names = modules.read_text(encoding='utf-8').split()
             cell.extra['modules'] = len(names)
@@ -208,7 +223,7 @@ def figure_hook(run: Run) -> list[Row]:
         cell.extra['calls'] = probe.tool_calls
 
     def sample(impl: Impl, cell: Cell) -> None:
-        result = _hook.run_hook(impl, dirs[impl.key], 'update-status')
+        result = _hook.run_hook(impl, dirs[impl.key], 'update-status', timeout=run.timeout(120))
         if not result.ok:
             cell.mark(*result.failure())
             return
@@ -315,7 +330,9 @@ def figure_hook(run: Run) -> list[Row]:
 # -- deferred events ---------------------------------------------------------------------------
 
 
-def _deferred_setup(impl: Impl, cell: Cell, n: int, from_1000: dict[str, Path]) -> Path:
+def _deferred_setup(
+    impl: Impl, cell: Cell, n: int, from_1000: dict[str, Path], run_timeout: float
+) -> Path:
     """A charm directory whose state file holds ``n`` deferred events (marks cell on failure).
 
     Queues up to 1,000 are made by a real config-changed hook. The 10,000 queue extends a
@@ -326,11 +343,14 @@ def _deferred_setup(impl: Impl, cell: Cell, n: int, from_1000: dict[str, Path]) 
         if dest.exists():
             shutil.rmtree(dest)
         shutil.copytree(from_1000[impl.key], dest, symlinks=True)
-        _statedb.extend_queue(dest / '.unit-state.db', n)
+        try:
+            _statedb.extend_queue(dest / '.unit-state.db', n)
+        except (sqlite3.Error, pickle.UnpicklingError, TypeError, KeyError) as exc:
+            cell.mark('failed', f'state file not in ops 3.9 format: {exc}'[:200])
         return dest
     dest = _hook.make_charm_dir(impl, f'defer-{n}')
     for hook, env in [('install', {}), ('config-changed', {'BENCH_DEFER_COUNT': str(n)})]:
-        result = _hook.run_hook(impl, dest, hook, extra_env=env, timeout=600)
+        result = _hook.run_hook(impl, dest, hook, extra_env=env, timeout=run_timeout)
         if not result.ok:
             cell.mark(*result.failure())
             break
@@ -351,7 +371,7 @@ def figure_deferred(run: Run) -> list[Row]:
     empty: dict[str, Path] = {}
     for impl in run.impls:
         empty[impl.key] = _hook.make_charm_dir(impl, 'defer-0')
-        _hook.run_hook(impl, empty[impl.key], 'install')
+        _hook.run_hook(impl, empty[impl.key], 'install', timeout=run.timeout(120))
     dirs_n: dict[int, dict[str, Path]] = {}
     for n, reps in plan:
         cells = run.new_cells()
@@ -359,11 +379,19 @@ def figure_deferred(run: Run) -> list[Row]:
         dirs: dict[str, Path] = {}
         dirs_n[n] = dirs
         for impl in run.impls:
-            dirs[impl.key] = _deferred_setup(impl, cells[impl.key], n, dirs_n.get(1000, {}))
+            cell = cells[impl.key]
+            if n > 1000 and not per_n[1000][impl.key].ok:
+                cell.mark('skipped', 'the 1,000 queue did not run')
+            elif cell.status == 'ok':
+                dirs[impl.key] = _deferred_setup(
+                    impl, cell, n, dirs_n.get(1000, {}), run.timeout(600)
+                )
 
         def sample(impl: Impl, cell: Cell, n: int = n, dirs: dict[str, Path] = dirs) -> None:
-            base = _hook.run_hook(impl, empty[impl.key], 'update-status')
-            result = _hook.run_hook(impl, dirs[impl.key], 'update-status', timeout=600)
+            base = _hook.run_hook(impl, empty[impl.key], 'update-status', timeout=run.timeout(120))
+            result = _hook.run_hook(
+                impl, dirs[impl.key], 'update-status', timeout=run.timeout(600)
+            )
             for r in (base, result):
                 if not r.ok:
                     cell.mark(*r.failure())
@@ -376,7 +404,11 @@ def figure_deferred(run: Run) -> list[Row]:
         ready = [i for i in run.impls if cells[i.key].status == 'ok']
         interleave(run, cells, sample, reps, impls=ready)
         for impl in ready:  # the figure means something only if every event was re-deferred
-            left = _statedb.queue_length(dirs[impl.key] / '.unit-state.db')
+            try:
+                left = _statedb.queue_length(dirs[impl.key] / '.unit-state.db')
+            except sqlite3.Error as exc:
+                cells[impl.key].mark('failed', f'state file not in ops 3.9 format: {exc}')
+                continue
             if cells[impl.key].ok and left != n:
                 cells[impl.key].mark('failed', f'{left} of {n} deferred events still queued')
 
@@ -445,7 +477,7 @@ def _batches(
     timeout: float = 300.0,
 ) -> None:
     if run.smoke:
-        min_seconds, max_iterations, timeout = 0.0, 1, 60.0
+        min_seconds, max_iterations, timeout = 0.0, 1, 20.0
     request = {**req, 'min_seconds': min_seconds, 'max_iterations': max_iterations}
 
     def sample(impl: Impl, cell: Cell) -> None:
@@ -606,7 +638,7 @@ def figure_pebble(run: Run) -> list[Row]:
                 'source': run.push_source,
                 'path': f'/bench/pushed-{impl.key}',
             },
-            timeout=120,
+            timeout=run.timeout(120),
         )
         if _apply(cell, answer):
             cell.extra.setdefault('mem', []).append(answer['mem_growth_mib'])
@@ -653,7 +685,7 @@ def figure_pebble(run: Run) -> list[Row]:
             answer = once(
                 impl,
                 {'figure': 'pebble_pull', 'socket': run.pebble_socket, 'path': path, 'size': size},
-                timeout=limit,
+                timeout=run.timeout(limit),
             )
             if not answer.get('ok') and answer.get('detail', '').startswith('timed out'):
                 # Not a failure: a lower bound on the time (ops 3.9's pull is super-linear).
