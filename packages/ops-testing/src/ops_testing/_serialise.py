@@ -11,7 +11,7 @@ The format: a component is a dict of its constructor fields plus ``'$type'`` (th
 name); values that JSON has no type for are tagged dicts: ``{'$enum': 'CheckStatus',
 'value': 'up'}``, ``{'$datetime': '<ISO 8601>'}``, ``{'$timedelta': [days, seconds,
 microseconds]}``, ``{'$path': '...'}``, ``{'$layer': {...}}``, and a dict with non-string keys
-(``remote_units_data``) ``{'$items': [[key, value], ...]}``. Sets become lists.
+(``remote_units_data``) or a key starting with ``$`` ``{'$items': [[key, value], ...]}``. Sets become lists.
 """
 
 from __future__ import annotations
@@ -135,7 +135,9 @@ def to_plain(value: Any) -> Any:
     if hasattr(value, 'to_dict') and type(value).__name__ == 'Layer':
         return {'$layer': to_plain(value.to_dict())}
     if isinstance(value, Mapping):
-        if all(isinstance(k, str) for k in value):
+        # A key that starts with '$' would read back as a tag, so such a mapping (like
+        # one with non-string keys) is written as a list of pairs.
+        if all(isinstance(k, str) and not k.startswith('$') for k in value):
             return {k: to_plain(v) for k, v in value.items()}
         return {'$items': [[to_plain(k), to_plain(v)] for k, v in value.items()]}
     if isinstance(value, (frozenset, set)):
