@@ -255,3 +255,27 @@ def test_explicit_yaml_is_dedented_and_files_are_accepted(make: Any, tmp_path: P
         )
     assert harness.model.app.name == 'from-file'
     assert harness.model.config['a'] == 'z'
+
+
+def test_initial_hooks_attach_every_known_storage_and_replay_peer_data(harness: Any) -> None:
+    harness.add_storage('data', attach=True)
+    harness.add_storage('cache')
+    harness.add_storage('data')
+    peers = harness.add_relation('cluster', 'app')
+    harness.add_relation_unit(peers, 'app/1')
+    harness.update_relation_data(peers, 'app', {'leader-said': 'hi'})
+    harness.begin_with_initial_hooks()
+    storage_events = [
+        (e.handle.kind, e.storage.full_id) for e in harness.charm.seen if hasattr(e, 'storage')
+    ]
+    assert storage_events == [
+        ('data_storage_attached', 'data/0'),
+        ('data_storage_attached', 'data/2'),
+        ('cache_storage_attached', 'cache/1'),
+    ]
+    assert harness.charm.kinds[-3:] == [
+        'cluster_relation_changed',
+        'cluster_relation_joined',
+        'cluster_relation_changed',
+    ]
+    assert harness.charm.seen[-3].unit is None

@@ -237,8 +237,14 @@ class Harness(
         """
         self.begin()
         backend = self._backend
-        for name, index in sorted(self._detached_storage, key=lambda k: k[1]):
-            self.attach_storage(f'{name}/{index}')
+        attached = {(s.name, s.index) for s in backend.state.storages}
+        for storage_name in self._spec.storages:
+            known = attached | set(self._detached_storage)
+            for name, index in sorted(k for k in known if k[0] == storage_name):
+                if (name, index) in self._detached_storage:
+                    with self.hooks_disabled():
+                        self.attach_storage(f'{name}/{index}')
+                self._emit(f'{self._attr(name)}_storage_attached', self._ops_storage(name, index))
         self._emit('install')
         for endpoint, (role, _) in self._spec.endpoints.items():
             relation_ids = backend.relation_ids(endpoint)
@@ -276,11 +282,11 @@ class Harness(
             assert model_relation is not None
             remote_app = relation._remote_app_name_for(backend.app_name)
             app_data = (
-                relation.local_app_data
+                backend.local_bag(relation, True)
                 if isinstance(relation, PeerRelation)
                 else getattr(relation, 'remote_app_data', {})
             )
-            if app_data and not isinstance(relation, PeerRelation):
+            if app_data:
                 self._emit(
                     f'{endpoint}_relation_changed', model_relation, self._model.get_app(remote_app)
                 )
