@@ -132,3 +132,20 @@ def test_state_from_context_fills_defaults() -> None:
     assert [s.name for s in state.storages] == ['data']
     assert state.get_stored_state('_stored', owner_path='Charm').content == {}
     ctx.run(ctx.on.start(), state)
+
+
+def test_new_event_never_takes_the_path_of_a_queued_deferred_event() -> None:
+    # The deferred event keeps the default id 1, which is also where a fresh run's event
+    # counter would start; the new event must not overwrite it or be delivered twice.
+    ctx = testing.Context(Charm, meta=META)
+    relation = testing.Relation('db', remote_units_data={3: {}, 4: {}})
+    deferred = ctx.on.relation_changed(relation, remote_unit=3).deferred(Charm._on_db_changed)
+    assert deferred.handle_path == 'Charm/on/db_relation_changed[1]'
+    state = testing.State(relations=[relation], deferred=[deferred])
+    out = ctx.run(ctx.on.relation_changed(relation, remote_unit=4), state)
+    # The queued event (unit 3) is re-emitted and deferred again; the new one (unit 4) is
+    # delivered once with its own data; neither overwrites the other.
+    assert _charm_state(out).content['names'] == ['remote/3', 'remote/4']
+    assert [(d.handle_path, d.snapshot_data['unit_name']) for d in out.deferred] == [
+        ('Charm/on/db_relation_changed[1]', 'remote/3')
+    ]

@@ -69,6 +69,16 @@ class _RecordingFramework(Framework):
     """The production Framework, recording every emitted event for ``Context.emitted_events``."""
 
     _ctx: Context[Any]
+    #: Event keys taken by the State's deferred events. On a real unit the event counter
+    #: is always past every queued event; a State's deferred events carry their own keys,
+    #: so new events skip those rather than take (and overwrite) a queued event's path.
+    _reserved_keys: frozenset[int] = frozenset()
+
+    def _next_event_key(self) -> str:
+        key = super()._next_event_key()
+        while int(key) in self._reserved_keys:
+            key = super()._next_event_key()
+        return key
 
     def _record(self, event: EventBase) -> None:
         if isinstance(event, _FRAMEWORK_EVENT_TYPES) and not self._ctx.capture_framework_events:
@@ -291,6 +301,10 @@ class Runtime:
             storage.save_snapshot(deferred.handle_path, data)
             storage.save_notice(deferred.handle_path, deferred.owner, deferred.observer)
 
+    def _deferred_keys(self) -> frozenset[int]:
+        keys = (d.handle_path.rpartition('[')[2].rstrip(']') for d in self.state.deferred)
+        return frozenset(int(key) for key in keys if key.isdigit())
+
     def _read_storage(self, storage: SQLiteStorage) -> dict[str, Any]:
         deferred: list[DeferredEvent] = []
         event_paths: set[str] = set()
@@ -349,6 +363,7 @@ class Runtime:
 
             class Recording(_RecordingFramework):
                 _ctx = ctx
+                _reserved_keys = self._deferred_keys()
 
             dispatcher = self._dispatcher = _ContextDispatcher(
                 ctx.charm_type,
