@@ -180,7 +180,15 @@ class _EventBuilder:
             known = ', '.join(sorted(specs)) or 'none'
             raise UsageError(f'the charm has no action {name!r} (its actions: {known})')
         properties = specs[name].get('params') or {}
-        params = convert_options(self.request.params, properties, what=f'action {name!r}')
+        # Unknown parameters are refused unless the action explicitly allows them.
+        strict = specs[name].get('additionalProperties') is not True
+        params = convert_options(
+            self.request.params,
+            properties,
+            what=f'action {name!r}',
+            strict=strict,
+            noun='parameter',
+        )
         event: Event = self.ctx.on.action(name, params=params)
         return event
 
@@ -391,7 +399,12 @@ _FALSE = ('false', 'no', 'off', '0')
 
 
 def convert_options(
-    pairs: Sequence[str], schema: Mapping[str, Any], *, what: str, strict: bool = False
+    pairs: Sequence[str],
+    schema: Mapping[str, Any],
+    *,
+    what: str,
+    strict: bool = False,
+    noun: str = 'option',
 ) -> dict[str, Any]:
     """``key=value`` strings as typed values, following the declared types in ``schema``.
 
@@ -413,7 +426,7 @@ def convert_options(
         option = schema.get(key)
         if option is None and strict:
             known = ', '.join(sorted(schema)) or 'none'
-            raise UsageError(f'{what} has no option {key!r} (its options: {known})')
+            raise UsageError(f'{what} has no {noun} {key!r} (its {noun}s: {known})')
         declared = option.get('type') if isinstance(option, Mapping) else None
         out[key] = _convert(raw, declared, key=key, what=what)
     return out
