@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import socket
 import sys
 import time
 import traceback
@@ -56,7 +57,7 @@ _HARNESS_META = 'name: bench\nrequires:\n  db:\n    interface: bench\n'
 def _charm_classes() -> tuple[type[Any], type[Any]]:
     import ops
 
-    class TrivialCharm(ops.CharmBase):
+    class TrivialCharm(ops.CharmBase):  # type: ignore[misc,unused-ignore]
         def __init__(self, framework: ops.Framework):
             super().__init__(framework)
             framework.observe(self.on.start, self._on_status)
@@ -65,7 +66,7 @@ def _charm_classes() -> tuple[type[Any], type[Any]]:
         def _on_status(self, event: ops.EventBase) -> None:
             self.unit.status = ops.ActiveStatus('ready')
 
-    class LoadedCharm(ops.CharmBase):
+    class LoadedCharm(ops.CharmBase):  # type: ignore[misc,unused-ignore]
         def __init__(self, framework: ops.Framework):
             super().__init__(framework)
             framework.observe(self.on.config_changed, self._on_config_changed)
@@ -173,6 +174,19 @@ def _harness_add_relation(req: dict[str, Any]) -> Callable[[], float]:
 
 
 _clients: dict[str, Any] = {}
+_connects = [0]  # unix-socket connect() calls made by this process (any client)
+
+
+def _count_connects() -> None:
+    """Count socket connections, to show whether a client reuses its connection."""
+    original = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if self.family == socket.AF_UNIX:
+            _connects[0] += 1
+        original(self, address)
+
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
 
 
 def _pebble_client(socket_path: str) -> Any:
@@ -229,6 +243,7 @@ class _Server:
             min_seconds = float(req.get('min_seconds', 0.0))
             max_iterations = int(req.get('max_iterations', 1))
             timed: list[float] = []
+            connects = _connects[0]
             start = time.perf_counter()
             while len(timed) < max_iterations:
                 timed.append(op())
@@ -237,7 +252,12 @@ class _Server:
         except Exception as exc:  # reported to the harness, which shows n/a or failed
             self._ops.pop(key, None)
             return _classify(exc)
-        return {'ok': True, 'per_op': sum(timed) / len(timed), 'iterations': len(timed)}
+        return {
+            'ok': True,
+            'per_op': sum(timed) / len(timed),
+            'iterations': len(timed),
+            'connects': _connects[0] - connects,
+        }
 
 
 # -- one-shot figures (fresh process) ----------------------------------------------------------
@@ -300,6 +320,7 @@ def main() -> int:
         proto.write(json.dumps(_once(json.loads(sys.argv[2]))) + '\n')
         proto.flush()
         return 0
+    _count_connects()
     server = _Server()
     for line in sys.stdin:
         if not line.strip():
