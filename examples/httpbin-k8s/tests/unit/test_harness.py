@@ -131,6 +131,7 @@ def test_initial_hooks_bring_the_leader_to_active() -> None:
         assert harness.model.unit.status == ops.ActiveStatus()
         container = harness.model.unit.get_container('httpbin')
         assert container.get_service('httpbin').is_running()
-        assert container.pull('/etc/httpbin/admin-password').read()
+        with container.pull('/etc/httpbin/admin-password') as f:
+            assert f.read()
     finally:
         harness.cleanup()
