@@ -9,16 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
-HERE = pathlib.Path(__file__).parent
-REPO = HERE.parents[2]
-KITCHEN = HERE / 'charms' / 'kitchen'
-HTTPBIN = REPO / 'examples' / 'httpbin-k8s'
-
-Cli = Callable[..., subprocess.CompletedProcess[str]]
-
 
 @pytest.fixture
-def cli(tmp_path: pathlib.Path) -> Cli:
+def cli(tmp_path: pathlib.Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the simulator in a subprocess, in ``tmp_path``; return the finished process."""
 
     def run(*args: str | pathlib.Path) -> subprocess.CompletedProcess[str]:

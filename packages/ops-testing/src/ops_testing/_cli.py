@@ -50,6 +50,12 @@ __all__ = ['main']
 
 PROG = 'python -m ops_testing'
 _QUIET_LEVELS = ('DEBUG', 'TRACE')
+_EPILOG = """\
+exit status: 0 if the charm handled every event, 1 if it raised (or an action failed),
+2 for a bad command line, event, charm directory or state file.
+
+The charm's code runs for real on this machine: subprocesses it starts are started.
+See docs/simulator.md for every event name and the state file format."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,11 +83,19 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description='Run a charm through Juju events in-process, without Juju.',
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
     commands.required = True
 
-    run = commands.add_parser('run', help='run one event and write the output state')
+    run = commands.add_parser(
+        'run',
+        help='run one event and write the output state',
+        description='Run one event on the charm, from a state file (default: an empty state).',
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument('charm_dir', metavar='CHARM_DIR', help='the charm (with src/charm.py)')
     run.add_argument('event', metavar='EVENT', help=f'the event, for example: {EXAMPLES}')
     run.add_argument('--state', metavar='IN', help='input state file (.yaml or .json)')
@@ -94,7 +108,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument('--revision', type=int, metavar='N', help='for secret-expired/-remove')
     _common_options(run)
 
-    life = commands.add_parser('lifecycle', help='drive the charm through a first deployment')
+    life = commands.add_parser(
+        'lifecycle',
+        help='drive the charm through a first deployment',
+        description=(
+            'Drive the charm from an empty state through a first deployment (install,\n'
+            'leader-elected, config-changed, start, pebble-ready, a relation joining,\n'
+            'update-status) and print a table, one row per event.'
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     life.add_argument('charm_dir', metavar='CHARM_DIR', help='the charm (with src/charm.py)')
     life.add_argument('--out', metavar='OUT', help='where to write the final state')
     life.add_argument('--width', type=int, metavar='N', help='table width (default: terminal)')
