@@ -285,7 +285,7 @@ def figure_hook(run: Run) -> list[Row]:
         return ', '.join(c.extra.get('heavy', [])) or 'none'
 
     empty_floor = Cell()
-    empty_floor.mark('skipped', "one program, run with ours' interpreter")
+    empty_floor.mark('skipped', 'one program for both: see ours')
     return [
         Row(
             title='trivial machine-charm hook (update-status sets a status), whole process',

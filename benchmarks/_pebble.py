@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -38,6 +39,9 @@ class Server:
             proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
+        # The transfer files are large (about 200 MiB in a full run); the logs stay.
+        shutil.rmtree(WORK / 'pebble-root', ignore_errors=True)
+        (WORK / 'push-source.bin').unlink(missing_ok=True)
 
 
 def _write_random(path: Path, size: int) -> None:
