@@ -308,3 +308,17 @@ def test_add_relation_cost_does_not_grow_with_relation_count(make: Any) -> None:
     assert len(harness.model.relations['db']) == 500
     # ops 3.9 is about 30 times slower at 500 relations than at 50; allow noise only.
     assert late < early * 4 + 0.005, (early, late)
+
+
+def test_test_code_may_write_remote_unit_bags_through_the_model(begun: Any) -> None:
+    rel = begun.add_relation('db', 'postgresql')
+    begun.add_relation_unit(rel, 'postgresql/0')
+    peers = begun.add_relation('cluster', 'app')
+    begun.add_relation_unit(peers, 'app/1')
+    relation = begun.model.get_relation('db', rel)
+    with begun.hooks_disabled():
+        relation.data[begun.model.get_unit('postgresql/0')]['host'] = 'pg.local'
+        begun.model.get_relation('cluster').data[begun.model.get_unit('app/1')]['x'] = '1'
+    assert begun.get_relation_data(rel, 'postgresql/0') == {'host': 'pg.local'}
+    assert begun.get_relation_data(peers, 'app/1') == {'x': '1'}
+    assert begun.get_relation_data(rel, 'app/0') == {}  # not written to this unit's bag
