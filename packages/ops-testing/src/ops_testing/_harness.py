@@ -186,7 +186,6 @@ class Harness(
         meta_obj = spec.charm_meta()
         self._model = Model(meta_obj, self._backend, pebble_client_factory=self._pebble_client)
         self._charm_dir = charm_dir if charm_dir is not None else self._ctx._tmp_dir
-        self._resource_dir = None
         self._framework = Framework(
             cast('SQLiteStorage', MemoryStore()),
             self._charm_dir,

@@ -276,10 +276,6 @@ class HarnessBackend(StateBackend):
             )
         return self.cloud_spec
 
-    def storage_add(self, name: str, count: int) -> None:
-        """Record the request (as a Context does); ``Harness.add_storage`` adds instances."""
-        super().storage_add(name, count)
-
     # ---- secrets -------------------------------------------------------------------------------
 
     def _check_manage(self, secret: Secret) -> None:

@@ -41,7 +41,6 @@ class HarnessBase(Generic[CharmType]):
     _hooks_enabled: bool
     _pebble_models: dict[str, PebbleModel]
     _charm_dir: pathlib.Path
-    _resource_dir: pathlib.Path | None
     _next_relation_id: int
     _next_storage_index: int
     _action_ids: int
