@@ -148,6 +148,8 @@ def _entity_hook(builder: _EventBuilder, kind: str, args: list[str], text: str) 
 
 
 class _EventBuilder:
+    """Finds (or adds) the entities an event names; ``state`` and ``notes`` follow along."""
+
     def __init__(
         self,
         ctx: Context[Any],
@@ -173,6 +175,7 @@ class _EventBuilder:
     # -- actions ---------------------------------------------------------------------------
 
     def action(self, name: str) -> Event:
+        """``action:NAME``, with the ``--param`` values typed by the action's params."""
         specs = self.spec.action_specs
         if not name:
             raise UsageError(f'{self.text!r} needs an action name: action:NAME')
@@ -195,6 +198,7 @@ class _EventBuilder:
     # -- relations -------------------------------------------------------------------------
 
     def relation(self, what: str, endpoint: str, args: list[str]) -> Event:
+        """``relation-WHAT:ENDPOINT[:ID]``; the remote unit defaults to the relation's first."""
         if len(args) > 1:
             raise UsageError(f'{self.text!r}: expected ENDPOINT[:RELATION_ID]')
         declared = self.spec.endpoints
@@ -256,6 +260,7 @@ class _EventBuilder:
     # -- workloads -------------------------------------------------------------------------
 
     def workload(self, what: str, name: str, args: list[str]) -> Event:
+        """``pebble-WHAT:CONTAINER[:NOTICE_OR_CHECK]``."""
         container = self._find_container(name)
         if what == 'ready':
             if args:
@@ -329,6 +334,7 @@ class _EventBuilder:
     # -- secrets ---------------------------------------------------------------------------
 
     def secret(self, what: str, target: str) -> Event:
+        """``secret-WHAT:ID_OR_LABEL`` (``--revision`` for expired and remove)."""
         secret = self._find_secret(target)
         if what in ('expired', 'remove'):
             if self.request.revision is None:
@@ -356,6 +362,7 @@ class _EventBuilder:
     # -- storage ---------------------------------------------------------------------------
 
     def storage(self, what: str, name: str, args: list[str]) -> Event:
+        """``storage-WHAT:NAME[:INDEX]``."""
         if len(args) > 1:
             raise UsageError(f'{self.text!r}: expected STORAGE[:INDEX]')
         try:
