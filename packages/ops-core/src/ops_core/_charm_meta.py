@@ -105,7 +105,8 @@ class RelationMeta:
     VALID_SCOPES: ClassVar[list[str]] = ['global', 'container']
 
     def __init__(self, role: RelationRole, relation_name: str, raw: Mapping[str, Any] | str):
-        field = f'{role.value}.{relation_name}'
+        # Name the field as it is spelled in the YAML: the peer role lives under 'peers'.
+        field = f'{"peers" if role.value == "peer" else role.value}.{relation_name}'
         if isinstance(raw, str):
             raw = {'interface': raw}
         raw = _mapping(raw, field, allow_none=False)
@@ -120,7 +121,7 @@ class RelationMeta:
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
             raise _MetadataTypeError(f'{field}.limit: expected an integer, got {limit!r}')
         self.limit: int | None = limit
-        scope = raw.get('scope', 'global')
+        scope = raw.get('scope') or 'global'  # as ops 3.9: null/empty/false mean the default
         if scope not in self.VALID_SCOPES:
             raise _MetadataTypeError(
                 f"{field}.scope: scope should be one of 'global', 'container'; not {scope!r}"
