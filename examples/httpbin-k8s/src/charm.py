@@ -277,7 +277,7 @@ class HttpbinCharm(ops.CharmBase):
         if not secret_id:
             return None
         try:
-            secret = self.model.get_secret(id=secret_id, label=PASSWORD_LABEL)
+            secret = self.model.get_secret(id=secret_id)
             return secret.get_content(refresh=True)['password']
         except (ops.SecretNotFoundError, KeyError):
             logger.warning('The administrator password secret is missing or incomplete')
