@@ -400,6 +400,7 @@ class RelationDataContent(LazyMapping, MutableMapping[str, str]):
         return super()._data
 
     def __setitem__(self, key: str, value: str) -> None:
+        self._check_write(key, value)  # first: an unhashable key cannot go into a dict
         self.update({key: value})
 
     def __delitem__(self, key: str) -> None:
