@@ -22,3 +22,14 @@ def test_the_ops_names_that_exist_are_the_underlying_objects() -> None:
 
     for name in ops_core.__all__:
         assert getattr(ops, name) is getattr(ops_core, name), name
+
+
+def test_the_core_top_level_lists_every_public_name_of_its_modules() -> None:
+    import ops_core
+    from ops_core import charm, framework, jujucontext, jujuversion, model
+
+    expected = {'StatusName'}
+    for module in (charm, framework, jujucontext, jujuversion, model):
+        expected.update(module.__all__)
+    assert len(ops_core.__all__) == len(set(ops_core.__all__)), 'a name is listed twice'
+    assert set(ops_core.__all__) == expected

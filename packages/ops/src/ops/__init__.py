@@ -40,7 +40,20 @@ from ops_core import *  # noqa: E402, F403
 _importlib.import_module('ops.main')
 
 if TYPE_CHECKING:
-    import ops_pebble as pebble
+    # What the import hook provides at run time, spelled out for type checkers (the
+    # ``.pyi`` files beside this one); ``ops.main`` is the callable below.
+    from . import (
+        charm,
+        framework,
+        hookcmds,
+        jujucontext,
+        jujuversion,
+        lib,
+        log,
+        model,
+        pebble,
+        storage,
+    )
 
 __version__: str = '3.9.0'
 
