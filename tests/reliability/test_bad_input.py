@@ -147,6 +147,27 @@ def test_bad_metadata_yaml_fails_the_hook_before_any_state_is_written(charm_fact
 
 
 @pytest.mark.parametrize(
+    ('op', 'tool', 'phrase'),
+    [
+        ('relation-set-bad', 'relation-set', "relation data values must be str, got int for key 'port'"),
+        ('secret-add-bad', 'secret-add', "Invalid secret keys: ['x']"),
+    ],
+)  # fmt: skip
+def test_bad_values_in_production_are_refused_before_any_hook_tool_writes(
+    charm_factory: Any, op: str, tool: str, phrase: str
+) -> None:
+    charm: Charm = charm_factory('tools_charm.py')
+    charm.juju.state.set_leader(True)
+    charm.juju.state.add_relation('db', 'pg', units=['pg/0'])
+    result = charm.run(REL_TOOL_OP=op)
+    assert result.returncode != 0
+    assert phrase in charm.juju_log_text()
+    assert tool not in [call.tool for call in charm.juju.calls()]  # nothing half-written
+    assert charm.juju.state.relation(0)['local_unit_data'] == {}
+    assert charm.juju.state['secrets'] == []
+
+
+@pytest.mark.parametrize(
     ('config', 'phrase'),
     [
         ('options:\n  a: {type: complex}\n', 'config.options.a.type'),

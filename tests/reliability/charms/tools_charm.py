@@ -43,6 +43,11 @@ class ToolsCharm(ops.CharmBase):
             record(data=dict(relation.data[relation.app]))
         elif OP == 'is-leader':
             record(leader=self.unit.is_leader())
+        elif OP == 'relation-set-bad':
+            relation = self.model.get_relation('db')
+            relation.data[self.unit].update({'good': 'yes', 'port': 5432})
+        elif OP == 'secret-add-bad':
+            self.app.add_secret({'password': 'fine-value', 'x': 'bad key'})
         elif OP == 'catch':
             try:
                 self.unit.status = ops.ActiveStatus('fine')
