@@ -268,3 +268,26 @@ def test_default_charm_dir_has_the_metadata_files() -> None:
     assert files['metadata.yaml'] == 'name: x\n'
     assert files['actions.yaml'] == 'go: {}\n'
     assert files['config.yaml'] == '{}\n'
+
+
+def test_captured_framework_events_include_app_collect_status_on_the_leader() -> None:
+    # As in ops 3.9: the leader collects app status too, even when no handler observes it.
+    class Quiet(ops.CharmBase):
+        pass
+
+    for leader, expected in (
+        (
+            True,
+            [
+                'StartEvent',
+                'CollectStatusEvent',
+                'CollectStatusEvent',
+                'PreCommitEvent',
+                'CommitEvent',
+            ],
+        ),
+        (False, ['StartEvent', 'CollectStatusEvent', 'PreCommitEvent', 'CommitEvent']),
+    ):
+        ctx = testing.Context(Quiet, meta={'name': 'quiet'}, capture_framework_events=True)
+        ctx.run(ctx.on.start(), testing.State(leader=leader))
+        assert [type(e).__name__ for e in ctx.emitted_events] == expected

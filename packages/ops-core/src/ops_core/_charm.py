@@ -38,7 +38,7 @@ from ._charm_events import (
     UpgradeCharmEvent,
     _collected_statuses,
 )
-from ._events import BoundEvent, EventBase, EventSource, ObjectEvents
+from ._events import EventBase, EventSource, ObjectEvents
 from ._handle import Object
 
 if TYPE_CHECKING:
@@ -248,18 +248,10 @@ class CharmBase(Object):
             raise _Abort(0) from exc
 
 
-def _has_observers(framework: Framework, bound_event: BoundEvent) -> bool:
-    """Whether anything observes ``bound_event`` (True if the framework cannot say)."""
-    observers = getattr(framework, '_observers', None)
-    if not isinstance(observers, dict):
-        return True
-    return bool(observers.get((bound_event.emitter.handle.path, bound_event.event_kind)))
-
-
 def _evaluate_status(charm: CharmBase) -> None:
     """Emit the collect-status events and set the highest-priority statuses collected.
 
-    ``collect_app_status`` is emitted only when something observes it and this unit is
+    ``collect_app_status`` is emitted only when something listens to it and this unit is
     the leader (so ``is-leader`` runs only for charms that collect an app status);
     ``collect_unit_status`` is always emitted. A status is set only if one was added.
     """
@@ -268,7 +260,7 @@ def _evaluate_status(charm: CharmBase) -> None:
     framework = charm.framework
     collected = _collected_statuses.setdefault(framework, {})
     try:
-        if _has_observers(framework, charm.on.collect_app_status) and charm.unit.is_leader():
+        if framework._is_observed(charm.on.collect_app_status) and charm.unit.is_leader():
             collected.pop('collect_app_status', None)
             charm.on.collect_app_status.emit()
             app_statuses: list[StatusBase] = collected.pop('collect_app_status', [])

@@ -412,6 +412,14 @@ class Framework(Object):
         if saved:
             self._reemit(event_path)
 
+    def _is_observed(self, bound_event: BoundEvent) -> bool:
+        """Whether emitting ``bound_event`` would reach anyone (an observer, or a recorder).
+
+        Lets the framework skip work, such as the ``is-leader`` call behind
+        ``collect_app_status``, that only matters if something is listening.
+        """
+        return bool(self._observers.get((bound_event.emitter.handle.path, bound_event.event_kind)))
+
     def reemit(self) -> None:
         """Deliver every deferred event, oldest first, to the observers that deferred it."""
         self._reemit()

@@ -24,7 +24,7 @@ from ops_core._jujucontext import JujuContext
 from ops_core._log import JujuLogHandler
 from ops_core._sqlite_storage import SQLiteStorage
 from ops_core.charm import CollectStatusEvent
-from ops_core.framework import CommitEvent, EventBase, PreCommitEvent
+from ops_core.framework import BoundEvent, CommitEvent, EventBase, PreCommitEvent
 
 from ._backend import StateBackend
 from ._consistency import check_consistency
@@ -79,6 +79,10 @@ class _RecordingFramework(Framework):
         while int(key) in self._reserved_keys:
             key = super()._next_event_key()
         return key
+
+    def _is_observed(self, bound_event: BoundEvent) -> bool:
+        # Recording framework events counts as listening to them.
+        return self._ctx.capture_framework_events or super()._is_observed(bound_event)
 
     def _record(self, event: EventBase) -> None:
         if isinstance(event, _FRAMEWORK_EVENT_TYPES) and not self._ctx.capture_framework_events:
