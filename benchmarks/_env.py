@@ -11,7 +11,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-WORK = HERE / '.work'
+WORK_ROOT = HERE / '.work'
+# One directory per run, so that two runs at once (a developer's and CI's smoke run in the
+# same tree) never delete each other's files.
+WORK = WORK_ROOT / f'run-{os.getpid()}'
 OPS39_VENV = HERE / '.venv-ops39'
 OPS39_REQUIREMENT = 'ops[testing]==3.9.0'
 _OPS39_MARKER = OPS39_VENV / '.bench-complete'
@@ -89,7 +92,15 @@ def _check_call(argv: list[str], what: str) -> None:
 
 
 def prepare_work_dir() -> Path:
-    """Create a fresh benchmarks/.work with the fake hook tools in .work/bin."""
+    """Create this run's work directory with the fake hook tools in its bin/.
+
+    Directories left by earlier runs whose process is gone are removed first.
+    """
+    if WORK_ROOT.exists():
+        for old in WORK_ROOT.glob('run-*'):
+            pid = old.name.removeprefix('run-')
+            if old != WORK and pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(old, ignore_errors=True)
     if WORK.exists():
         shutil.rmtree(WORK)
     bin_dir = WORK / 'bin'
@@ -98,6 +109,16 @@ def prepare_work_dir() -> Path:
     for name in HOOK_TOOLS:
         (bin_dir / name).symlink_to(tool)
     return WORK
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def clean_env(**extra: str) -> dict[str, str]:

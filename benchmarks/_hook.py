@@ -53,7 +53,7 @@ class HookRun:
 
 
 def make_charm_dir(impl: Impl, name: str, template: str = 'machine') -> Path:
-    """Copy a charm template into .work/charms/<impl>-<name>, with no state file yet."""
+    """Copy a charm template into <work>/charms/<impl>-<name>, with no state file yet."""
     dest = WORK / 'charms' / f'{impl.key}-{name}'
     if dest.exists():
         shutil.rmtree(dest)

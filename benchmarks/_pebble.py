@@ -82,7 +82,9 @@ def start(run: Run) -> Server | None:
     if line == 'READY':
         run.pebble_socket = str(socket_path)
         return Server(proc)
-    reason = line.partition(' ')[2] or 'server exited (see .work/pebble-server.log)'
+    reason = (
+        line.partition(' ')[2] or 'server exited (see pebble-server.log in the work directory)'
+    )
     run.pebble_missing = f'no Pebble test server yet: {reason}'[:160]
     Server(proc).stop()
     return None

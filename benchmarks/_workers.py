@@ -54,7 +54,11 @@ class Worker:
         line = proc.stdout.readline()
         if not line:
             self.close()
-            return {'ok': False, 'status': 'failed', 'detail': 'worker exited (see .work logs)'}
+            return {
+                'ok': False,
+                'status': 'failed',
+                'detail': 'worker exited (see its log in the work directory)',
+            }
         answer: dict[str, Any] = json.loads(line)
         return answer
 
