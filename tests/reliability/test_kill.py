@@ -92,6 +92,7 @@ def test_sigkill_during_dispatch_keeps_old_or_new_state_and_exactly_once_deliver
         elif kind == 'fixed':
             point = list(FIXED_POINTS)[(trial // 3) % len(FIXED_POINTS)]
             env['REL_KILL'] = point
+        seen_before = len(charm.records())
         proc = charm.popen(**env)
         if kind == 'outside':
             time.sleep(rng.uniform(0.3, 1.2) * typical)
@@ -101,6 +102,10 @@ def test_sigkill_during_dispatch_keeps_old_or_new_state_and_exactly_once_deliver
         if not killed:
             assert proc.returncode == 0, err
         after = committed_state(charm.state_db)['gen']
+        # The hook itself (if it got that far) saw the state the previous trial committed.
+        saw = [r['saw'] for r in charm.records()[seen_before:] if 'saw' in r]
+        assert saw in ([], [generation]), (trial, saw, generation)
+        outcomes['saw-previous'] += bool(saw)
         if not killed:
             expected = {generation + 1}
         elif kind == 'fixed':
@@ -118,6 +123,7 @@ def test_sigkill_during_dispatch_keeps_old_or_new_state_and_exactly_once_deliver
     assert result.returncode == 0, result.stderr
     final = committed_state(charm.state_db)
     assert final['gen'] == generation + 1
-    recorded = [r['delivered'] for r in charm.records()]
+    assert outcomes['saw-previous'] >= TRIALS // 2, outcomes
+    recorded = [r['delivered'] for r in charm.records() if 'delivered' in r]
     assert set(range(1, final['delivered'] + 1)) <= set(recorded)
     print(f'{TRIALS} trials: {dict(sorted(outcomes.items()))}')

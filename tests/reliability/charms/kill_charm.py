@@ -73,6 +73,8 @@ class KillCharm(ops.CharmBase):
     def __init__(self, framework):
         super().__init__(framework)
         self._stored.set_default(gen=0, delivered=[], blob='', hist=[])
+        with open(os.environ['TEST_RECORD'], 'a', encoding='utf-8') as f:
+            f.write(json.dumps({'saw': self._stored.gen}) + '\n')
         framework.observe(self.on.update_status, self._on_update_status)
         framework.observe(self.on.tick, self._on_tick)
         framework.observe(framework.on.pre_commit, self._on_pre_commit)
