@@ -128,10 +128,16 @@ def _omit_falsy(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v}
 
 
-def _load_yaml_mapping(raw: str, what: str) -> dict[str, Any]:
-    import yaml
+def load_yaml_mapping(raw: str, what: str) -> dict[str, Any]:
+    """Parse ``raw`` as YAML that must be a mapping (empty text gives ``{}``).
 
-    loaded = yaml.safe_load(raw)
+    Raises:
+        ValueError: naming ``what`` if the YAML is not a mapping.
+        yaml.YAMLError: if ``raw`` is not valid YAML.
+    """
+    from ._yaml import safe_load
+
+    loaded = safe_load(raw)
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -369,7 +375,7 @@ class Layer:
 
     def __init__(self, raw: str | LayerDict | None = None):
         if isinstance(raw, str):
-            d: dict[str, Any] = _load_yaml_mapping(raw, 'layer')
+            d: dict[str, Any] = load_yaml_mapping(raw, 'layer')
         else:
             d = _mapping(raw, 'layer')
         self.summary: str = d.get('summary', '')
@@ -386,9 +392,9 @@ class Layer:
 
     def to_yaml(self) -> str:
         """Return the layer as YAML text."""
-        import yaml
+        from ._yaml import safe_dump
 
-        return yaml.safe_dump(self.to_dict())
+        return safe_dump(self.to_dict())
 
     def to_dict(self) -> LayerDict:
         """Return the layer as a dict, leaving out empty sections."""
@@ -421,7 +427,7 @@ class Plan:
 
     def __init__(self, raw: str | PlanDict | None = None):
         if isinstance(raw, str):
-            d: dict[str, Any] = _load_yaml_mapping(raw, 'plan')
+            d: dict[str, Any] = load_yaml_mapping(raw, 'plan')
         else:
             d = dict(raw or {})
         self._raw = raw
@@ -461,9 +467,9 @@ class Plan:
 
     def to_yaml(self) -> str:
         """Return the plan as YAML text."""
-        import yaml
+        from ._yaml import safe_dump
 
-        return yaml.safe_dump(self.to_dict())
+        return safe_dump(self.to_dict())
 
     def __repr__(self) -> str:
         return f'Plan({self.to_dict()!r})'

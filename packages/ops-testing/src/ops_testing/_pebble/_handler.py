@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ops_pebble import APIError, PathError
 from ops_pebble._files import (
@@ -23,8 +23,9 @@ from ops_pebble._files import (
     parse_header_params,
     quote_param,
 )
-from ops_pebble._layer import Layer
+from ops_pebble._layer import Layer, LayerDict, load_yaml_mapping
 from ops_pebble._timeconv import parse_duration, parse_timestamp
+from ops_pebble._yaml import safe_dump
 
 from ._client import check_notice_request
 from ._exec_task import ExecTask
@@ -318,9 +319,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self._q('format') != 'yaml':
             raise api_error(400, f'invalid format "{self._q("format")}"')
         plan = self.server.pebble.model.plan_dict()
-        import yaml
-
-        self._sync(yaml.safe_dump(plan, sort_keys=False, indent=4) if plan else '{}\n')
+        self._sync(safe_dump(plan, sort_keys=False, indent=4) if plan else '{}\n')
 
     def _post_layers(self) -> None:
         body = self._json_body()
@@ -332,13 +331,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not label:
             raise api_error(400, 'label must be set')
         try:
-            layer = Layer(body.get('layer') or '')
-            import yaml
-
-            raw = yaml.safe_load(body.get('layer') or '') or {}
+            raw = load_yaml_mapping(body.get('layer') or '', 'layer')
+            Layer(cast('LayerDict', raw))  # refuses a layer that is not shaped like one
         except Exception as e:
             raise api_error(400, f'cannot parse layer YAML: {e}') from None
-        del layer
         self.server.pebble.model.add_layer(label, raw, combine=bool(body.get('combine')))
         self._sync(True)
 
