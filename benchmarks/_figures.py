@@ -521,8 +521,9 @@ def _batches(
 
 def figure_context(run: Run) -> list[Row]:
     trivial, loaded, rel100, rel1000 = (run.new_cells() for _ in range(4))
-    _batches(run, trivial, {'figure': 'ctx_trivial'}, run.reps)
-    _batches(run, loaded, {'figure': 'ctx_loaded'}, run.reps)
+    batches = run.reps if run.smoke else 2 * run.reps - 1  # cheap: more batches, less noise
+    _batches(run, trivial, {'figure': 'ctx_trivial'}, batches)
+    _batches(run, loaded, {'figure': 'ctx_loaded'}, batches)
     if not run.smoke:
         _batches(run, rel100, {'figure': 'ctx_relations', 'params': {'relations': 100}}, run.reps)
     _batches(
