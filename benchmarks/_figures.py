@@ -519,13 +519,18 @@ def _batches(
     interleave(run, cells, sample, reps)
 
 
+def _state_request(relations: int, containers: int) -> dict[str, Any]:
+    return {'figure': 'ctx_state', 'params': {'relations': relations, 'containers': containers}}
+
+
 def figure_context(run: Run) -> list[Row]:
-    trivial, loaded, rel100, rel1000 = (run.new_cells() for _ in range(4))
+    trivial, loaded, rel100, rel1000, small, big = (run.new_cells() for _ in range(6))
     batches = run.reps if run.smoke else 2 * run.reps - 1  # cheap: more batches, less noise
     _batches(run, trivial, {'figure': 'ctx_trivial'}, batches)
     _batches(run, loaded, {'figure': 'ctx_loaded'}, batches)
     if not run.smoke:
         _batches(run, rel100, {'figure': 'ctx_relations', 'params': {'relations': 100}}, run.reps)
+        _batches(run, small, _state_request(10, 1), batches)
     _batches(
         run,
         rel1000,
@@ -533,6 +538,7 @@ def figure_context(run: Run) -> list[Row]:
         run.reps,
         min_seconds=0.3,
     )
+    _batches(run, big, _state_request(100, 10), batches, min_seconds=0.3)
 
     def third(a: Cell, b: Cell) -> str:
         return met(b.median <= a.median / 3) if a.ok and b.ok else ''
@@ -580,10 +586,80 @@ def figure_context(run: Run) -> list[Row]:
             ratio=time_ratio,
             verdict=verdict_rel,
         ),
+        Row(
+            title='`ctx.run` update-status with 100 relations and 10 containers',
+            target='<= 1/3, linear in the state (time <= 11x that of 10 relations + 1 container)',
+            ops39=big['ops39'],
+            ours=big['ours'],
+            fmt=functools.partial(
+                _fmt_growth, base=small, big=big, what='10 relations + 1 container'
+            ),
+            ratio=time_ratio,
+            verdict=functools.partial(_verdict_growth, base=small),
+        ),
     ]
 
 
+def _fmt_growth(c: Cell, *, base: dict[str, Cell], big: dict[str, Cell], what: str) -> str:
+    """A time, and how many times the same side's time for the smaller case it is."""
+    other = base['ops39'] if c is big['ops39'] else base['ours']
+    if other.ok:
+        return f'{ms(c.median)} ({c.median / other.median:.1f}x the time for {what})'
+    return ms(c.median)
+
+
+def _verdict_growth(a: Cell, b: Cell, *, base: dict[str, Cell]) -> str:
+    """At most a third of ops 3.9, and at most 11x the time of a state ten times smaller."""
+    if not (a.ok and b.ok):
+        return ''
+    text = f'1/3: {met(b.median <= a.median / 3)}'
+    if base['ours'].ok:
+        text += f'; linear: {met(b.median / base["ours"].median <= 11)}'
+    return text
+
+
+# (request 'op', row title) of the Harness operations timed on both charms (issue 8).
+HARNESS_OPS = (
+    ('begin', 'Harness set-up + `begin()`'),
+    ('config', 'Harness `update_config` (one option; config-changed runs)'),
+    ('relation', 'Harness `add_relation` + `add_relation_unit` + `update_relation_data`'),
+    ('pebble_ready', 'Harness `container_pebble_ready`'),
+)
+HARNESS_CHARMS = (('trivial', 'trivial charm'), ('httpbin', 'examples/httpbin-k8s'))
+
+
+def _half(a: Cell, b: Cell) -> str:
+    return met(b.median <= a.median / 2) if a.ok and b.ok else ''
+
+
 def figure_harness(run: Run) -> list[Row]:
+    rows = []
+    for op, title in HARNESS_OPS:
+        for charm, charm_title in HARNESS_CHARMS:
+            cells = run.new_cells()
+            _batches(
+                run,
+                cells,
+                {'figure': 'harness_op', 'params': {'charm': charm, 'op': op}},
+                run.reps,
+                min_seconds=0.2,
+                max_iterations=500,
+            )
+            rows.append(
+                Row(
+                    title=f'{title}, {charm_title}',
+                    target='<= 1/2 of ops 3.9',
+                    ops39=cells['ops39'],
+                    ours=cells['ours'],
+                    fmt=lambda c: ms(c.median),
+                    ratio=time_ratio,
+                    verdict=_half,
+                )
+            )
+    return rows + _harness_add_relation_rows(run)
+
+
+def _harness_add_relation_rows(run: Run) -> list[Row]:
     first, at400 = run.new_cells(), run.new_cells()
     _batches(
         run,

@@ -27,7 +27,9 @@ import socket
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 # Errors that mean "this implementation does not have the feature yet", as opposed to a
@@ -52,6 +54,14 @@ _CONFIG_LOADED = {
     }
 }
 _HARNESS_META = 'name: bench\nrequires:\n  db:\n    interface: bench\n'
+# The trivial charm of the Harness figures: one relation endpoint, one container, one option.
+_HARNESS_TRIVIAL_META = (
+    'name: bench\nrequires:\n  db:\n    interface: bench\ncontainers:\n  c: {}\n'
+)
+_HARNESS_TRIVIAL_CONFIG = 'options:\n  name:\n    type: string\n    default: bench\n'
+# The realistic charm: the example Kubernetes charm, loaded from its src/charm.py; Harness
+# reads its charmcraft.yaml itself (next to src/), as in the charm's own tests.
+HTTPBIN = Path(__file__).resolve().parent.parent / 'examples' / 'httpbin-k8s'
 
 
 def _charm_classes() -> tuple[type[Any], type[Any]]:
@@ -72,16 +82,70 @@ def _charm_classes() -> tuple[type[Any], type[Any]]:
             framework.observe(self.on.config_changed, self._on_config_changed)
 
         def _on_config_changed(self, event: ops.ConfigChangedEvent) -> None:
-            seen = [self.config['name'], self.config['port']]
+            seen: list[object] = [self.config['name'], self.config['port']]
             for relations in self.model.relations.values():
                 for relation in relations:
-                    seen.append(relation.data[relation.app].get('k'))
+                    if relation.app is not None:
+                        seen.append(relation.data[relation.app].get('k'))
             for i in range(3):
                 seen.append(self.unit.get_container(f'c{i}').can_connect())
             seen.append(self.model.get_secret(label='s0').get_content()['k'])
             self.unit.status = ops.ActiveStatus(f'{len(seen)} things seen')
 
     return TrivialCharm, LoadedCharm
+
+
+def _state_charm() -> type[Any]:
+    import ops
+
+    class StateCharm(ops.CharmBase):  # type: ignore[misc,unused-ignore]
+        """Reads every relation's remote app data and every container's can_connect()."""
+
+        def __init__(self, framework: ops.Framework):
+            super().__init__(framework)
+            framework.observe(self.on.update_status, self._on_update_status)
+
+        def _on_update_status(self, event: ops.EventBase) -> None:
+            seen = 0
+            for relation in self.model.relations['db']:
+                if relation.app is not None and relation.data[relation.app].get('k'):
+                    seen += 1
+            for container in self.unit.containers.values():
+                seen += container.can_connect()
+            self.unit.status = ops.ActiveStatus(f'{seen} things seen')
+
+    return StateCharm
+
+
+def _harness_charm() -> type[Any]:
+    import ops
+
+    class HarnessCharm(ops.CharmBase):  # type: ignore[misc,unused-ignore]
+        """The trivial charm of the Harness figures: each handler sets a status."""
+
+        def __init__(self, framework: ops.Framework):
+            super().__init__(framework)
+            for event in (
+                self.on.config_changed,
+                self.on['c'].pebble_ready,
+                self.on['db'].relation_changed,
+            ):
+                framework.observe(event, self._on_event)
+
+        def _on_event(self, event: ops.EventBase) -> None:
+            self.unit.status = ops.ActiveStatus('ready')
+
+    return HarnessCharm
+
+
+def _httpbin_charm() -> type[Any]:
+    src = str(HTTPBIN / 'src')
+    if src not in sys.path:
+        sys.path.insert(0, src)
+    import charm  # type: ignore[import-not-found,unused-ignore]
+
+    cls: type[Any] = charm.HttpbinCharm
+    return cls
 
 
 # -- figures: each factory returns a zero-argument callable timing ONE operation ---------------
@@ -152,6 +216,111 @@ def _ctx_relations(req: dict[str, Any]) -> Callable[[], float]:
     return op
 
 
+def _ctx_state(req: dict[str, Any]) -> Callable[[], float]:
+    from ops import pebble, testing
+
+    relations, containers = int(req['relations']), int(req['containers'])
+    meta = {
+        'name': 'bench',
+        'requires': {'db': {'interface': 'bench'}},
+        'containers': {f'c{i}': {} for i in range(containers)},
+    }
+    ctx = testing.Context(_state_charm(), meta=meta)
+    layer = pebble.Layer(
+        {'services': {'svc': {'override': 'replace', 'command': 'sleep 1d', 'startup': 'enabled'}}}
+    )
+    state = testing.State(
+        relations=[
+            testing.Relation(
+                'db',
+                remote_app_name=f'remote{i}',
+                remote_app_data={'k': f'v{i}'},
+                remote_units_data={0: {'u': 'v'}},
+            )
+            for i in range(relations)
+        ],
+        containers=[
+            testing.Container(f'c{i}', can_connect=True, layers={'base': layer})
+            for i in range(containers)
+        ],
+    )
+
+    def op() -> float:
+        t = time.perf_counter()
+        ctx.run(ctx.on.update_status(), state)
+        return time.perf_counter() - t
+
+    return op
+
+
+def _new_harness(charm: str) -> Any:
+    """A Harness on the trivial or the httpbin charm, set up as the charm's tests do, not begun."""
+    from ops import testing
+
+    if charm == 'trivial':
+        return testing.Harness(
+            _harness_charm(), meta=_HARNESS_TRIVIAL_META, config=_HARNESS_TRIVIAL_CONFIG
+        )
+    harness = testing.Harness(_httpbin_charm())
+    harness.set_leader(True)
+    harness.add_relation('httpbin-peers', 'httpbin-k8s')
+    return harness
+
+
+def _container(charm: str) -> str:
+    return 'c' if charm == 'trivial' else 'httpbin'
+
+
+def _harness_op(req: dict[str, Any]) -> Callable[[], float]:
+    """One Harness operation on a fresh Harness; set-up and clean-up are not timed."""
+    charm, what = str(req['charm']), str(req['op'])
+    if charm not in ('trivial', 'httpbin'):
+        raise ValueError(f'unknown Harness charm {charm!r}')
+    container = _container(charm)
+
+    def timed(harness: Any) -> float:
+        if what == 'config':
+            t = time.perf_counter()
+            harness.update_config({'name': 'other'} if charm == 'trivial' else {'port': 9000})
+            return time.perf_counter() - t
+        if what == 'relation':
+            endpoint, app = ('db', 'remote') if charm == 'trivial' else ('ingress', 'ingress')
+            t = time.perf_counter()
+            rel_id = harness.add_relation(endpoint, app)
+            harness.add_relation_unit(rel_id, f'{app}/0')
+            if charm == 'trivial':
+                harness.update_relation_data(rel_id, f'{app}/0', {'k': 'v'})
+            else:  # the provider's answer: the charm reads it with Relation.load (JSON values)
+                harness.update_relation_data(rel_id, app, {'url': '"http://example.com/x"'})
+            return time.perf_counter() - t
+        if what == 'pebble_ready':
+            t = time.perf_counter()
+            harness.container_pebble_ready(container)
+            return time.perf_counter() - t
+        raise ValueError(f'unknown Harness operation {what!r}')
+
+    def op() -> float:
+        if what == 'begin':
+            t = time.perf_counter()
+            harness = _new_harness(charm)
+            harness.begin()
+            seconds = time.perf_counter() - t
+            harness.cleanup()
+            return seconds
+        harness = _new_harness(charm)
+        try:
+            harness.begin()
+            if what != 'pebble_ready':
+                # Pebble is up, so that the handlers under test do their whole work.
+                harness.container_pebble_ready(container)
+            return timed(harness)
+        finally:
+            harness.cleanup()
+
+    op()  # fail in set-up (-> n/a or failed), not in the timed loop
+    return op
+
+
 def _harness_add_relation(req: dict[str, Any]) -> Callable[[], float]:
     from ops import testing
 
@@ -214,6 +383,8 @@ _FACTORIES: dict[str, Callable[[dict[str, Any]], Callable[[], float]]] = {
     'ctx_trivial': _ctx_trivial,
     'ctx_loaded': _ctx_loaded,
     'ctx_relations': _ctx_relations,
+    'ctx_state': _ctx_state,
+    'harness_op': _harness_op,
     'harness_add_relation': _harness_add_relation,
     'pebble_small': _pebble_small,
 }
@@ -321,6 +492,8 @@ def main() -> int:
         proto.flush()
         return 0
     _count_connects()
+    # Harness warns that it is deprecated (both sides); the benchmark knows.
+    warnings.simplefilter('ignore', PendingDeprecationWarning)
     server = _Server()
     for line in sys.stdin:
         if not line.strip():

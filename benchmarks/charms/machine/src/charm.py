@@ -37,7 +37,7 @@ class BenchEvents(ops.CharmEvents):
 class BenchCharm(ops.CharmBase):
     """Sets a status; defers custom events on demand."""
 
-    on = BenchEvents()  # type: ignore
+    on = BenchEvents()  # type: ignore[misc,unused-ignore]
 
     def __init__(self, framework: ops.Framework):
         super().__init__(framework)
