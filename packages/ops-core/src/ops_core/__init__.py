@@ -6,13 +6,18 @@ authors normally reach these names through ``ops`` (``ops.CharmBase is
 ops_core.CharmBase``).
 """
 
-from ops_hookcmds import StatusName
+from typing import TYPE_CHECKING
 
-from .charm import *  # noqa: F403
-from .framework import *  # noqa: F403
-from .jujucontext import *  # noqa: F403
-from .jujuversion import *  # noqa: F403
-from .model import *  # noqa: F403
+from ._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from ops_hookcmds import StatusName
+
+    from .charm import *  # noqa: F403
+    from .framework import *  # noqa: F403
+    from .jujucontext import *  # noqa: F403
+    from .jujuversion import *  # noqa: F403
+    from .model import *  # noqa: F403
 
 # A literal list (not built from the submodules' lists) so that type checkers follow
 # ``from ops_core import *`` in ``ops``; tests/meta checks it matches the submodules.
@@ -148,3 +153,154 @@ __all__ = [
     'WaitingStatus',
     'StatusName',
 ]
+
+if not TYPE_CHECKING:
+    # ``import ops_core`` loads none of the public modules: each name is imported from the
+    # public module that lists it on first use (see ``_exports``), and ``ops_core.charm``
+    # & co. are imported as submodules as usual.
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        {
+            'BoundEvent': '.framework',
+            'BoundStoredState': '.framework',
+            'CommitEvent': '.framework',
+            'EventBase': '.framework',
+            'EventSource': '.framework',
+            'Framework': '.framework',
+            'FrameworkEvents': '.framework',
+            'Handle': '.framework',
+            'HandleKind': '.framework',
+            'JujuStorage': '.framework',
+            'LifecycleEvent': '.framework',
+            'Model': '.framework',
+            'NoSnapshotError': '.framework',
+            'NoTypeError': '.framework',
+            'Object': '.framework',
+            'ObjectEvents': '.framework',
+            'PreCommitEvent': '.framework',
+            'PrefixedEvents': '.framework',
+            'SQLiteStorage': '.framework',
+            'Serializable': '.framework',
+            'StoredDict': '.framework',
+            'StoredList': '.framework',
+            'StoredObject': '.framework',
+            'StoredSet': '.framework',
+            'StoredState': '.framework',
+            'StoredStateData': '.framework',
+            'ActionEvent': '.charm',
+            'ActionMeta': '.charm',
+            'CharmBase': '.charm',
+            'CharmEvents': '.charm',
+            'CharmMeta': '.charm',
+            'CollectMetricsEvent': '.charm',
+            'CollectStatusEvent': '.charm',
+            'ConfigChangedEvent': '.charm',
+            'ConfigMeta': '.charm',
+            'ContainerBase': '.charm',
+            'ContainerMeta': '.charm',
+            'ContainerStorageMeta': '.charm',
+            'HookEvent': '.charm',
+            'InstallEvent': '.charm',
+            'JujuAssumes': '.charm',
+            'JujuAssumesCondition': '.charm',
+            'JujuVersion': '.jujuversion',
+            'LeaderElectedEvent': '.charm',
+            'LeaderSettingsChangedEvent': '.charm',
+            'MetadataError': '.charm',
+            'MetadataLinks': '.charm',
+            'PayloadMeta': '.charm',
+            'PebbleCheckEvent': '.charm',
+            'PebbleCheckFailedEvent': '.charm',
+            'PebbleCheckRecoveredEvent': '.charm',
+            'PebbleCustomNoticeEvent': '.charm',
+            'PebbleNoticeEvent': '.charm',
+            'PebbleReadyEvent': '.charm',
+            'PostSeriesUpgradeEvent': '.charm',
+            'PreSeriesUpgradeEvent': '.charm',
+            'RelationBrokenEvent': '.charm',
+            'RelationChangedEvent': '.charm',
+            'RelationCreatedEvent': '.charm',
+            'RelationDepartedEvent': '.charm',
+            'RelationEvent': '.charm',
+            'RelationJoinedEvent': '.charm',
+            'RelationMeta': '.charm',
+            'RelationRole': '.charm',
+            'RemoveEvent': '.charm',
+            'ResourceMeta': '.charm',
+            'SecretChangedEvent': '.charm',
+            'SecretEvent': '.charm',
+            'SecretExpiredEvent': '.charm',
+            'SecretRemoveEvent': '.charm',
+            'SecretRotateEvent': '.charm',
+            'StartEvent': '.charm',
+            'StopEvent': '.charm',
+            'StorageAttachedEvent': '.charm',
+            'StorageDetachingEvent': '.charm',
+            'StorageEvent': '.charm',
+            'StorageMeta': '.charm',
+            'UpdateStatusEvent': '.charm',
+            'UpgradeCharmEvent': '.charm',
+            'WorkloadEvent': '.charm',
+            'MAX_LOG_LINE_LEN': '.model',
+            'ActiveStatus': '.model',
+            'Application': '.model',
+            'Binding': '.model',
+            'BindingMapping': '.model',
+            'BlockedStatus': '.model',
+            'CheckInfoMapping': '.model',
+            'CloudCredential': '.model',
+            'CloudSpec': '.model',
+            'ConfigData': '.model',
+            'Container': '.model',
+            'ContainerMapping': '.model',
+            'ErrorStatus': '.model',
+            'InvalidStatusError': '.model',
+            'JujuContext': '.jujucontext',
+            'LazyCheckInfo': '.model',
+            'LazyMapping': '.model',
+            'LazyNotice': '.model',
+            'MaintenanceStatus': '.model',
+            'ModelError': '.model',
+            'MultiPushPullError': '.model',
+            'Network': '.model',
+            'NetworkInterface': '.model',
+            'OpenedPort': '.model',
+            'Pod': '.model',
+            'Port': '.model',
+            'Relation': '.model',
+            'RelationData': '.model',
+            'RelationDataAccessError': '.model',
+            'RelationDataContent': '.model',
+            'RelationDataError': '.model',
+            'RelationDataTypeError': '.model',
+            'RelationMapping': '.model',
+            'RelationNotFoundError': '.model',
+            'RemoteModel': '.model',
+            'Resources': '.model',
+            'Secret': '.model',
+            'SecretInfo': '.model',
+            'SecretNotFoundError': '.model',
+            'SecretRotate': '.model',
+            'ServiceInfoMapping': '.model',
+            'StatusBase': '.model',
+            'Storage': '.model',
+            'StorageMapping': '.model',
+            'TooManyRelatedAppsError': '.model',
+            'Unit': '.model',
+            'UnitOrApplicationType': '.model',
+            'UnknownStatus': '.model',
+            'WaitingStatus': '.model',
+            'StatusName': 'ops_hookcmds',
+        },
+        submodules=(
+            'charm',
+            'framework',
+            'jujucontext',
+            'jujuversion',
+            'lib',
+            'log',
+            'main',
+            'model',
+            'storage',
+        ),
+    )

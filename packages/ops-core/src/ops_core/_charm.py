@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -213,7 +212,7 @@ class CharmBase(Object):
         Raises:
             ValueError: if the config does not fit ``cls`` and ``errors='raise'``.
         """
-        from ._typed_load import load_typed
+        from ._typed_load import dataclass_fields, load_typed
 
         data: dict[str, Any] = dict(self.config)
         secret_options = [n for n, o in self.meta.config.items() if o.type == 'secret']
@@ -224,11 +223,10 @@ class CharmBase(Object):
             for name in secret_options:
                 if isinstance(data.get(name), str):
                     data[name] = Secret(backend, id=data[name])
-        if dataclasses.is_dataclass(cls):
-            for field in dataclasses.fields(cls):
-                alias = field.metadata.get('alias')
-                if alias and alias in data:
-                    data[field.name] = data.pop(alias)
+        for field in dataclass_fields(cls) or ():
+            alias = field.metadata.get('alias')
+            if alias and alias in data:
+                data[field.name] = data.pop(alias)
         try:
             return load_typed(
                 cls,

@@ -34,8 +34,9 @@ logger = logging.getLogger('ops.charm')
 
 _T = TypeVar('_T')
 
-_RESULT_KEY_RE = re.compile(r'^[a-z0-9](?:[a-z0-9\-.]*[a-z0-9])?$')
-_METRIC_NAME_RE = re.compile(r'^[a-zA-Z](?:[a-zA-Z0-9_\-]*[a-zA-Z0-9])?$')
+# Pattern source only: ``re`` compiles (and caches) it on first use, not at import.
+_RESULT_KEY_RE = r'^[a-z0-9](?:[a-z0-9\-.]*[a-z0-9])?$'
+_METRIC_NAME_RE = r'^[a-zA-Z](?:[a-zA-Z0-9_\-]*[a-zA-Z0-9])?$'
 
 
 def _backend(event: EventBase) -> Any:
@@ -164,7 +165,7 @@ def _flatten_results(results: Mapping[str, Any], prefix: str = '') -> dict[str, 
     for key, value in results.items():
         if not isinstance(key, str):
             raise ValueError(f'invalid action result key {key!r}: keys must be strings')
-        if not _RESULT_KEY_RE.match(key):
+        if not re.match(_RESULT_KEY_RE, key):
             raise ValueError(
                 f'invalid action result key {key!r}: use lowercase letters, digits, "-" and '
                 f'".", starting and ending with a letter or digit (like "key", "some-key2")'
@@ -294,12 +295,12 @@ class CollectMetricsEvent(HookEvent):
         from .model import ModelError
 
         for name, value in metrics.items():
-            if not isinstance(name, str) or not _METRIC_NAME_RE.match(name):
+            if not isinstance(name, str) or not re.match(_METRIC_NAME_RE, name):
                 raise ModelError(f'invalid metric name {name!r}: use letters, digits, - and _')
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ModelError(f'invalid value for metric {name!r}: {value!r} is not a number')
         for key, text in (labels or {}).items():
-            if not isinstance(key, str) or not _METRIC_NAME_RE.match(key):
+            if not isinstance(key, str) or not re.match(_METRIC_NAME_RE, key):
                 raise ModelError(f'invalid metric label name {key!r}')
             if not isinstance(text, str) or not text or ',' in text or '=' in text:
                 raise ModelError(

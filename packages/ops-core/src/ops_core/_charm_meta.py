@@ -9,12 +9,13 @@ charm author sees at once what to fix.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, ClassVar, Literal
+
+from ops_hookcmds._record import record
 
 from ._jujuversion import JujuVersion
 
@@ -264,7 +265,7 @@ class ActionMeta:
         return f'ActionMeta(name={self.name!r})'
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class ContainerBase:
     """An OS base a container image may be built on.
 
@@ -379,7 +380,7 @@ class ContainerMeta:
         return f'ContainerMeta(name={self.name!r})'
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class ConfigMeta:
     """A configuration option declared in config.yaml.
 
@@ -399,7 +400,7 @@ class ConfigMeta:
 _CONFIG_TYPES = ('string', 'int', 'float', 'boolean', 'secret')
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class MetadataLinks:
     """Links to a charm's documentation, sources, websites and issue tracker.
 
@@ -423,7 +424,7 @@ class JujuAssumesCondition(enum.Enum):
     ANY = 'any-of'
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class JujuAssumes:
     """The ``assumes`` section: features the charm needs from Juju.
 

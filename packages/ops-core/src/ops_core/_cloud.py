@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
+
+from ops_hookcmds._record import field, record
 
 __all__ = ['CloudCredential', 'CloudSpec']
 
@@ -21,7 +22,7 @@ def _optional_str(d: Mapping[str, Any], key: str) -> str | None:
     return str(value) if value else None
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class CloudCredential:
     """The credential a trusted charm may use to talk to its cloud.
 
@@ -31,10 +32,10 @@ class CloudCredential:
     auth_type: str
     """The authentication type, for example ``'certificate'`` or ``'userpass'``."""
 
-    attributes: dict[str, str] = dataclasses.field(default_factory=dict, repr=False)
+    attributes: dict[str, str] = field(default_factory=dict, repr=False)
     """The credential's attributes (for example ``client-cert`` and ``client-key``)."""
 
-    redacted: list[str] = dataclasses.field(default_factory=list)
+    redacted: list[str] = field(default_factory=list)
     """Names of attributes whose values Juju withheld."""
 
     @classmethod
@@ -51,7 +52,7 @@ class CloudCredential:
         )
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class CloudSpec:
     """Where and how the model's cloud can be reached (the output of ``credential-get``)."""
 
@@ -76,7 +77,7 @@ class CloudSpec:
     credential: CloudCredential | None = None
     """The credential to use with the cloud, if any."""
 
-    ca_certificates: list[str] = dataclasses.field(default_factory=list)
+    ca_certificates: list[str] = field(default_factory=list)
     """CA certificates (PEM) to trust when connecting to the cloud."""
 
     skip_tls_verify: bool = False

@@ -10,6 +10,7 @@ import sys
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FunctionType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ._events import BoundEvent, EventBase, FrameworkEvents, LifecycleEvent
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger('ops.framework')
 
 # Matches the handle path of an event snapshot: ``MyCharm/on/install[3]``, ``on/commit[5]``.
-_EVENT_PATH = re.compile(r'^(|.*/)on/[a-zA-Z_]+\[\d+\]$')
-_BREAKPOINT_NAME = re.compile(r'^[a-z0-9]([a-z0-9\-]*[a-z0-9])?$')
+# Pattern source only: ``re`` compiles (and caches) it on first use, not at import.
+_EVENT_PATH = r'^(|.*/)on/[a-zA-Z_]+\[\d+\]$'
+_BREAKPOINT_NAME = r'^[a-z0-9]([a-z0-9\-]*[a-z0-9])?$'
 # Exact builtin types allowed in snapshots (what ``marshal`` accepts, minus code objects).
 _SIMPLE_TYPES = frozenset(
     {
@@ -107,6 +109,33 @@ class _Storage(Protocol):
     def notices(self, event_path: str | None = None) -> Iterator[tuple[str, str, str]]: ...
     def commit(self) -> None: ...
     def close(self) -> None: ...
+
+
+_CO_VARARGS = 0x04  # inspect.CO_VARARGS, without importing inspect (and ast, dis, ...)
+
+
+def _plain_method_takes_one_argument(observer: Callable[..., Any]) -> bool | None:
+    """Whether ``observer(event)`` binds, read from the code object of a plain bound method.
+
+    Returns ``None`` when only :func:`inspect.signature` can tell (decorated functions with
+    ``__wrapped__`` or ``__signature__``, callables that are not plain functions, methods
+    without positional parameters).
+    """
+    func = getattr(observer, '__func__', None)
+    if type(func) is not FunctionType or hasattr(func, '__wrapped__'):
+        return None
+    if hasattr(func, '__signature__'):
+        return None
+    code = func.__code__
+    positional = code.co_argcount - 1  # after 'self'
+    if positional < 0:
+        return None
+    required = max(0, positional - len(func.__defaults__ or ()))
+    kw_only = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
+    kw_defaults = func.__kwdefaults__ or {}
+    if any(name not in kw_defaults for name in kw_only):
+        return False
+    return required <= 1 and (positional >= 1 or bool(code.co_flags & _CO_VARARGS))
 
 
 def _find_unsimple(value: Any, where: str) -> tuple[str, type[Any]] | None:
@@ -351,7 +380,15 @@ class Framework(Object):
 
     @staticmethod
     def _check_observer_signature(owner: Object, name: str, observer: Callable[..., Any]) -> None:
-        import inspect
+        accepts = _plain_method_takes_one_argument(observer)
+        if accepts is not None:
+            if not accepts:
+                raise TypeError(
+                    f"{type(owner).__name__}.{name} must be callable with only 'self' and the "
+                    f"'event'"
+                )
+            return
+        import inspect  # decorated or unusual callables: let inspect follow __wrapped__ & co.
 
         try:
             sig = inspect.signature(observer)
@@ -542,7 +579,7 @@ class Framework(Object):
                 raise TypeError(f'breakpoint names must be strings, got {type(name).__name__}')
             if name in ('all', 'hook'):
                 raise ValueError(f'breakpoint name {name!r} is reserved; pick another name')
-            if not _BREAKPOINT_NAME.match(name):
+            if not re.match(_BREAKPOINT_NAME, name):
                 raise ValueError(
                     f'breakpoint name {name!r} is invalid: use lowercase letters, digits and '
                     f'inner hyphens, such as "db-ready"'
@@ -575,5 +612,5 @@ class Framework(Object):
             )
         referenced = {event_path for event_path, _, _ in self._storage.notices()}
         for handle_path in list(list_snapshots()):
-            if _EVENT_PATH.match(handle_path) and handle_path not in referenced:
+            if re.match(_EVENT_PATH, handle_path) and handle_path not in referenced:
                 self._storage.drop_snapshot(handle_path)

@@ -19,22 +19,19 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import ops_hookcmds
 
-from ._cloud import CloudCredential, CloudSpec
 from ._errors import ModelError, RelationNotFoundError, SecretNotFoundError
-from ._ports import Port
-from ._secret_types import SecretInfo, SecretRotate, canonical_secret_id
-from ._security import log_security_event
 
 if TYPE_CHECKING:
     from ._backend import Backend, ConfigValue, SecretOwner
+    from ._cloud import CloudSpec
     from ._jujucontext import JujuContext
+    from ._ports import Port
+    from ._secret_types import SecretInfo, SecretRotate
 
 __all__ = ['HookCommandsBackend']
 
@@ -83,6 +80,8 @@ class HookCommandsBackend:
     # ---- error translation ---------------------------------------------------------
 
     def _log_authz_failure(self, exc: ops_hookcmds.Error) -> None:
+        from ._security import log_security_event
+
         tool = os.path.basename(exc.cmd[0]) if exc.cmd else 'unknown'
         try:
             as_leader = ' (as leader)' if ops_hookcmds.is_leader() else ''
@@ -341,6 +340,9 @@ class HookCommandsBackend:
         self, spec: Mapping[str, Any], k8s_resources: Mapping[str, Any] | None
     ) -> None:
         """Run ``pod-spec-set --file <spec.yaml> [--k8s-resources <resources.yaml>]``."""
+        import shutil
+        import tempfile
+
         import yaml
         from ops_hookcmds import _runner
 
@@ -361,6 +363,8 @@ class HookCommandsBackend:
 
     def opened_ports(self) -> set[Port]:
         """Run ``opened-ports``; ranges keep their first port, unknown protocols are skipped."""
+        from ._ports import Port
+
         ports: set[Port] = set()
         for p in self._call('opened-ports', ops_hookcmds.opened_ports):
             if p.protocol not in ('tcp', 'udp', 'icmp'):
@@ -391,6 +395,8 @@ class HookCommandsBackend:
 
     def secret_info_get(self, *, id: str | None, label: str | None) -> SecretInfo:
         """Run ``secret-info-get <id>`` or ``secret-info-get --label <label>``."""
+        from ._secret_types import SecretInfo, SecretRotate, canonical_secret_id
+
         if id is not None:
             info = self._call('secret-info-get', ops_hookcmds.secret_info_get, id=id)
         else:
@@ -481,6 +487,8 @@ class HookCommandsBackend:
 
     def credential_get(self) -> CloudSpec:
         """Run ``credential-get``."""
+        from ._cloud import CloudCredential, CloudSpec
+
         spec = self._call('credential-get', ops_hookcmds.credential_get)
         cred = spec.credential
         return CloudSpec(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
+
+from ops_hookcmds._record import field, record
 
 from ._jujuversion import JujuVersion
 
@@ -72,7 +73,7 @@ def _int_from(name: str, value: str) -> int:
         ) from None
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class JujuContext:
     """What Juju tells a charm about the current hook, read from the environment.
 
@@ -118,9 +119,9 @@ class JujuContext:
     unit_name: str
     version: JujuVersion
     availability_zone: str | None = None
-    charm_dir: Path = dataclasses.field(default_factory=lambda: _DEFAULT_CHARM_DIR)
+    charm_dir: Path = field(default_factory=lambda: _DEFAULT_CHARM_DIR)
     debug: bool = False
-    debug_at: set[str] = dataclasses.field(default_factory=set[str])
+    debug_at: set[str] = field(default_factory=set[str])
     machine_id: str | None = None
     principal_unit: str | None = None
     action_name: str | None = None

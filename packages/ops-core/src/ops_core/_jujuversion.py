@@ -7,14 +7,12 @@ import re
 import warnings
 from functools import total_ordering
 
-_VERSION_RE = re.compile(
-    r"""^
+# Pattern source only: ``re`` compiles (and caches) it on first use, not at import.
+_VERSION_RE = r"""(?x)^
     (?P<major>\d{1,9})\.(?P<minor>\d{1,9})       # major and minor are always there
     ((?:\.|-(?P<tag>[a-z]+))(?P<patch>\d{1,9}))? # then '.patch' or '-tagN'
     (\.(?P<build>\d{1,9}))?$                     # and an optional '.build'
-    """,
-    re.VERBOSE,
-)
+    """
 
 
 @total_ordering
@@ -32,7 +30,7 @@ class JujuVersion:
     """
 
     def __init__(self, version: str):
-        match = _VERSION_RE.match(version) if isinstance(version, str) else None
+        match = re.match(_VERSION_RE, version) if isinstance(version, str) else None
         if match is None:
             raise RuntimeError(f'"{version}" is not a valid Juju version string')
         groups = match.groupdict()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -55,10 +53,9 @@ def _run_legacy_hook(charm_dir: Path, dispatch_path: str) -> None:
     if not dispatch_path:
         return
     candidate = charm_dir / dispatch_path
-    path_str = shutil.which(candidate.name, mode=os.F_OK, path=str(candidate.parent))
-    if path_str is None:
+    if not candidate.exists() or candidate.is_dir():
         return
-    path = Path(path_str)
+    path = candidate
     warnings.warn('Legacy hooks are deprecated.', DeprecationWarning, stacklevel=2)
     if not os.access(path, os.X_OK):
         logger.warning('Legacy %s exists but is not executable.', dispatch_path)
@@ -72,6 +69,8 @@ def _run_legacy_hook(charm_dir: Path, dispatch_path: str) -> None:
         return
     argv = [str(path), *sys.argv[1:]]
     logger.info('Running legacy %s.', dispatch_path)
+    import subprocess  # only legacy hooks need it; a plain hook never loads it
+
     try:
         subprocess.run(argv, check=True)
     except subprocess.CalledProcessError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import pathlib
 import sys
 import time
@@ -11,10 +12,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import InvalidStatusError, ModelError
-from ._ports import Port
-from ._secret import Secret, expire_datetime, validate_secret_content
-from ._secret_types import SecretRotate, canonical_secret_id
-from ._security import log_security_event
 from ._status import StatusBase
 
 if TYPE_CHECKING:
@@ -25,7 +22,10 @@ if TYPE_CHECKING:
     from ._jujuversion import JujuVersion
     from ._network import Binding, BindingMapping
     from ._pebble_client import PebbleClient
+    from ._ports import Port
     from ._relation import Relation, RelationMapping
+    from ._secret import Secret
+    from ._secret_types import SecretRotate
     from ._storage_model import StorageMapping
 
 __all__ = [
@@ -95,6 +95,9 @@ def _add_secret(
     expire: datetime.datetime | datetime.timedelta | None,
     rotate: SecretRotate | None,
 ) -> Secret:
+    from ._secret import Secret, expire_datetime, validate_secret_content
+    from ._secret_types import SecretRotate, canonical_secret_id
+
     validate_secret_content(content)
     if rotate is not None and not isinstance(rotate, SecretRotate):
         raise TypeError(f'rotate must be a SecretRotate or None, not {type(rotate).__name__}')
@@ -148,6 +151,8 @@ class Application:
         if self._status is not None:
             return self._status
         if not self._cache.is_leader():
+            from ._security import log_security_event
+
             log_security_event(
                 self._backend,
                 'CRITICAL',
@@ -168,6 +173,8 @@ class Application:
             )
         self._ensure_our_app('set status')
         if not self._cache.is_leader():
+            from ._security import log_security_event
+
             log_security_event(
                 self._backend,
                 'CRITICAL',
@@ -384,6 +391,8 @@ class Unit:
         Raises:
             TypeError: if an argument is neither an int nor a Port.
         """
+        from ._ports import Port
+
         self._ensure_our_unit('set ports')
         desired: set[Port] = set()
         for p in ports:
@@ -414,6 +423,8 @@ class Unit:
             ModelError: if Juju refuses (for example inside an action).
         """
         self._ensure_our_unit('reboot')
+        from ._security import log_security_event
+
         log_security_event(
             self._backend,
             'WARN',
@@ -523,30 +534,48 @@ class Model:
         *,
         pebble_client_factory: PebbleClientFactory | None = None,
     ):
-        from ._config import ConfigData
-        from ._network import BindingMapping
-        from ._relation import RelationMapping
-        from ._storage_model import StorageMapping
-
         self._backend = backend
+        self._meta = meta
         self._cache = _ModelCache(meta, backend, pebble_client_factory)
         self._unit = self._cache.get_unit(backend.unit_name)
-        remote_unit = self._cache.get_unit(remote_unit_name) if remote_unit_name else None
-        self._relations: RelationMapping = RelationMapping(
-            getattr(meta, 'relations', {}),
-            self._unit,
-            backend,
-            self._cache,
-            broken_relation_id,
-            _remote_unit=remote_unit,
-        )
-        self._config: ConfigData = ConfigData(backend)
+        self._broken_relation_id = broken_relation_id
+        self._remote_unit = self._cache.get_unit(remote_unit_name) if remote_unit_name else None
         self._resources = Resources(list(getattr(meta, 'resources', {}) or ()), backend)
         self._pod = Pod(backend)
-        self._storages: StorageMapping = StorageMapping(
-            list(getattr(meta, 'storages', {}) or ()), backend
+
+    # The collections are built on first use: a hook that never looks at relations,
+    # config, storage or bindings does not even import their modules.
+
+    @functools.cached_property
+    def _relations(self) -> RelationMapping:
+        from ._relation import RelationMapping
+
+        return RelationMapping(
+            getattr(self._meta, 'relations', {}),
+            self._unit,
+            self._backend,
+            self._cache,
+            self._broken_relation_id,
+            _remote_unit=self._remote_unit,
         )
-        self._bindings: BindingMapping = BindingMapping(backend)
+
+    @functools.cached_property
+    def _config(self) -> ConfigData:
+        from ._config import ConfigData
+
+        return ConfigData(self._backend)
+
+    @functools.cached_property
+    def _storages(self) -> StorageMapping:
+        from ._storage_model import StorageMapping
+
+        return StorageMapping(list(getattr(self._meta, 'storages', {}) or ()), self._backend)
+
+    @functools.cached_property
+    def _bindings(self) -> BindingMapping:
+        from ._network import BindingMapping
+
+        return BindingMapping(self._backend)
 
     # -- identity ------------------------------------------------------------
 
@@ -646,6 +675,9 @@ class Model:
             TypeError: if neither ``id`` nor ``label`` is given.
             SecretNotFoundError: if no such secret is visible to this unit.
         """
+        from ._secret import Secret
+        from ._secret_types import canonical_secret_id
+
         if not (id or label):
             raise TypeError('Must provide an id or label, or both')
         if id is not None:

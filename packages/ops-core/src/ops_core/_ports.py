@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Literal
+
+from ops_hookcmds._record import record
 
 __all__ = ['OpenedPort', 'Port']
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Port:
     """A port (or ICMP) that a unit has opened, or wants opened.
 

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 __all__ = ['Secret', 'expire_datetime', 'validate_secret_content']
 
-_KEY_RE = re.compile(r'^([a-z](?:-?[a-z0-9]){2,})$')
+# Pattern source only: ``re`` compiles (and caches) it on first use, not at import.
+_KEY_RE = r'^([a-z](?:-?[a-z0-9]){2,})$'
 
 
 def validate_secret_content(content: Any) -> None:
@@ -29,7 +30,7 @@ def validate_secret_content(content: Any) -> None:
         raise TypeError(f'Secret content must be a dict, not {type(content).__name__}')
     if not content:
         raise ValueError('Secret content must not be empty')
-    bad_keys = [k for k in content if not (isinstance(k, str) and _KEY_RE.match(k))]
+    bad_keys = [k for k in content if not (isinstance(k, str) and re.match(_KEY_RE, k))]
     if bad_keys:
         raise ValueError(
             f'Invalid secret keys: {bad_keys}. Keys should be lowercase letters and digits, '

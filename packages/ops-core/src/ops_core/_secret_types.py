@@ -23,7 +23,8 @@ class SecretRotate(enum.Enum):
     YEARLY = 'yearly'
 
 
-_RFC3339 = re.compile(
+# Pattern source only: ``re`` compiles (and caches) it on first use, not at import.
+_RFC3339 = (
     r'^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?'
     r'(?:([Zz])|([+-])(\d{2}):(\d{2}))?$'
 )
@@ -37,7 +38,7 @@ def parse_rfc3339(text: str) -> datetime.datetime:
     Raises:
         ValueError: if ``text`` is not an RFC 3339 timestamp.
     """
-    match = _RFC3339.match(text.strip())
+    match = re.match(_RFC3339, text.strip())
     if match is None:
         raise ValueError(f'not an RFC 3339 timestamp: {text!r}')
     year, month, day, hour, minute, second = (int(g) for g in match.group(1, 2, 3, 4, 5, 6))

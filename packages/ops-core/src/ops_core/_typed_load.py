@@ -7,13 +7,30 @@ pydantic model when it has ``model_fields`` (v2) or ``__fields__`` (v1).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-__all__ = ['accepted_keys', 'dump_typed', 'load_typed']
+if TYPE_CHECKING:
+    import dataclasses
+
+__all__ = ['accepted_keys', 'dataclass_fields', 'dump_typed', 'load_typed']
 
 _T = TypeVar('_T')
+
+
+def dataclass_fields(class_or_instance: object) -> tuple[dataclasses.Field[Any], ...] | None:
+    """The fields of a dataclass (or dataclass instance), or ``None`` for anything else.
+
+    :mod:`dataclasses` is imported only when the object is a dataclass (and so it is
+    already loaded): a hook that never meets one does not pay for importing it.
+    """
+    if not hasattr(class_or_instance, '__dataclass_fields__'):
+        return None
+    import dataclasses
+
+    if not dataclasses.is_dataclass(class_or_instance):
+        return None
+    return dataclasses.fields(class_or_instance)
 
 
 def _pydantic_fields(cls: type[Any]) -> Mapping[str, Any] | None:
@@ -33,11 +50,14 @@ def accepted_keys(cls: type[Any]) -> frozenset[str] | None:
     * pydantic-style model: each field's alias, or its name when it has none;
     * anything else: ``None`` (every key is passed to the constructor).
     """
-    if dataclasses.is_dataclass(cls):
-        return frozenset(f.name for f in dataclasses.fields(cls) if f.init)
-    fields = _pydantic_fields(cls)
+    fields = dataclass_fields(cls)
     if fields is not None:
-        return frozenset(getattr(info, 'alias', None) or name for name, info in fields.items())
+        return frozenset(f.name for f in fields if f.init)
+    model_fields = _pydantic_fields(cls)
+    if model_fields is not None:
+        return frozenset(
+            getattr(info, 'alias', None) or name for name, info in model_fields.items()
+        )
     return None
 
 
@@ -95,8 +115,9 @@ def dump_typed(obj: object, encoder: Callable[[Any], str] | None = None) -> dict
     public instance attributes. ``encoder``, if given, is applied to every value.
     """
     items: Iterable[tuple[str, Any]]
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        items = ((f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj))
+    fields = None if isinstance(obj, type) else dataclass_fields(obj)
+    if fields is not None:
+        items = ((f.name, getattr(obj, f.name)) for f in fields)
     elif hasattr(obj, 'model_dump'):
         items = obj.model_dump(mode='json', by_alias=True).items()
     elif _pydantic_fields(type(obj)) is not None and hasattr(obj, 'dict'):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
+from ._record import field, record
 from ._runner import (
     expect_dict,
     expect_str,
@@ -15,7 +15,7 @@ from ._runner import (
 )
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class CloudCredential:
     """The credential a trusted charm can use against its cloud.
 
@@ -26,8 +26,8 @@ class CloudCredential:
     """
 
     auth_type: str
-    attributes: dict[str, str] = dataclasses.field(default_factory=dict)
-    redacted: list[str] = dataclasses.field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    redacted: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         # The attribute values are credentials: keep them out of logs and tracebacks.
@@ -37,7 +37,7 @@ class CloudCredential:
         )
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class CloudSpec:
     """The cloud this model runs on, with its credential (``credential-get``).
 
@@ -61,7 +61,7 @@ class CloudSpec:
     identity_endpoint: str | None = None
     storage_endpoint: str | None = None
     credential: CloudCredential | None = None
-    ca_certificates: list[str] = dataclasses.field(default_factory=list)
+    ca_certificates: list[str] = field(default_factory=list)
     skip_tls_verify: bool = False
     is_controller_cloud: bool = False
 

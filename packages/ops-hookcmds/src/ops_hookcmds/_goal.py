@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from typing import Any
 
+from ._record import record
 from ._runner import bad_output, expect_dict, expect_str, require_key, run_json
 from ._types import parse_timestamp
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Goal:
     """The status a unit or relation is heading for.
 
@@ -25,7 +25,7 @@ class Goal:
     since: datetime.datetime
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class GoalState:
     """Where the model is heading for this application (``goal-state``).
 

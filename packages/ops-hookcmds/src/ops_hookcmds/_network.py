@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+from ._record import field, record
 from ._runner import expect_dict, expect_list, expect_str, expect_str_list, run_json
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Address:
     """One address of a network interface.
 
@@ -24,7 +24,7 @@ class Address:
     cidr: str
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class BindAddress:
     """A network interface a binding is bound to, with its addresses.
 
@@ -36,10 +36,10 @@ class BindAddress:
 
     mac_address: str
     interface_name: str
-    addresses: list[Address] = dataclasses.field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Network:
     """The network configuration of a binding (``network-get``).
 

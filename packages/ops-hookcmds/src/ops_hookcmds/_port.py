@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from typing import Literal
 
+from ._record import record
 from ._runner import bad_output, expect_str_list, run, run_json
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Port:
     """A port or port range this unit has opened, as reported by ``opened-ports``.
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Mapping
 
+from ._record import record
 from ._runner import (
     expect_dict,
     expect_str,
@@ -18,7 +18,7 @@ from ._runner import (
 )
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class RelationModel:
     """The model on the other side of a relation (``relation-model-get``).
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from typing import Literal
 
+from ._record import record
 from ._runner import (
     Error,
     bad_output,
@@ -21,7 +21,7 @@ from ._runner import (
 from ._types import SecretRotate, format_expire, parse_timestamp
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class SecretInfo:
     """Metadata of a secret this charm owns (``secret-info-get``).
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
+from ._record import record
 from ._runner import expect_dict, expect_str, require_key, run, run_json
 from ._types import SettableStatusName
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class UnitStatus:
     """This unit's workload status (``status-get``).
 
@@ -25,7 +25,7 @@ class UnitStatus:
     status_data: dict[str, Any]
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class AppStatus:
     """This application's status and its units' statuses (``status-get --application``).
 

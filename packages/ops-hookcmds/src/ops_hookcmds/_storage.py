@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import pathlib
 from collections.abc import Mapping
 
+from ._record import record
 from ._runner import expect_dict, expect_str, expect_str_list, require_key, run, run_json
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Storage:
     """A storage instance attached to this unit (``storage-get``).
 

@@ -33,7 +33,9 @@ _alias.install()
 
 import ops_core as _ops_core  # noqa: E402
 import ops_core.main as _core_main  # noqa: E402
-from ops_core import *  # noqa: E402, F403
+
+if TYPE_CHECKING:
+    from ops_core import *  # noqa: F403
 
 # Load ``ops.main`` now so that a later ``import ops.main`` finds it in sys.modules and
 # leaves the callable ``ops.main`` below in place of the module attribute.
@@ -79,9 +81,22 @@ main = _Main()
 __all__ = [*_ops_core.__all__, 'main', 'pebble', '__version__']
 
 
+_CORE_NAMES = frozenset(_ops_core.__all__)
+
+
 def __getattr__(name: str) -> Any:
-    # Submodules (``ops.charm``, ``ops.pebble``, ...) are loaded on first touch: machine
-    # charms never import the Pebble client (and with it websocket, ssl and http.client).
+    # The names of ``ops_core`` are looked up there on first use (which imports only the
+    # module defining each), and kept here. Submodules (``ops.charm``, ``ops.pebble``, ...)
+    # are loaded on first touch: machine charms never import the Pebble client (and with
+    # it websocket, ssl and http.client).
+    if name in _CORE_NAMES:
+        value = getattr(_ops_core, name)
+        globals()[name] = value
+        return value
     if f'ops.{name}' in _alias.ALIASES:
         return _importlib.import_module(f'ops.{name}')
     raise AttributeError(f"module 'ops' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_CORE_NAMES, *(alias[4:] for alias in _alias.ALIASES)})

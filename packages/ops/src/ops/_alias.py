@@ -11,11 +11,14 @@ whichever name a charm uses. A finder on :data:`sys.meta_path` resolves every
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
-import types
-from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    import importlib.abc
+    import types
+    from collections.abc import Sequence
 
 #: ``ops`` submodule name -> module of the underlying distribution that it *is*.
 ALIASES: dict[str, str] = {
@@ -46,12 +49,15 @@ def target_of(fullname: str) -> str | None:
     head, dot, tail = fullname.rpartition('.')
     while dot:
         if head in ALIASES:
-            return f'{ALIASES[head]}.{fullname[len(head) + 1:]}'
+            return f'{ALIASES[head]}.{fullname[len(head) + 1 :]}'
         head, dot, tail = head.rpartition('.')
     return None
 
 
-class _AliasLoader(importlib.abc.Loader):
+# The finder and loader implement the import protocol without the ``importlib.abc`` base
+# classes: ``sys.meta_path`` needs only ``find_spec``, and ``importlib.abc`` would pull in
+# ``importlib.resources`` (and with it ``tempfile``, ``shutil``, ...) on every ``import ops``.
+class _AliasLoader:
     def __init__(self, target: str) -> None:
         self._target = target
 
@@ -71,7 +77,7 @@ class _AliasLoader(importlib.abc.Loader):
         sys.modules[module.__name__] = real
 
 
-class AliasFinder(importlib.abc.MetaPathFinder):
+class AliasFinder:
     """Resolve ``ops.*`` submodule imports to the modules of the underlying packages."""
 
     def find_spec(
@@ -85,7 +91,8 @@ class AliasFinder(importlib.abc.MetaPathFinder):
         real = target_of(fullname)
         if real is None:
             return None
-        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(real))
+        loader = cast('importlib.abc.Loader', _AliasLoader(real))
+        return importlib.machinery.ModuleSpec(fullname, loader)
 
 
 def install() -> None:

@@ -1,0 +1,252 @@
+"""Record classes that behave as dataclasses without importing :mod:`dataclasses` up front.
+
+``import dataclasses`` imports :mod:`inspect`, and with it ``ast``, ``dis``, ``tokenize``
+and more: a large share of the start-up cost of a hook process. The ``record`` decorator
+here generates the same ``__init__``, ``__repr__``, ``__eq__``, ``__hash__``,
+``__setattr__``/``__delattr__`` (frozen) and ``__match_args__`` that
+``dataclasses.dataclass`` would, from the class annotations, with one ``exec`` per class.
+
+The classes stay dataclasses for everything that asks: ``__dataclass_fields__`` and
+``__dataclass_params__`` are computed on first access (importing :mod:`dataclasses` only
+then), so :func:`dataclasses.is_dataclass`, :func:`dataclasses.fields`,
+:func:`dataclasses.replace`, :func:`dataclasses.asdict` and subclassing with
+``@dataclass`` work unchanged. Assigning to a field of a frozen record raises
+:class:`dataclasses.FrozenInstanceError`, as a frozen dataclass does.
+
+Type checkers see ``record`` and ``field`` as :func:`dataclasses.dataclass` and
+:func:`dataclasses.field`, so they understand these classes exactly as dataclasses.
+
+Supported: ``frozen``, ``kw_only``, ``field(default=..., default_factory=..., repr=...)``,
+``ClassVar`` annotations (skipped), inheritance from another record. Not supported (not
+used by this project): ``InitVar``, ``KW_ONLY``, ``order``, ``slots``, ``__post_init__``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+__all__ = ['field', 'record']
+
+_T = TypeVar('_T')
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return '<missing>'
+
+
+_MISSING: Any = _Missing()
+
+
+class _Factory:
+    """The default shown for a field built by a factory (as ``dataclasses`` shows it)."""
+
+    def __repr__(self) -> str:
+        return '<factory>'
+
+
+_HAS_FACTORY: Any = _Factory()
+
+
+class _Spec:
+    """One field of a record: what ``dataclasses.field`` would have recorded."""
+
+    __slots__ = ('default', 'default_factory', 'kw_only', 'name', 'repr', 'type')
+
+    def __init__(self, default: Any, default_factory: Any, repr: bool) -> None:
+        self.name = ''
+        self.type: Any = None
+        self.default = default
+        self.default_factory = default_factory
+        self.repr = repr
+        self.kw_only = False
+
+
+def _field(*, default: Any = _MISSING, default_factory: Any = _MISSING, repr: bool = True) -> Any:
+    if default is not _MISSING and default_factory is not _MISSING:
+        raise ValueError('cannot specify both default and default_factory')
+    return _Spec(default, default_factory, repr)
+
+
+def _is_classvar(annotation: object) -> bool:
+    if isinstance(annotation, str):
+        return annotation.startswith(('ClassVar', 'typing.ClassVar'))
+    import typing
+
+    return annotation is typing.ClassVar or getattr(annotation, '__origin__', None) is (
+        typing.ClassVar
+    )
+
+
+class _LazyDataclassAttr:
+    """``__dataclass_fields__``/``__dataclass_params__``, built by :mod:`dataclasses` on demand."""
+
+    def __init__(self, cls: type, attr: str) -> None:
+        self._cls = cls
+        self._attr = attr
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        cls = self._cls
+        shadow = _shadow_dataclass(cls)
+        # Replace both descriptors by the real values: later lookups are plain attributes.
+        for attr in ('__dataclass_fields__', '__dataclass_params__'):
+            setattr(cls, attr, getattr(shadow, attr))
+        return getattr(shadow, self._attr)
+
+
+def _shadow_dataclass(cls: type) -> type:
+    """A real dataclass with the same fields as record ``cls``, for its dataclass metadata."""
+    import dataclasses
+
+    specs: list[_Spec] = cls.__dict__['__record_fields__']
+    namespace: dict[str, Any] = {
+        '__module__': cls.__module__,
+        '__qualname__': cls.__qualname__,
+        '__annotations__': {spec.name: spec.type for spec in specs},
+    }
+    for spec in specs:
+        namespace[spec.name] = dataclasses.field(
+            default=spec.default if spec.default is not _MISSING else dataclasses.MISSING,
+            default_factory=(
+                spec.default_factory
+                if spec.default_factory is not _MISSING
+                else dataclasses.MISSING
+            ),
+            repr=spec.repr,
+            kw_only=spec.kw_only,
+        )
+    frozen: bool = cls.__dict__['__record_frozen__']
+    return dataclasses.dataclass(frozen=frozen)(type(cls.__name__, (), namespace))
+
+
+def _frozen_error(name: str) -> Exception:
+    import dataclasses
+
+    return dataclasses.FrozenInstanceError(f'cannot assign to field {name!r}')
+
+
+def _process(cls: type[_T], frozen: bool, kw_only: bool) -> type[_T]:
+    specs: dict[str, _Spec] = {}
+    for base in reversed(cls.__mro__[1:]):
+        for spec in base.__dict__.get('__record_fields__', ()):
+            specs[spec.name] = spec
+    for name, annotation in cls.__dict__.get('__annotations__', {}).items():
+        if _is_classvar(annotation):
+            continue
+        value = cls.__dict__.get(name, _MISSING)
+        spec = value if isinstance(value, _Spec) else _Spec(value, _MISSING, True)
+        spec.name = name
+        spec.type = annotation
+        spec.kw_only = kw_only
+        if spec.default is _MISSING:
+            if name in cls.__dict__:
+                delattr(cls, name)
+        else:
+            setattr(cls, name, spec.default)
+        specs[name] = spec
+
+    fields = list(specs.values())
+    namespace: dict[str, Any] = {'_MISSING': _MISSING, '_HAS_FACTORY': _HAS_FACTORY}
+    lines: list[str] = []
+    positional: list[str] = []
+    keyword: list[str] = []
+    body: list[str] = []
+    setter = '_setattr(self, {0!r}, {1})' if frozen else 'self.{0} = {1}'
+    namespace['_setattr'] = object.__setattr__
+    seen_default = False
+    for spec in fields:
+        param = spec.name
+        if spec.default_factory is not _MISSING:
+            namespace[f'_factory_{spec.name}'] = spec.default_factory
+            param += '=_HAS_FACTORY'
+            value = f'_factory_{spec.name}() if {spec.name} is _HAS_FACTORY else {spec.name}'
+        elif spec.default is not _MISSING:
+            namespace[f'_default_{spec.name}'] = spec.default
+            param += f'=_default_{spec.name}'
+            value = spec.name
+        else:
+            value = spec.name
+            if not spec.kw_only and seen_default:
+                raise TypeError(f'non-default argument {spec.name!r} follows default argument')
+        if '=' in param and not spec.kw_only:
+            seen_default = True
+        (keyword if spec.kw_only else positional).append(param)
+        body.append('    ' + setter.format(spec.name, value))
+    params = ['self', *positional, *(['*', *keyword] if keyword else [])]
+    lines.append(f'def __init__({", ".join(params)}) -> None:')
+    lines.extend(body or ['    pass'])
+
+    shown = [spec.name for spec in fields if spec.repr]
+    parts = ', '.join(f'{name}={{self.{name}!r}}' for name in shown)
+    lines.append('def __repr__(self) -> str:')
+    lines.append(f"    return f'{{self.__class__.__qualname__}}({parts})'")
+
+    values = ''.join(f'self.{spec.name}, ' for spec in fields)
+    others = ''.join(f'other.{spec.name}, ' for spec in fields)
+    lines.append('def __eq__(self, other):')
+    lines.append('    if other.__class__ is self.__class__:')
+    lines.append(f'        return ({values}) == ({others})')
+    lines.append('    return NotImplemented')
+    lines.append('def __hash__(self) -> int:')
+    lines.append(f'    return hash(({values}))')
+
+    field_names = frozenset(spec.name for spec in fields)
+    namespace['_field_names'] = field_names
+    namespace['_cls'] = cls
+    namespace['_frozen_error'] = _frozen_error
+    lines.append('def __setattr__(self, name, value):')
+    lines.append('    if type(self) is _cls or name in _field_names:')
+    lines.append('        raise _frozen_error(name)')
+    lines.append('    super(_cls, self).__setattr__(name, value)')
+    lines.append('def __delattr__(self, name):')
+    lines.append('    if type(self) is _cls or name in _field_names:')
+    lines.append('        raise _frozen_error(name)')
+    lines.append('    super(_cls, self).__delattr__(name)')
+
+    exec('\n'.join(lines), namespace)  # the source is built from field names only
+
+    annotations = {spec.name: spec.type for spec in fields}
+    namespace['__init__'].__annotations__ = {**annotations, 'return': None}
+
+    own = cls.__dict__
+    klass: Any = cls  # the generated attributes are not part of the class's static type
+    qualname = cls.__qualname__
+    explicit_hash = '__hash__' in own and not (own['__hash__'] is None and '__eq__' in own)
+    methods = ['__init__', '__repr__', '__eq__']
+    if frozen:
+        methods += ['__setattr__', '__delattr__']
+    for name in methods:
+        if name not in own:
+            function = namespace[name]
+            function.__qualname__ = f'{qualname}.{name}'
+            setattr(cls, name, function)
+    if not explicit_hash:
+        if frozen:
+            function = namespace['__hash__']
+            function.__qualname__ = f'{qualname}.__hash__'
+            klass.__hash__ = function
+        else:
+            klass.__hash__ = None
+    if '__match_args__' not in own:
+        match_args = tuple(spec.name for spec in fields if not spec.kw_only)
+        type.__setattr__(cls, '__match_args__', match_args)
+    klass.__record_fields__ = fields
+    klass.__record_frozen__ = frozen
+    for attr in ('__dataclass_fields__', '__dataclass_params__'):
+        setattr(cls, attr, _LazyDataclassAttr(cls, attr))
+    return cls
+
+
+def _record(cls: type[_T] | None = None, /, *, frozen: bool = False, kw_only: bool = False) -> Any:
+    def wrap(cls: type[_T]) -> type[_T]:
+        return _process(cls, frozen, kw_only)
+
+    return wrap if cls is None else wrap(cls)
+
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+    from dataclasses import field
+else:
+    record = _record
+    field = _field
