@@ -9,9 +9,13 @@ from ops_hookcmds._record import field, record
 
 from ._jujuversion import JujuVersion
 
-# The charm is normally installed as <charm_dir>/venv/ops_core/, so without JUJU_CHARM_DIR the
-# charm directory is two levels above this package.
-_DEFAULT_CHARM_DIR = Path(__file__).resolve().parents[2]
+
+def _default_charm_dir() -> Path:
+    # The charm is normally installed as <charm_dir>/venv/ops_core/, so without
+    # JUJU_CHARM_DIR the charm directory is two levels above this package. Resolved only
+    # when needed: Juju always sets JUJU_CHARM_DIR.
+    return Path(__file__).resolve().parents[2]
+
 
 _ALWAYS_REQUIRED = (
     'JUJU_DISPATCH_PATH',
@@ -119,7 +123,7 @@ class JujuContext:
     unit_name: str
     version: JujuVersion
     availability_zone: str | None = None
-    charm_dir: Path = field(default_factory=lambda: _DEFAULT_CHARM_DIR)
+    charm_dir: Path = field(default_factory=_default_charm_dir)
     debug: bool = False
     debug_at: set[str] = field(default_factory=set[str])
     machine_id: str | None = None
@@ -195,7 +199,7 @@ class JujuContext:
             unit_name=env.get('JUJU_UNIT_NAME', ''),
             version=JujuVersion(env.get('JUJU_VERSION') or '0.0.0'),
             availability_zone=opt('JUJU_AVAILABILITY_ZONE'),
-            charm_dir=Path(charm_dir).resolve() if charm_dir else _DEFAULT_CHARM_DIR,
+            charm_dir=Path(charm_dir).resolve() if charm_dir else _default_charm_dir(),
             debug='JUJU_DEBUG' in env,
             debug_at={n.strip() for n in debug_at.split(',') if n.strip()} if debug_at else set(),
             machine_id=opt('JUJU_MACHINE_ID'),
