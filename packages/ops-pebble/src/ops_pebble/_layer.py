@@ -504,13 +504,17 @@ def merge_item(kind: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dic
     merged key by key, a check's ``http``/``tcp``/``exec`` are merged field by field, and
     any other field set in ``new`` replaces the old value.
 
+    Neither argument is changed. The result is a new dict that may share nested values
+    with ``old`` and ``new`` (every nested value it changes is a new object), so treat the
+    arguments and the result as read-only afterwards, or deep-copy the result.
+
     Args:
         kind: ``'service'``, ``'check'`` or ``'log-target'`` (``'log target'`` also works).
         old: The earlier definition.
         new: The later definition.
     """
     kind = kind.replace(' ', '-')
-    merged: dict[str, Any] = copy.deepcopy(dict(old))
+    merged: dict[str, Any] = dict(old)
     for key, value in new.items():
         if value is None or value == '' and key != 'override':
             continue
@@ -524,10 +528,10 @@ def merge_item(kind: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dic
                 if subkey in _SUBSECTION_MAPS[key]:
                     sub[subkey] = {**(sub.get(subkey) or {}), **subvalue}
                 else:
-                    sub[subkey] = copy.deepcopy(subvalue)
+                    sub[subkey] = subvalue
             merged[key] = sub
         else:
-            merged[key] = copy.deepcopy(value)
+            merged[key] = value
     return merged
 
 
@@ -569,8 +573,12 @@ def merge_layer_into(base: Mapping[str, Any], new: Mapping[str, Any]) -> dict[st
 
     This is what ``add_layer(..., combine=True)`` does to an existing layer, and what
     computing the plan does to each successive layer.
+
+    Neither argument is changed. Like :func:`merge_item`, the result shares the nested
+    values it does not change with the arguments (layers and plans are replaced, never
+    edited in place, so nothing is copied that need not be).
     """
-    result: dict[str, Any] = copy.deepcopy(dict(base))
+    result: dict[str, Any] = dict(base)
     for key in ('summary', 'description'):
         if new.get(key):
             result[key] = new[key]
@@ -584,7 +592,7 @@ def merge_layer_into(base: Mapping[str, Any], new: Mapping[str, Any]) -> dict[st
             if item.get('override') == 'merge' and name in items:
                 items[name] = merge_item(what, items[name], item)
             else:
-                items[name] = copy.deepcopy(item)
+                items[name] = item
         result[section] = items
     return result
 

@@ -130,9 +130,7 @@ class HarnessBase(Generic[CharmType]):
                 raise KeyError(f'no known pebble client for container "{container_name}"')
             from ._pebble import PebbleModel
 
-            root = self._ctx._container_root(container_name)
-            root.mkdir(parents=True, exist_ok=True)
-            model = PebbleModel(root, name=container_name)
+            model = PebbleModel(self._ctx._container_root(container_name), name=container_name)
             model.can_connect = False
             model.connect_error_message = (
                 'Cannot connect to Pebble; did you forget to call begin_with_initial_hooks() '

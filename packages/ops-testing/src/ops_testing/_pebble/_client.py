@@ -330,12 +330,21 @@ class InMemoryClient:
                         break
                     yield chunk.encode(encoding) if isinstance(chunk, str) else chunk
 
+        data: bytes | None = None
+        if isinstance(source, (bytes, bytearray)):
+            data = bytes(source)
+        elif isinstance(source, str):
+            try:
+                data = source.encode(encoding)
+            except (UnicodeError, LookupError):
+                data = None  # raised by the streaming path, after the path checks, as before
         self.model.fs.write(
             path,
             chunks(),
             make_dirs=make_dirs,
             permissions=int(mode['permissions'], 8) if mode else None,
             owner=owner,
+            in_memory=data,
         )
 
     def list_files(

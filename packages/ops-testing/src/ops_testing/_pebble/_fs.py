@@ -7,6 +7,7 @@ never climb above the root (as on Linux, ``/..`` is ``/``). Failures raise
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import errno
 import fnmatch
@@ -96,8 +97,20 @@ class FileSystem:
         make_dirs: bool = False,
         permissions: int | None = None,
         owner: dict[str, Any] | None = None,
+        in_memory: bytes | None = None,
     ) -> None:
         """Write a file from a stream of chunks (atomically replacing any existing file).
+
+        Args:
+            path: The container path.
+            chunks: The content, as a stream of byte strings.
+            make_dirs: Create missing parent directories.
+            permissions: The file mode (0o644 when ``None``).
+            owner: Pebble's ownership fields, recorded for ``list_files``.
+            in_memory: The whole content, when the caller already holds it (``chunks`` is
+                then ignored). With nothing left that could fail halfway, the file is written
+                in place rather than through a temporary file and a rename: on this kind of
+                disk, releasing the replaced file's blocks costs about a millisecond per push.
 
         Raises:
             PathError: if the parent is missing (without ``make_dirs``) or not writable.
@@ -110,6 +123,11 @@ class FileSystem:
             raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
         if os.path.isdir(host):
             raise PathError('generic-file-error', f'open {path}: is a directory')
+        if in_memory is not None and self._write_in_place(host, path, in_memory, permissions):
+            self._set_owner(path, owner)
+            return
+        if in_memory is not None:
+            chunks = (in_memory,)
         temp = f'{host}.pebble-tmp-{os.getpid()}-{id(chunks)}'
         try:
             with open(temp, 'wb') as f:
@@ -126,6 +144,44 @@ class FileSystem:
                 os.unlink(temp)
             raise
         self._set_owner(path, owner)
+
+    def _write_in_place(self, host: str, path: str, data: bytes, permissions: int | None) -> bool:
+        """Write ``data`` to a new or existing plain file directly; False if it is neither.
+
+        A symbolic link or a file with other hard links is left to the temp-and-rename
+        path, which replaces the link itself as Pebble does.
+        """
+        try:
+            st = os.lstat(host)
+        except FileNotFoundError:
+            st = None
+        except OSError:
+            return False  # reported by the temp-and-rename path, as always
+        if st is not None and (not stat.S_ISREG(st.st_mode) or st.st_nlink != 1):
+            return False
+        mode = 0o644 if permissions is None else permissions
+        try:
+            # No O_TRUNC: the file is cut to length after writing, which keeps its blocks.
+            fd = os.open(host, os.O_WRONLY | os.O_CREAT | (os.O_EXCL if st is None else 0), mode)
+        except FileExistsError:
+            return False  # created meanwhile: let the atomic path decide
+        except PermissionError as e:
+            if st is not None:
+                return False  # a read-only file: replacing it needs only the directory
+            raise self._error(e, 'open', path) from None
+        except OSError as e:
+            raise self._error(e, 'open', path) from None
+        try:
+            with open(fd, 'wb') as f:
+                f.write(data)
+                f.truncate()
+            os.chmod(host, mode)
+        except OSError as e:
+            if st is None:
+                with contextlib.suppress(OSError):
+                    os.unlink(host)
+            raise self._error(e, 'open', path) from None
+        return True
 
     def _make_parents(self, path: str, owner: dict[str, Any] | None) -> None:
         parts = posixpath.normpath(path).strip('/').split('/')[:-1]
