@@ -128,6 +128,33 @@ def _metadata_events(meta: CharmMeta) -> list[tuple[str, type[EventBase]]]:
     return events
 
 
+def _events_class(base: type[CharmEvents], meta: CharmMeta) -> type[CharmEvents]:
+    """The subclass of ``base`` that defines the events of ``meta``, made once per metadata.
+
+    A charm's ``on`` gets a subclass of its events class, so that charms with different
+    metadata never share events. The subclasses are cached on ``base`` (so they go away
+    with it), keyed by the events, because tests build the same charm thousands of times.
+    A cached class that gained attributes since (a charm calling ``self.on.define_event``)
+    is not handed out again: the next instance gets a fresh one, as before caching.
+    """
+    events = tuple(_metadata_events(meta))
+    cache: dict[Any, tuple[type[CharmEvents], int]] | None
+    cache = base.__dict__.get('_metadata_classes')
+    if cache is None:
+        cache = {}
+        base._metadata_classes = cache  # type: ignore[attr-defined]
+    cached = cache.get(events)
+    if cached is not None and len(cached[0].__dict__) == cached[1]:
+        return cached[0]
+    made: type[CharmEvents] = type(base.__name__, (base,), {'__module__': base.__module__})
+    for kind, event_type in events:
+        made.define_event(kind, event_type)
+    if len(cache) >= 64:  # many metadata variants of one class (test suites): keep it small
+        cache.clear()
+    cache[events] = (made, len(made.__dict__))
+    return made
+
+
 class CharmBase(Object):
     """The base class of a charm: subclass it and observe events in ``__init__``.
 
@@ -153,16 +180,8 @@ class CharmBase(Object):
 
     def __init__(self, framework: Framework):
         super().__init__(framework, None)
-        # The metadata events are defined on a class made for this charm instance, so that
-        # charms with different metadata (and repeated test runs) never share them.
         on = self.on
-        base = type(on)
-        per_instance: type[CharmEvents] = type(
-            base.__name__, (base,), {'__module__': base.__module__}
-        )
-        for kind, event_type in _metadata_events(framework.meta):
-            per_instance.define_event(kind, event_type)
-        on.__class__ = per_instance
+        on.__class__ = _events_class(type(on), framework.meta)
 
     @property
     def app(self) -> Application:
