@@ -632,26 +632,46 @@ def _half(a: Cell, b: Cell) -> str:
     return met(b.median <= a.median / 2) if a.ok and b.ok else ''
 
 
+def _count_calls(run: Run, cells: dict[str, Cell], params: dict[str, Any]) -> None:
+    """Add the function calls of one operation (untimed, under cProfile) to each ok cell."""
+    for impl in run.impls:
+        cell = cells[impl.key]
+        if cell.ok:
+            answer = run.worker(impl).request(
+                {'figure': 'harness_calls', 'params': params, 'max_iterations': 1},
+                run.timeout(60),
+            )
+            if answer.get('ok'):
+                cell.extra['calls'] = int(answer['per_op'])
+
+
+def _fmt_calls(c: Cell) -> str:
+    calls = c.extra.get('calls')
+    return ms(c.median) + (f' ({calls:,} function calls)' if calls is not None else '')
+
+
 def figure_harness(run: Run) -> list[Row]:
     rows = []
     for op, title in HARNESS_OPS:
         for charm, charm_title in HARNESS_CHARMS:
             cells = run.new_cells()
+            params = {'charm': charm, 'op': op}
             _batches(
                 run,
                 cells,
-                {'figure': 'harness_op', 'params': {'charm': charm, 'op': op}},
+                {'figure': 'harness_op', 'params': params},
                 run.reps,
                 min_seconds=0.2,
                 max_iterations=500,
             )
+            _count_calls(run, cells, params)
             rows.append(
                 Row(
                     title=f'{title}, {charm_title}',
                     target='<= 1/2 of ops 3.9',
                     ops39=cells['ops39'],
                     ours=cells['ours'],
-                    fmt=lambda c: ms(c.median),
+                    fmt=_fmt_calls,
                     ratio=time_ratio,
                     verdict=_half,
                 )

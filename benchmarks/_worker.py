@@ -20,8 +20,10 @@ Whatever the charm code or ops prints goes to stderr: stdout carries only the pr
 
 from __future__ import annotations
 
+import cProfile
 import json
 import os
+import pstats
 import resource
 import socket
 import sys
@@ -271,54 +273,89 @@ def _container(charm: str) -> str:
     return 'c' if charm == 'trivial' else 'httpbin'
 
 
+# While a ``harness_calls`` request runs, the profiler that counts the timed part's calls.
+_profiler: list[cProfile.Profile] = []
+
+
+def _section(part: Callable[[], object]) -> float:
+    """Run the timed part of an operation; return its seconds (and count its calls if asked)."""
+    if _profiler:
+        _profiler[0].enable()
+        part()
+        _profiler[0].disable()
+        return 0.0
+    t = time.perf_counter()
+    part()
+    return time.perf_counter() - t
+
+
 def _harness_op(req: dict[str, Any]) -> Callable[[], float]:
     """One Harness operation on a fresh Harness; set-up and clean-up are not timed."""
     charm, what = str(req['charm']), str(req['op'])
     if charm not in ('trivial', 'httpbin'):
         raise ValueError(f'unknown Harness charm {charm!r}')
+    if what not in ('begin', 'config', 'relation', 'pebble_ready'):
+        raise ValueError(f'unknown Harness operation {what!r}')
     container = _container(charm)
 
-    def timed(harness: Any) -> float:
-        if what == 'config':
-            t = time.perf_counter()
-            harness.update_config({'name': 'other'} if charm == 'trivial' else {'port': 9000})
-            return time.perf_counter() - t
-        if what == 'relation':
-            endpoint, app = ('db', 'remote') if charm == 'trivial' else ('ingress', 'ingress')
-            t = time.perf_counter()
-            rel_id = harness.add_relation(endpoint, app)
-            harness.add_relation_unit(rel_id, f'{app}/0')
-            if charm == 'trivial':
-                harness.update_relation_data(rel_id, f'{app}/0', {'k': 'v'})
-            else:  # the provider's answer: the charm reads it with Relation.load (JSON values)
-                harness.update_relation_data(rel_id, app, {'url': '"http://example.com/x"'})
-            return time.perf_counter() - t
-        if what == 'pebble_ready':
-            t = time.perf_counter()
-            harness.container_pebble_ready(container)
-            return time.perf_counter() - t
-        raise ValueError(f'unknown Harness operation {what!r}')
+    def update_config(harness: Any) -> None:
+        harness.update_config({'name': 'other'} if charm == 'trivial' else {'port': 9000})
+
+    def relate(harness: Any) -> None:
+        endpoint, app = ('db', 'remote') if charm == 'trivial' else ('ingress', 'ingress')
+        rel_id = harness.add_relation(endpoint, app)
+        harness.add_relation_unit(rel_id, f'{app}/0')
+        if charm == 'trivial':
+            harness.update_relation_data(rel_id, f'{app}/0', {'k': 'v'})
+        else:  # the provider's answer: the charm reads it with Relation.load (JSON values)
+            harness.update_relation_data(rel_id, app, {'url': '"http://example.com/x"'})
 
     def op() -> float:
         if what == 'begin':
-            t = time.perf_counter()
-            harness = _new_harness(charm)
-            harness.begin()
-            seconds = time.perf_counter() - t
-            harness.cleanup()
+            made: list[Any] = []
+
+            def set_up() -> None:
+                made.append(_new_harness(charm))
+                made[0].begin()
+
+            seconds = _section(set_up)
+            made[0].cleanup()
             return seconds
         harness = _new_harness(charm)
         try:
             harness.begin()
-            if what != 'pebble_ready':
-                # Pebble is up, so that the handlers under test do their whole work.
-                harness.container_pebble_ready(container)
-            return timed(harness)
+            if what == 'pebble_ready':
+                return _section(lambda: harness.container_pebble_ready(container))
+            # Pebble is up, so that the handlers under test do their whole work.
+            harness.container_pebble_ready(container)
+            if what == 'config':
+                return _section(lambda: update_config(harness))
+            return _section(lambda: relate(harness))
         finally:
             harness.cleanup()
 
     op()  # fail in set-up (-> n/a or failed), not in the timed loop
     return op
+
+
+def _harness_calls(req: dict[str, Any]) -> Callable[[], float]:
+    """Like ``harness_op``, but each operation returns the function calls its timed part made.
+
+    Calls (Python functions and built-ins, as cProfile counts them) do not depend on the
+    machine's load, so they show where one side does more work than the other.
+    """
+    op = _harness_op(req)
+
+    def count() -> float:
+        profiler = cProfile.Profile()
+        _profiler.append(profiler)
+        try:
+            op()
+        finally:
+            _profiler.clear()
+        return float(pstats.Stats(profiler).total_calls)  # type: ignore[attr-defined]
+
+    return count
 
 
 def _harness_add_relation(req: dict[str, Any]) -> Callable[[], float]:
@@ -385,6 +422,7 @@ _FACTORIES: dict[str, Callable[[dict[str, Any]], Callable[[], float]]] = {
     'ctx_relations': _ctx_relations,
     'ctx_state': _ctx_state,
     'harness_op': _harness_op,
+    'harness_calls': _harness_calls,
     'harness_add_relation': _harness_add_relation,
     'pebble_small': _pebble_small,
 }
