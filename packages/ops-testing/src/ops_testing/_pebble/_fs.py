@@ -17,7 +17,7 @@ import posixpath
 import pwd
 import shutil
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from ops_pebble import PathError
@@ -37,13 +37,34 @@ class FileSystem:
     """A container file system rooted at ``root`` on the host.
 
     Args:
-        root: The host directory that is the container's ``/`` (created if missing).
+        root: The host directory that is the container's ``/`` (created if missing), or a
+            function returning it: then it is asked for and created on first use, so that a
+            container whose files are never touched costs no directories.
     """
 
-    def __init__(self, root: str | os.PathLike[str]):
-        self.root = os.path.abspath(os.fspath(root))
-        os.makedirs(self.root, exist_ok=True)
+    def __init__(self, root: str | os.PathLike[str] | Callable[[], str | os.PathLike[str]]):
+        self._root_factory: Callable[[], str | os.PathLike[str]] | None = None
+        self._root: str | None = None
+        if callable(root):
+            self._root_factory = root
+        else:
+            self._root = self._make_root(root)
         self._owners: dict[str, dict[str, Any]] = {}
+
+    @staticmethod
+    def _make_root(root: str | os.PathLike[str]) -> str:
+        path = os.path.abspath(os.fspath(root))
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    @property
+    def root(self) -> str:
+        """The host directory that is the container's ``/``."""
+        root = self._root
+        if root is None:
+            assert self._root_factory is not None
+            root = self._root = self._make_root(self._root_factory())
+        return root
 
     def host_path(self, path: str) -> str:
         """Map an absolute container path to its host path inside the root.

@@ -109,13 +109,18 @@ class PebbleModel:
     """The simulated Pebble of one container.
 
     Args:
-        root: The host directory holding the container's file system.
+        root: The host directory holding the container's file system, or a function
+            returning it (called when a file is first touched; see :class:`FileSystem`).
         name: The container name (used in messages).
         version: What ``get_system_info`` reports.
     """
 
     def __init__(
-        self, root: str | os.PathLike[str], *, name: str = 'workload', version: str = '1.32.1'
+        self,
+        root: str | os.PathLike[str] | Callable[[], str | os.PathLike[str]],
+        *,
+        name: str = 'workload',
+        version: str = '1.32.1',
     ):
         self.name = name
         self.version = version
