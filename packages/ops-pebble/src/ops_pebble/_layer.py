@@ -145,6 +145,25 @@ def load_yaml_mapping(raw: str, what: str) -> dict[str, Any]:
     return cast('dict[str, Any]', loaded)
 
 
+_last_plan: tuple[str, dict[str, Any]] | None = None
+
+
+def _load_plan_yaml(raw: str) -> dict[str, Any]:
+    """:func:`load_yaml_mapping` for a plan, reusing the mapping of the last text parsed.
+
+    Pebble answers ``GET /v1/plan`` with the same text until the plan changes, and charms
+    ask for the plan again and again (often several times in one hook). :class:`Plan` only
+    reads the mapping (its items copy what they keep), so the mapping can be shared.
+    """
+    global _last_plan
+    last = _last_plan
+    if last is not None and last[0] == raw:
+        return last[1]
+    loaded = load_yaml_mapping(raw, 'plan')
+    _last_plan = (raw, loaded)
+    return loaded
+
+
 def _mapping(value: Any, where: str) -> dict[str, Any]:
     """``value`` as a dict (empty for None); ValueError naming ``where`` if not a mapping."""
     if value is None:
@@ -427,7 +446,7 @@ class Plan:
 
     def __init__(self, raw: str | PlanDict | None = None):
         if isinstance(raw, str):
-            d: dict[str, Any] = load_yaml_mapping(raw, 'plan')
+            d: dict[str, Any] = _load_plan_yaml(raw)
         else:
             d = dict(raw or {})
         self._raw = raw

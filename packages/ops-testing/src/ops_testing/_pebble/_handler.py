@@ -25,7 +25,6 @@ from ops_pebble._files import (
 )
 from ops_pebble._layer import Layer, LayerDict, load_yaml_mapping
 from ops_pebble._timeconv import parse_duration, parse_timestamp
-from ops_pebble._yaml import safe_dump
 
 from ._client import check_notice_request
 from ._exec_task import ExecTask
@@ -318,8 +317,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _get_plan(self) -> None:
         if self._q('format') != 'yaml':
             raise api_error(400, f'invalid format "{self._q("format")}"')
-        plan = self.server.pebble.model.plan_dict()
-        self._sync(safe_dump(plan, sort_keys=False, indent=4) if plan else '{}\n')
+        self._sync(self.server.pebble.model.plan_yaml())
 
     def _post_layers(self) -> None:
         body = self._json_body()

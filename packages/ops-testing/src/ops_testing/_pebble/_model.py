@@ -19,6 +19,7 @@ import ops_pebble
 from ops_pebble import APIError, Layer, Plan, ServiceInfo, ServiceStartup, ServiceStatus
 from ops_pebble._layer import combine_layers, layer_to_dict, merge_layer_into, validate_layer
 from ops_pebble._timeconv import format_go_duration, format_timestamp
+from ops_pebble._yaml import safe_dump
 
 from ._fs import FileSystem
 
@@ -130,6 +131,7 @@ class PebbleModel:
         self.layers: dict[str, dict[str, Any]] = {}
         self.base_plan: dict[str, Any] = {}
         self._plan_cache: tuple[list[Mapping[str, Any]], dict[str, Any]] | None = None
+        self._plan_yaml: tuple[dict[str, Any], str] | None = None
         self.service_statuses: dict[str, ServiceStatus | str] = {}
         self.changes: dict[str, dict[str, Any]] = {}
         self.change_services: dict[str, list[str]] = {}
@@ -331,6 +333,19 @@ class PebbleModel:
             plan: dict[str, Any] = dict(combine_layers(sources))
             self._plan_cache = (sources, plan)
             return dict(plan)
+
+    def plan_yaml(self) -> str:
+        """Return the combined plan as the YAML ``GET /v1/plan`` answers (made once per plan)."""
+        with self.lock:
+            plan = self.plan_dict()
+            assert self._plan_cache is not None
+            key = self._plan_cache[1]
+            cached = self._plan_yaml
+            if cached is not None and cached[0] is key:
+                return cached[1]
+            text = safe_dump(plan, sort_keys=False, indent=4) if plan else '{}\n'
+            self._plan_yaml = (key, text)
+            return text
 
     def plan(self) -> Plan:
         """Return the combined plan."""
