@@ -7,6 +7,7 @@ Set ``SCENARIO_SKIP_CONSISTENCY_CHECKS`` to any non-empty value to skip the chec
 
 from __future__ import annotations
 
+import functools
 import logging
 import marshal
 import numbers
@@ -34,6 +35,7 @@ logger = logging.getLogger('ops-scenario.runtime.consistency_checker')
 _Results = tuple[list[str], list[str]]
 
 
+@functools.lru_cache(maxsize=64)
 def parse_juju_version(version: str) -> tuple[int, ...]:
     """``'3.6.14'`` -> ``(3, 6, 14)`` (any non-numeric tail of a part is ignored)."""
     parts: list[int] = []

@@ -165,11 +165,10 @@ class _EnvironSnapshot:
             if current == saved:
                 return
             decode = os.fsdecode
-            for key in [k for k in current if k not in saved]:
+            for key in current.keys() - saved.keys():
                 del environ[decode(key)]
-            for key, value in saved.items():
-                if current.get(key) != value:
-                    environ[decode(key)] = decode(value)
+            for key, value in saved.items() - current.items():
+                environ[decode(key)] = decode(value)
             return
         assert self._decoded is not None
         for key in [k for k in environ if k not in self._decoded]:
