@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import warnings
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,12 @@ def make_network(
         ingress_addresses=list(ingress_addresses) if ingress_addresses is not None else [address],
         egress_subnets=list(egress_subnets) if egress_subnets is not None else [cidr],
     )
+
+
+@functools.cache
+def _default_network(address: str) -> Network:
+    """The network a new relation gets until ``add_network``: built once, shared (frozen)."""
+    return make_network(address)
 
 
 def _name_of(app_or_unit: AppUnitOrName) -> str:
@@ -92,8 +99,8 @@ class RelationsMixin(HarnessBase[CharmType]):
         backend.add_relation_record(relation)
         networks = backend.networks
         if (None, None) not in networks:
-            networks.setdefault((relation_name, relation_id), make_network('10.0.0.10'))
-            networks.setdefault((relation_name, None), make_network('192.0.2.0'))
+            networks.setdefault((relation_name, relation_id), _default_network('10.0.0.10'))
+            networks.setdefault((relation_name, None), _default_network('192.0.2.0'))
         self._invalidate_endpoint(relation_name)
         self._invalidate_bindings()
         if self._charm is not None and self._hooks_enabled:
