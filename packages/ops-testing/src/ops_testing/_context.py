@@ -245,7 +245,8 @@ class Context(Generic[CharmType]):
         return self._tmp
 
     def _container_root(self, name: str) -> pathlib.Path:
-        return self._tmp_dir / 'containers' / name
+        # Straight under the temporary directory: one directory to make, not two.
+        return self._tmp_dir / f'container-{name}'
 
     def _storage_root(self, name: str, index: int) -> pathlib.Path:
         path = self._tmp_dir / 'storages' / f'{name}-{index}'

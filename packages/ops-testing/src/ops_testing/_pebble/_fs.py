@@ -182,7 +182,7 @@ class FileSystem:
             return False
         mode = 0o644 if permissions is None else permissions
         try:
-            # No O_TRUNC: the file is cut to length after writing, which keeps its blocks.
+            # No O_TRUNC: a longer existing file is cut to length after writing (keeps its blocks).
             fd = os.open(host, os.O_WRONLY | os.O_CREAT | (os.O_EXCL if st is None else 0), mode)
         except FileExistsError:
             return False  # created meanwhile: let the atomic path decide
@@ -195,8 +195,11 @@ class FileSystem:
         try:
             with open(fd, 'wb') as f:
                 f.write(data)
-                f.truncate()
-            os.chmod(host, mode)
+                if st is not None and st.st_size > len(data):
+                    f.truncate()
+            # A new file's mode went through the umask; an existing one may differ.
+            if st is None or stat.S_IMODE(st.st_mode) != mode:
+                os.chmod(host, mode)
         except OSError as e:
             if st is None:
                 with contextlib.suppress(OSError):
@@ -205,6 +208,8 @@ class FileSystem:
         return True
 
     def _make_parents(self, path: str, owner: dict[str, Any] | None) -> None:
+        if os.path.isdir(os.path.dirname(self.host_path(path))):
+            return  # the usual case: one stat rather than one per level
         parts = posixpath.normpath(path).strip('/').split('/')[:-1]
         current = ''
         for part in parts:
