@@ -11,7 +11,6 @@ from ._state_common import (
     DEFAULT_JUJU_DATABAG,
     check_databag,
     check_name,
-    copy_dict,
     relation_ids,
     set_field,
 )
@@ -59,7 +58,8 @@ class RelationBase(DictMixin):
         for bag_field in self._databag_fields():
             bag = getattr(self, bag_field)
             check_databag(bag)
-            set_field(self, bag_field, copy_dict(bag))
+            # A checked databag holds only str keys and values: a plain copy is a full copy.
+            set_field(self, bag_field, dict(bag))
 
     def _databag_fields(self) -> tuple[str, ...]:
         return ('local_app_data', 'local_unit_data')
@@ -107,11 +107,11 @@ class Relation(RelationBase):
     def __post_init__(self) -> None:
         super().__post_init__()
         check_databag(self.remote_app_data)
-        set_field(self, 'remote_app_data', copy_dict(self.remote_app_data))
+        set_field(self, 'remote_app_data', dict(self.remote_app_data))
         units = {}
         for unit_id, bag in dict(self.remote_units_data).items():
             check_databag(bag)
-            units[unit_id] = copy_dict(bag)
+            units[unit_id] = dict(bag)
         set_field(self, 'remote_units_data', units)
 
     def __hash__(self) -> int:
@@ -186,7 +186,7 @@ class PeerRelation(RelationBase):
         units: dict[int, dict[str, Any]] = {}
         for unit_id, bag in dict(self.peers_data).items():
             check_databag(bag)
-            units[unit_id] = copy_dict(bag)
+            units[unit_id] = dict(bag)
         set_field(self, 'peers_data', units)
 
     def __hash__(self) -> int:
