@@ -63,6 +63,21 @@ def test_pebble_ready_runs_the_handler(web: Any) -> None:
     assert web.get_filesystem_root(container) == root
 
 
+def test_container_roots_exist_once_the_harness_is_made(
+    make: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As in ops 3.9, each container's directory is made with the Harness, not on first use.
+    import tempfile
+
+    monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path))
+    harness = make(Web, meta=META)
+    made = [p for p in tmp_path.rglob('*') if p.is_dir()]
+    assert made
+    assert harness.get_filesystem_root('workload') in made
+    harness.cleanup()
+    assert not any(tmp_path.iterdir())
+
+
 def test_pebble_ready_before_begin_does_nothing(make: Any) -> None:
     harness = make(Web, meta=META)
     harness.container_pebble_ready('workload')

@@ -179,6 +179,10 @@ class Harness(
             self._ctx, spec, app_name=app_name, unit_name=f'{app_name}/0'
         )
         self._pebble_models = {}
+        # Like ops 3.9's Harness, make every container's root directory (and so the
+        # temporary directory) now rather than when a file is first touched.
+        for container_name in spec.containers:
+            self._pebble_model(container_name)
         self._detached_storage = {}
         self._next_relation_id = 0
         self._next_storage_index = 0

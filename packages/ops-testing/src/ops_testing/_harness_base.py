@@ -10,7 +10,6 @@ Juju would report.
 
 from __future__ import annotations
 
-import functools
 import pathlib
 from typing import TYPE_CHECKING, Any, Generic
 
@@ -131,12 +130,8 @@ class HarnessBase(Generic[CharmType]):
                 raise KeyError(f'no known pebble client for container "{container_name}"')
             from ._pebble import PebbleModel
 
-            ctx = self._ctx
-            # The root (and the Harness's temporary directory) is made when a file is
-            # first touched: most Pebble calls in a test never need it.
-            model = PebbleModel(
-                functools.partial(ctx._container_root, container_name), name=container_name
-            )
+            # The container's root directory (and the temporary directory) is made now.
+            model = PebbleModel(self._ctx._container_root(container_name), name=container_name)
             model.can_connect = False
             model.connect_error_message = (
                 'Cannot connect to Pebble; did you forget to call begin_with_initial_hooks() '
