@@ -7,6 +7,8 @@ pydantic model when it has ``model_fields`` (v2) or ``__fields__`` (v1).
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,19 +20,43 @@ __all__ = ['accepted_keys', 'dataclass_fields', 'dump_typed', 'load_typed']
 _T = TypeVar('_T')
 
 
+# Per dataclass: (its ``__dataclass_fields__`` when cached, its fields, its init field names).
+# Keyed weakly so that classes made on the fly (in tests, say) are not kept alive.
+_dataclass_cache: weakref.WeakKeyDictionary[
+    type, tuple[object, tuple[dataclasses.Field[Any], ...], frozenset[str]]
+] = weakref.WeakKeyDictionary()
+
+
+def _dataclass_info(
+    class_or_instance: object,
+) -> tuple[object, tuple[dataclasses.Field[Any], ...], frozenset[str]] | None:
+    marker = getattr(class_or_instance, '__dataclass_fields__', None)
+    if marker is None:
+        return None
+    cls = class_or_instance if isinstance(class_or_instance, type) else type(class_or_instance)
+    cached = _dataclass_cache.get(cls)
+    # A class decorated again gets a new __dataclass_fields__, which makes the entry stale.
+    if cached is not None and cached[0] is marker:
+        return cached
+    import dataclasses
+
+    if not dataclasses.is_dataclass(class_or_instance):
+        return None
+    fields = dataclasses.fields(class_or_instance)
+    info = (marker, fields, frozenset(f.name for f in fields if f.init))
+    with contextlib.suppress(TypeError):  # a class that cannot be weakly referenced
+        _dataclass_cache[cls] = info
+    return info
+
+
 def dataclass_fields(class_or_instance: object) -> tuple[dataclasses.Field[Any], ...] | None:
     """The fields of a dataclass (or dataclass instance), or ``None`` for anything else.
 
     :mod:`dataclasses` is imported only when the object is a dataclass (and so it is
     already loaded): a hook that never meets one does not pay for importing it.
     """
-    if not hasattr(class_or_instance, '__dataclass_fields__'):
-        return None
-    import dataclasses
-
-    if not dataclasses.is_dataclass(class_or_instance):
-        return None
-    return dataclasses.fields(class_or_instance)
+    info = _dataclass_info(class_or_instance)
+    return None if info is None else info[1]
 
 
 def _pydantic_fields(cls: type[Any]) -> Mapping[str, Any] | None:
@@ -50,9 +76,9 @@ def accepted_keys(cls: type[Any]) -> frozenset[str] | None:
     * pydantic-style model: each field's alias, or its name when it has none;
     * anything else: ``None`` (every key is passed to the constructor).
     """
-    fields = dataclass_fields(cls)
-    if fields is not None:
-        return frozenset(f.name for f in fields if f.init)
+    info = _dataclass_info(cls)
+    if info is not None:
+        return info[2]
     model_fields = _pydantic_fields(cls)
     if model_fields is not None:
         return frozenset(

@@ -192,6 +192,21 @@ def _section(d: Mapping[str, Any], key: str) -> dict[str, Any]:
     return section
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _deep_copy(value: Any) -> Any:
+    """``copy.deepcopy(value)``, quicker for the plain dicts, lists and scalars of YAML/JSON."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_deep_copy(v) for v in value]
+    return copy.deepcopy(value)
+
+
 def _compare(mine: dict[str, Any], other: object, kind: type) -> bool | None:
     if isinstance(other, dict):
         return mine == other
@@ -300,11 +315,9 @@ class Check:
         self.timeout: str | None = d.get('timeout', '')
         self.threshold: int | None = d.get('threshold')
         http = d.get('http')
-        self.http: HttpDict | None = copy.deepcopy(http) if http is not None else None
-        tcp = d.get('tcp')
-        self.tcp: TcpDict | None = copy.deepcopy(tcp) if tcp is not None else None
-        exec_ = d.get('exec')
-        self.exec: ExecDict | None = copy.deepcopy(exec_) if exec_ is not None else None
+        self.http: HttpDict | None = _deep_copy(http)
+        self.tcp: TcpDict | None = _deep_copy(d.get('tcp'))
+        self.exec: ExecDict | None = _deep_copy(d.get('exec'))
 
     def to_dict(self) -> CheckDict:
         """Return the YAML/JSON form, leaving out unset (falsy) fields."""
@@ -317,9 +330,9 @@ class Check:
             'period': self.period,
             'timeout': self.timeout,
             'threshold': self.threshold,
-            'http': copy.deepcopy(self.http),
-            'tcp': copy.deepcopy(self.tcp),
-            'exec': copy.deepcopy(self.exec),
+            'http': _deep_copy(self.http),
+            'tcp': _deep_copy(self.tcp),
+            'exec': _deep_copy(self.exec),
         }
         return cast('CheckDict', _omit_falsy(d))
 

@@ -310,7 +310,7 @@ class PebbleModel:
                 self.layers[label] = merge_layer_into(self.layers[label], as_dict)
             else:
                 self.layers[label] = as_dict
-            plan = self.plan_dict()
+            plan = self._shared_plan()
             for section in ('services', 'checks', 'log-targets'):
                 for name, item in (plan.get(section) or {}).items():
                     if section == 'services' and not item.get('command'):
@@ -320,6 +320,10 @@ class PebbleModel:
 
     def plan_dict(self) -> dict[str, Any]:
         """Return the combined plan as a dict (sections sorted by name)."""
+        return dict(self._shared_plan())
+
+    def _shared_plan(self) -> dict[str, Any]:
+        """The combined plan, cached until a layer changes; callers must not change it."""
         with self.lock:
             sources: list[Mapping[str, Any]] = [self.base_plan, *self.layers.values()]
             cached = self._plan_cache
@@ -329,17 +333,15 @@ class PebbleModel:
                 and len(cached[0]) == len(sources)
                 and all(a is b for a, b in zip(cached[0], sources, strict=True))
             ):
-                return dict(cached[1])
+                return cached[1]
             plan: dict[str, Any] = dict(combine_layers(sources))
             self._plan_cache = (sources, plan)
-            return dict(plan)
+            return plan
 
     def plan_yaml(self) -> str:
         """Return the combined plan as the YAML ``GET /v1/plan`` answers (made once per plan)."""
         with self.lock:
-            plan = self.plan_dict()
-            assert self._plan_cache is not None
-            key = self._plan_cache[1]
+            plan = key = self._shared_plan()
             cached = self._plan_yaml
             if cached is not None and cached[0] is key:
                 return cached[1]
@@ -362,7 +364,7 @@ class PebbleModel:
     def service_infos(self, names: Iterable[str] | None = None) -> list[ServiceInfo]:
         """Return the status of the plan's services, by name."""
         with self.lock:
-            services = self.plan_dict().get('services') or {}
+            services = self._shared_plan().get('services') or {}
             wanted = set(names) if names else None
             infos = []
             for name in sorted(services):
@@ -391,7 +393,7 @@ class PebbleModel:
             raise api_error(400, f'action "{action}" is unsupported')
         if not names:
             raise api_error(400, f'must specify services for {action} action')
-        services = self.plan_dict().get('services') or {}
+        services = self._shared_plan().get('services') or {}
         for name in names:
             if name not in services:
                 raise api_error(400, f'cannot {action} services: service {name} does not exist')
@@ -405,13 +407,14 @@ class PebbleModel:
         """
         with self.lock:
             self.check_services(action, names)
-            services = self.plan_dict().get('services') or {}
+            plan = self._shared_plan()
+            services = plan.get('services') or {}
             if action in ('replan', 'autostart'):
                 targets = [n for n in sorted(services) if services[n].get('startup') == 'enabled']
                 if action == 'autostart' and not targets:
                     raise api_error(400, 'no default services', 'no-default-services')
                 if action == 'replan':
-                    self._sync_checks(self.plan_dict(), restart=True)
+                    self._sync_checks(plan, restart=True)
                 status: ServiceStatus = ServiceStatus.ACTIVE
             else:
                 targets = list(names)
