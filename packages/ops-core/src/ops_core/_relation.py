@@ -71,6 +71,8 @@ class RelationMapping(Mapping[str, list['Relation']]):
         self._broken_relation_id = broken_relation_id
         self._remote_unit = _remote_unit
         self._data: dict[str, list[Relation] | None] = dict.fromkeys(relations_meta)
+        # The ids in each listed endpoint's list, so finding one by id costs O(1).
+        self._listed_ids: dict[str, set[int]] = {}
 
     def __contains__(self, key: object) -> bool:
         return key in self._data
@@ -87,10 +89,12 @@ class RelationMapping(Mapping[str, list['Relation']]):
         relations = self._data[relation_name]
         if relations is None:
             relations = self._data[relation_name] = []
+            ids = self._listed_ids[relation_name] = set()
             for relation_id in self._backend.relation_ids(relation_name):
                 if relation_id == self._broken_relation_id:
                     continue
                 relations.append(self._relation(relation_name, relation_id, active=True))
+                ids.add(relation_id)
         return relations
 
     def __repr__(self) -> str:
@@ -117,6 +121,14 @@ class RelationMapping(Mapping[str, list['Relation']]):
         """Forget the relations of ``relation_name`` so that they are listed again."""
         self._data[relation_name] = None
 
+    def _added(self, relation_name: str, relation_id: int) -> None:
+        """Note a relation the backend has just gained, without listing the endpoint again."""
+        relations = self._data[relation_name]
+        ids = self._listed_ids.get(relation_name)
+        if relations is not None and ids is not None and relation_id not in ids:
+            relations.append(self._relation(relation_name, relation_id, active=True))
+            ids.add(relation_id)
+
     def _get_unique(self, relation_name: str, relation_id: int | None = None) -> Relation | None:
         if relation_id is not None:
             if not isinstance(relation_id, int) or isinstance(relation_id, bool):
@@ -124,9 +136,9 @@ class RelationMapping(Mapping[str, list['Relation']]):
                     f'relation id {relation_id} must be int or None, '
                     f'not {type(relation_id).__name__}'
                 )
-            for relation in self[relation_name]:
-                if relation.id == relation_id:
-                    return relation
+            self[relation_name]  # list the endpoint if it is not listed yet
+            if relation_id in self._listed_ids[relation_name]:
+                return self._relation(relation_name, relation_id, active=True)
             # Not listed (e.g. broken): still give the charm an inactive object for it.
             return self._relation(relation_name, relation_id, active=False)
         relations = self[relation_name]

@@ -110,9 +110,6 @@ class HarnessBase(Generic[CharmType]):
         for bag in bags.values():
             bag._invalidate()
 
-    def _invalidate_endpoint(self, endpoint: str) -> None:
-        self._model.relations._invalidate(endpoint)
-
     def _invalidate_bindings(self) -> None:
         self._model._bindings._data.clear()
 

@@ -101,7 +101,7 @@ class RelationsMixin(HarnessBase[CharmType]):
         if (None, None) not in networks:
             networks.setdefault((relation_name, relation_id), _default_network('10.0.0.10'))
             networks.setdefault((relation_name, None), _default_network('192.0.2.0'))
-        self._invalidate_endpoint(relation_name)
+        self._model.relations._added(relation_name, relation_id)
         self._invalidate_bindings()
         if self._charm is not None and self._hooks_enabled:
             model_relation = self._model.get_relation(relation_name, relation_id)
