@@ -19,14 +19,17 @@ __all__ = ['lazy_exports']
 
 
 def lazy_exports(
-    module_name: str, table: Mapping[str, str], submodules: Collection[str] = ()
+    module_name: str,
+    table: Mapping[str, str] | Callable[[], Mapping[str, str]],
+    submodules: Collection[str] = (),
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """Build the ``__getattr__`` and ``__dir__`` of module ``module_name``.
 
     Args:
         module_name: the ``__name__`` of the public module.
         table: public name -> module that defines it (relative names such as ``'._cloud'``
-            are resolved against ``module_name``'s package).
+            are resolved against ``module_name``'s package), or a function returning that
+            mapping, called once, on the first lookup.
         submodules: for a package, the names of its submodules that ``package.<name>``
             should import on first use (as an eager ``import`` of them used to provide).
 
@@ -34,8 +37,18 @@ def lazy_exports(
         ``(__getattr__, __dir__)``, to be assigned at the module's top level.
     """
 
+    resolved: list[Mapping[str, str]] = [table] if isinstance(table, Mapping) else []
+
+    def names() -> Mapping[str, str]:
+        if not resolved:
+            assert callable(table)
+            resolved.append(table())
+        return resolved[0]
+
     def __getattr__(name: str) -> Any:
-        source = table.get(name)
+        if name.startswith('__'):
+            raise AttributeError(f'module {module_name!r} has no attribute {name!r}')
+        source = names().get(name)
         module = sys.modules[module_name]
         if source is None:
             if name in submodules:
@@ -46,6 +59,6 @@ def lazy_exports(
         return value
 
     def __dir__() -> list[str]:
-        return sorted({*vars(sys.modules[module_name]), *table, *submodules})
+        return sorted({*vars(sys.modules[module_name]), *names(), *submodules})
 
     return __getattr__, __dir__
