@@ -297,3 +297,49 @@ def test_reemitting_n_deferred_events_costs_linear_work(tmp_path: Path) -> None:
     ratio = costs[400].vm_work / costs[100].vm_work
     # Linear work gives about 4 (plus B-tree depth); per-event rescans of the queue give ~16.
     assert ratio < 6, ratio
+
+
+class Nesting(Charm):
+    """Emits job 'inner' while handling job 'outer' (in the dispatch that defers them)."""
+
+    def _on_job(self, event: Job) -> None:
+        super()._on_job(event)
+        if event.name == 'outer' and self.defer:
+            self.on.job.emit('inner')
+
+
+def test_an_event_deferred_inside_another_handler_queues_after_it(
+    make_framework: MakeFramework, state_file: Path
+) -> None:
+    framework = make_framework()
+    charm = Nesting(framework, {'outer', 'inner'})
+    charm.on.job.emit('outer')
+    framework.commit()
+    framework.close()
+    # The outer event was queued when it was emitted, before its handler emitted the inner one.
+    assert [(path.split('/')[-1], method) for path, _, method in _notices(state_file)] == [
+        ('job[1]', '_on_job'),
+        ('job[2]', '_on_job'),
+    ]
+    framework = make_framework()
+    again = Nesting(framework)
+    framework.reemit()
+    assert again.log == [('charm', 'outer'), ('charm', 'inner')]
+
+
+def test_each_observer_gets_its_own_copy_of_a_new_event(make_framework: MakeFramework) -> None:
+    framework = make_framework()
+    charm = Charm(framework, {'a'})
+    seen: list[Job] = []
+    original = charm.watcher._on_job
+
+    def watch(event: Job) -> None:
+        seen.append(event)
+        original(event)
+
+    charm.watcher._on_job = watch  # type: ignore[method-assign]
+    charm.on.job.emit('a')
+    # The charm deferred its copy; the watcher's copy is a different object, not deferred.
+    assert len(seen) == 1
+    assert seen[0].deferred is False
+    assert charm.log == [('charm', 'a'), ('watcher', 'a')]

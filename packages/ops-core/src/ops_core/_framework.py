@@ -138,19 +138,47 @@ def _plain_method_takes_one_argument(observer: Callable[..., Any]) -> bool | Non
     return required <= 1 and (positional >= 1 or bool(code.co_flags & _CO_VARARGS))
 
 
+_SCALAR_TYPES = frozenset({type(None), bool, int, float, complex, str, bytes, bytearray})
+
+
+def _all_simple(value: Any) -> bool:
+    """Whether ``value`` holds only exact simple types (the common case, checked cheaply)."""
+    kind = type(value)
+    if kind in _SCALAR_TYPES:
+        return True
+    if kind is dict:
+        for k, v in value.items():
+            if type(k) not in _SCALAR_TYPES and not _all_simple(k):
+                return False
+            if type(v) not in _SCALAR_TYPES and not _all_simple(v):
+                return False
+        return True
+    if kind in (list, tuple, set, frozenset):
+        return all(type(item) in _SCALAR_TYPES or _all_simple(item) for item in value)
+    return False
+
+
 def _find_unsimple(value: Any, where: str) -> tuple[str, type[Any]] | None:
     """Return (location, type) of the first value that is not an exact simple type."""
+    if _all_simple(value):
+        return None
+    return _locate_unsimple(value, where)
+
+
+def _locate_unsimple(value: Any, where: str) -> tuple[str, type[Any]] | None:
     kind = type(value)
     if kind not in _SIMPLE_TYPES:
         return where, kind
     if kind is dict:
         for k, v in value.items():
-            found = _find_unsimple(k, f'{where} key {k!r}') or _find_unsimple(v, f'{where}[{k!r}]')
+            found = _locate_unsimple(k, f'{where} key {k!r}') or _locate_unsimple(
+                v, f'{where}[{k!r}]'
+            )
             if found:
                 return found
     elif kind in (list, tuple, set, frozenset):
         for i, item in enumerate(value):
-            found = _find_unsimple(item, f'{where}[{i}]')
+            found = _locate_unsimple(item, f'{where}[{i}]')
             if found:
                 return found
     return None
@@ -434,7 +462,7 @@ class Framework(Object):
         if not observers:
             return
         event_path = handle.path
-        saved = False
+        queued: list[tuple[str, str]] = []
         data: Any = None
         for observer_path, method in list(observers):
             if self._skip_duplicate_events:
@@ -442,12 +470,68 @@ class Framework(Object):
                     data = event.snapshot()
                 if self._is_duplicate(event_path, observer_path, method, data):
                     continue
-            if not saved:
+            if not queued:
                 self.save_snapshot(event)
-                saved = True
             self._storage.save_notice(event_path, observer_path, method)
-        if saved:
-            self._reemit(event_path)
+            queued.append((observer_path, method))
+        if queued:
+            self._deliver_new(handle, queued)
+
+    def _deliver_new(self, handle: Handle, queued: list[tuple[str, str]]) -> None:
+        """Deliver a just-emitted event to the observers it was queued for.
+
+        Does what :meth:`_reemit` does for one event path, without reading back the notices
+        just saved (the event's key is new, so they are exactly ``queued``) or rebuilding the
+        handle from its path. Each observer still gets its own copy restored from the saved
+        snapshot, and the notices are saved before any handler runs, so deferrals made by
+        nested emissions keep their order.
+        """
+        event_path = handle.path
+        storage = self._storage
+        deferred = False
+        for observer_path, method_name in queued:
+            try:
+                event = self.load_snapshot(handle)
+            except NoTypeError:
+                storage.drop_notice(event_path, observer_path, method_name)
+                continue
+            event.deferred = False
+            observer = self._observer_objects.get(observer_path)
+            if observer is not None:
+                if (
+                    self._event_name
+                    and self._event_name != handle.kind
+                    and not isinstance(event, LifecycleEvent)
+                ):
+                    logger.debug('Emitting custom event %s.', event)
+                self._call_observer(observer, method_name, event)
+            else:
+                self._warn_collected(observer_path)
+            if event.deferred:
+                deferred = True
+            else:
+                storage.drop_notice(event_path, observer_path, method_name)
+        if not deferred:
+            storage.drop_snapshot(event_path)
+
+    def _call_observer(self, observer: Object, method_name: str, event: EventBase) -> None:
+        handler = getattr(observer, method_name, None)
+        if handler is None:
+            return
+        with self._event_context(event.handle.kind):
+            if self._juju_debug_at and self._wants_debugger(event):
+                self._run_under_debugger(handler, event)
+            else:
+                handler(event)
+
+    @staticmethod
+    def _warn_collected(observer_path: str) -> None:
+        logger.warning(
+            'Reference to ops.Object at path %s has been garbage collected between '
+            'when the charm was initialised and when the event was emitted. Keep a '
+            'reference to the observer (for example as an attribute of the charm).',
+            observer_path,
+        )
 
     def _is_observed(self, bound_event: BoundEvent) -> bool:
         """Whether emitting ``bound_event`` would reach anyone (an observer, or a recorder).
@@ -461,8 +545,7 @@ class Framework(Object):
         """Deliver every deferred event, oldest first, to the observers that deferred it."""
         self._reemit()
 
-    @contextlib.contextmanager
-    def _event_context(self, event_name: str) -> Iterator[None]:
+    def _event_context(self, event_name: str) -> contextlib.AbstractContextManager[None]:
         """Tell the model which event is being handled (relation-data access rules use it).
 
         Uses ``model._event_context(name)`` when the model has one, otherwise sets
@@ -470,9 +553,11 @@ class Framework(Object):
         """
         model_context = getattr(self.model, '_event_context', None)
         if model_context is not None:
-            with model_context(event_name):
-                yield
-            return
+            return model_context(event_name)  # type: ignore[no-any-return]
+        return self._backend_event_context(event_name)
+
+    @contextlib.contextmanager
+    def _backend_event_context(self, event_name: str) -> Iterator[None]:
         backend = getattr(self.model, '_backend', None)
         if backend is None or not hasattr(backend, '_hook_is_running'):
             yield
@@ -525,20 +610,9 @@ class Framework(Object):
                     and not isinstance(event, LifecycleEvent)
                 ):
                     logger.debug('Emitting custom event %s.', event)
-                handler = getattr(observer, method_name, None)
-                if handler is not None:
-                    with self._event_context(event.handle.kind):
-                        if self._wants_debugger(event):
-                            self._run_under_debugger(handler, event)
-                        else:
-                            handler(event)
+                self._call_observer(observer, method_name, event)
             else:
-                logger.warning(
-                    'Reference to ops.Object at path %s has been garbage collected between '
-                    'when the charm was initialised and when the event was emitted. Keep a '
-                    'reference to the observer (for example as an attribute of the charm).',
-                    observer_path,
-                )
+                self._warn_collected(observer_path)
             if event.deferred:
                 deferred = True
             else:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
 import pathlib
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import InvalidStatusError, ModelError
@@ -84,6 +83,24 @@ class _ModelCache:
             self._leader = self.backend.is_leader()
             self._leader_checked_at = now
         return self._leader
+
+
+class _EventContext:
+    """While entered, the model's cache names ``event_name`` as the event being handled."""
+
+    __slots__ = ('_cache', '_event_name', '_previous')
+
+    def __init__(self, cache: _ModelCache, event_name: str) -> None:
+        self._cache = cache
+        self._event_name = event_name
+        self._previous = ''
+
+    def __enter__(self) -> None:
+        self._previous = self._cache.hook_is_running
+        self._cache.hook_is_running = self._event_name
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._cache.hook_is_running = self._previous
 
 
 def _add_secret(
@@ -704,12 +721,6 @@ class Model:
     def _hook_is_running(self, value: str) -> None:
         self._cache.hook_is_running = value
 
-    @contextlib.contextmanager
-    def _event_context(self, event_name: str) -> Iterator[None]:
+    def _event_context(self, event_name: str) -> _EventContext:
         """Mark ``event_name`` as being handled for the duration of the ``with`` block."""
-        previous = self._cache.hook_is_running
-        self._cache.hook_is_running = event_name
-        try:
-            yield
-        finally:
-            self._cache.hook_is_running = previous
+        return _EventContext(self._cache, event_name)
