@@ -660,7 +660,8 @@ def figure_harness(run: Run) -> list[Row]:
                 run,
                 cells,
                 {'figure': 'harness_op', 'params': params},
-                run.reps,
+                # Sub-millisecond operations on shared cores: more batches, less noise.
+                run.reps if run.smoke else 2 * run.reps - 1,
                 min_seconds=0.2,
                 max_iterations=500,
             )
