@@ -63,17 +63,25 @@ def test_pebble_ready_runs_the_handler(web: Any) -> None:
     assert web.get_filesystem_root(container) == root
 
 
-def test_container_roots_exist_once_the_harness_is_made(
+def test_container_files_stay_in_memory_until_the_root_is_asked_for(
     make: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # As in ops 3.9, each container's directory is made with the Harness, not on first use.
+    # Unlike ops 3.9, a container's files are kept in memory until the test asks for the
+    # directory: the charm's push (with make_dirs) makes nothing on disk.
     import tempfile
 
     monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path))
     harness = make(Web, meta=META)
-    made = [p for p in tmp_path.rglob('*') if p.is_dir()]
-    assert made
-    assert harness.get_filesystem_root('workload') in made
+    harness.begin()
+    harness.container_pebble_ready('workload')
+    container = harness.model.unit.get_container('workload')
+    assert container.pull('/etc/web.conf').read() == 'port=80\n'
+    assert not [p for p in tmp_path.rglob('*') if p.name.startswith('container-')]
+    root = harness.get_filesystem_root('workload')
+    assert root.is_dir() and root.is_relative_to(tmp_path)
+    assert (root / 'etc/web.conf').read_text() == 'port=80\n'
+    assert (root / 'etc/web.conf').stat().st_mode & 0o777 == 0o644
+    assert (root / 'etc').stat().st_mode & 0o777 == 0o755
     harness.cleanup()
     assert not any(tmp_path.iterdir())
 

@@ -127,8 +127,12 @@ class HarnessBase(Generic[CharmType]):
                 raise KeyError(f'no known pebble client for container "{container_name}"')
             from ._pebble import PebbleModel
 
-            # The container's root directory (and the temporary directory) is made now.
-            model = PebbleModel(self._ctx._container_root(container_name), name=container_name)
+            # The files stay in memory until a test asks for the root directory.
+            model = PebbleModel(
+                lambda: self._ctx._container_root(container_name),
+                name=container_name,
+                in_memory_files=True,
+            )
             model.can_connect = False
             model.connect_error_message = (
                 'Cannot connect to Pebble; did you forget to call begin_with_initial_hooks() '

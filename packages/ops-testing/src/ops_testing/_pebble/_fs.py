@@ -18,10 +18,13 @@ import pwd
 import shutil
 import stat
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ops_pebble import PathError
 from ops_pebble._timeconv import format_timestamp
+
+if TYPE_CHECKING:
+    from ._memfs import MemoryTree
 
 _CHUNK = 1 << 20
 
@@ -33,6 +36,39 @@ def _name_for(table: Any, ident: int) -> str:
         return ''
 
 
+def container_path(path: str) -> str:
+    """Normalise an absolute container path lexically (``..`` stops at ``/``).
+
+    Raises:
+        PathError: ``generic-file-error`` if ``path`` is not an absolute path string.
+    """
+    if not isinstance(path, str) or not path.startswith('/'):
+        raise PathError('generic-file-error', f'paths must be absolute, got {path!r}')
+    normal = posixpath.normpath(path)
+    if normal.startswith('//'):
+        normal = '/' + normal.lstrip('/')
+    return normal
+
+
+def path_error(code: int | None, op: str, path: str, reason: str | None = None) -> PathError:
+    """The :class:`PathError` Pebble reports when ``op`` on ``path`` fails with ``code``.
+
+    Args:
+        code: The ``errno`` of the failure.
+        op: The operation, as Pebble names it in messages (``stat``, ``open``, ``mkdir``...).
+        path: The container path as the caller gave it.
+        reason: The text for codes other than not-found and permission errors (the
+            system's description of ``code`` when not given).
+    """
+    if code == errno.ENOENT:
+        return PathError('not-found', f'{op} {path}: no such file or directory')
+    if code in (errno.EACCES, errno.EPERM):
+        return PathError('permission-denied', f'{op} {path}: permission denied')
+    if reason is None:
+        reason = os.strerror(code) if code is not None else 'unknown error'
+    return PathError('generic-file-error', f'{op} {path}: {reason}')
+
+
 class FileSystem:
     """A container file system rooted at ``root`` on the host.
 
@@ -40,16 +76,33 @@ class FileSystem:
         root: The host directory that is the container's ``/`` (created if missing), or a
             function returning it: then it is asked for and created on first use, so that a
             container whose files are never touched costs no directories.
+        in_memory: Keep the files in memory (see :class:`MemoryTree`) until something needs
+            the real directory (:attr:`root` or :meth:`host_path`): then the tree is written
+            out under the root, and from then on the disk is the only truth. Every operation
+            gives the same results and errors either way.
     """
 
-    def __init__(self, root: str | os.PathLike[str] | Callable[[], str | os.PathLike[str]]):
+    def __init__(
+        self,
+        root: str | os.PathLike[str] | Callable[[], str | os.PathLike[str]],
+        *,
+        in_memory: bool = False,
+    ):
         self._root_factory: Callable[[], str | os.PathLike[str]] | None = None
         self._root: str | None = None
         if callable(root):
             self._root_factory = root
+        elif in_memory:
+            fixed = root
+            self._root_factory = lambda: fixed
         else:
             self._root = self._make_root(root)
         self._owners: dict[str, dict[str, Any]] = {}
+        self._memory: MemoryTree | None = None
+        if in_memory:
+            from ._memfs import MemoryTree
+
+            self._memory = MemoryTree(self._owners)
 
     @staticmethod
     def _make_root(root: str | os.PathLike[str]) -> str:
@@ -59,12 +112,20 @@ class FileSystem:
 
     @property
     def root(self) -> str:
-        """The host directory that is the container's ``/``."""
+        """The host directory that is the container's ``/`` (written out first if in memory)."""
         root = self._root
         if root is None:
             assert self._root_factory is not None
             root = self._root = self._make_root(self._root_factory())
+        if self._memory is not None:
+            self._memory.write_out(root)
+            self._memory = None
         return root
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the files are still held in memory (the root has not been needed yet)."""
+        return self._memory is not None
 
     def host_path(self, path: str) -> str:
         """Map an absolute container path to its host path inside the root.
@@ -72,20 +133,12 @@ class FileSystem:
         Raises:
             PathError: ``generic-file-error`` if ``path`` is not absolute.
         """
-        if not isinstance(path, str) or not path.startswith('/'):
-            raise PathError('generic-file-error', f'paths must be absolute, got {path!r}')
-        normal = posixpath.normpath(path)
-        if normal.startswith('//'):
-            normal = '/' + normal.lstrip('/')
-        return self.root if normal == '/' else os.path.join(self.root, normal.lstrip('/'))
+        normal = container_path(path)
+        return self.root if normal == '/' else os.path.join(self.root, normal[1:])
 
     @staticmethod
     def _error(e: OSError, op: str, path: str) -> PathError:
-        if e.errno == errno.ENOENT:
-            return PathError('not-found', f'{op} {path}: no such file or directory')
-        if e.errno in (errno.EACCES, errno.EPERM):
-            return PathError('permission-denied', f'{op} {path}: permission denied')
-        return PathError('generic-file-error', f'{op} {path}: {e.strerror or e}')
+        return path_error(e.errno, op, path, e.strerror or str(e))
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -96,6 +149,8 @@ class FileSystem:
             PathError: ``not-found``, ``permission-denied``, or ``generic-file-error`` for a
                 directory or other non-regular file.
         """
+        if self._memory is not None:
+            return self._memory.open_for_read(path)
         host = self.host_path(path)
         try:
             st = os.stat(host)
@@ -136,6 +191,16 @@ class FileSystem:
         Raises:
             PathError: if the parent is missing (without ``make_dirs``) or not writable.
         """
+        if self._memory is not None:
+            self._memory.write(
+                path,
+                chunks,
+                make_dirs=make_dirs,
+                permissions=permissions,
+                owner=owner,
+                in_memory=in_memory,
+            )
+            return
         host = self.host_path(path)
         parent = os.path.dirname(host)
         if make_dirs:
@@ -243,6 +308,11 @@ class FileSystem:
             PathError: ``generic-file-error`` if it exists (without ``make_parents``),
                 ``not-found`` if the parent is missing (without ``make_parents``).
         """
+        if self._memory is not None:
+            self._memory.make_dir(
+                path, make_parents=make_parents, permissions=permissions, owner=owner
+            )
+            return
         host = self.host_path(path)
         mode = 0o755 if permissions is None else permissions
         if os.path.exists(host):
@@ -268,6 +338,9 @@ class FileSystem:
             PathError: ``not-found`` if missing (unless ``recursive``);
                 ``generic-file-error`` for a non-empty directory without ``recursive``.
         """
+        if self._memory is not None:
+            self._memory.remove(path, recursive=recursive)
+            return
         host = self.host_path(path)
         if host == self.root:
             raise PathError('generic-file-error', 'cannot remove the root directory')
@@ -297,6 +370,8 @@ class FileSystem:
 
     def info(self, path: str) -> dict[str, Any]:
         """Return the API's file-info object for one path (symlinks not followed)."""
+        if self._memory is not None:
+            return self._memory.info(path)
         host = self.host_path(path)
         try:
             st = os.lstat(host)
@@ -345,6 +420,8 @@ class FileSystem:
         Raises:
             PathError: ``not-found`` if the path does not exist.
         """
+        if self._memory is not None:
+            return self._memory.list(path, pattern=pattern, itself=itself)
         host = self.host_path(path)
         if not os.path.lexists(host):
             raise PathError('not-found', f'stat {path}: no such file or directory')
@@ -364,6 +441,9 @@ class FileSystem:
 
     def wipe(self) -> None:
         """Empty the root directory."""
+        if self._memory is not None:
+            self._memory.wipe()
+            return
         for name in os.listdir(self.root):
             target = os.path.join(self.root, name)
             if os.path.isdir(target) and not os.path.islink(target):

@@ -114,6 +114,8 @@ class PebbleModel:
             returning it (called when a file is first touched; see :class:`FileSystem`).
         name: The container name (used in messages).
         version: What ``get_system_info`` reports.
+        in_memory_files: Hold the files in memory until the root directory is needed (see
+            :class:`FileSystem`).
     """
 
     def __init__(
@@ -122,10 +124,11 @@ class PebbleModel:
         *,
         name: str = 'workload',
         version: str = '1.32.1',
+        in_memory_files: bool = False,
     ):
         self.name = name
         self.version = version
-        self.fs = FileSystem(root)
+        self.fs = FileSystem(root, in_memory=in_memory_files)
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.layers: dict[str, dict[str, Any]] = {}

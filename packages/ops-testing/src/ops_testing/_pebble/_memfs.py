@@ -1,0 +1,348 @@
+"""A container file system held in memory, answering exactly as the one on disk does.
+
+:class:`MemoryTree` is what :class:`~._fs.FileSystem` works on while a Harness container's
+files have not been asked for as a host directory: a push with ``make_dirs`` then costs a few
+dictionary look-ups rather than a handful of system calls. Each operation follows the same
+steps as its disk counterpart (the same look-ups in the same order), so the results, the
+error kinds and the messages are the same, and :meth:`MemoryTree.write_out` puts the tree on
+disk (modes and modification times included) the moment a real directory is needed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import errno
+import fnmatch
+import grp
+import io
+import os
+import posixpath
+import pwd
+import time
+from collections.abc import Iterable
+from typing import IO, Any
+
+from ops_pebble import PathError
+from ops_pebble._timeconv import format_timestamp
+
+from ._fs import container_path, path_error
+
+__all__ = ['MemoryTree']
+
+_DIR_MODE = 0o755
+_FILE_MODE = 0o644
+
+
+class _Node:
+    """A file (``children`` is None) or a directory (``data`` is None)."""
+
+    __slots__ = ('children', 'data', 'mode', 'mtime_ns')
+
+    def __init__(self, mode: int, data: bytes | None = None) -> None:
+        self.mode = mode
+        self.data = data
+        self.children: dict[str, _Node] | None = {} if data is None else None
+        self.mtime_ns = time.time_ns()
+
+    def touch(self) -> None:
+        self.mtime_ns = time.time_ns()
+
+
+def _parts(normal: str) -> list[str]:
+    return [] if normal == '/' else normal[1:].split('/')
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _name_for(table: Any, ident: int) -> str:
+    try:
+        return str(table(ident)[0])
+    except KeyError:
+        return ''
+
+
+class MemoryTree:
+    """The files and directories of one container, in memory.
+
+    Args:
+        owners: The owner fields given to push/make_dir, by container path; shared with the
+            :class:`~._fs.FileSystem` that owns this tree, so they survive writing out.
+    """
+
+    def __init__(self, owners: dict[str, dict[str, Any]]) -> None:
+        self._owners = owners
+        self._root = _Node(0)
+        self._root_mode_known = False
+        self._ids: dict[str, Any] | None = None
+
+    # -- looking paths up -------------------------------------------------------------------
+
+    def _find(self, parts: list[str]) -> tuple[_Node | None, int]:
+        """The node at ``parts`` (following the path as the kernel does), or an errno."""
+        node = self._root
+        for part in parts:
+            children = node.children
+            if children is None:
+                return None, errno.ENOTDIR
+            child = children.get(part)
+            if child is None:
+                return None, errno.ENOENT
+            node = child
+        return node, 0
+
+    def _dir(self, parts: list[str]) -> _Node | None:
+        """The directory at ``parts``, or None (what ``os.path.isdir`` would say False to)."""
+        node, _ = self._find(parts)
+        return node if node is not None and node.children is not None else None
+
+    def _parent(self, parts: list[str]) -> _Node | None:
+        """The directory holding ``parts`` (the root's parent is the host's, which exists)."""
+        return self._dir(parts[:-1]) if parts else self._root
+
+    def _set_owner(self, path: str, owner: dict[str, Any] | None) -> None:
+        if owner:
+            self._owners[posixpath.normpath(path)] = dict(owner)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def open_for_read(self, path: str) -> IO[bytes]:
+        """Open a regular file for reading (a snapshot of its content).
+
+        Raises:
+            PathError: ``not-found``, or ``generic-file-error`` for a directory.
+        """
+        node, code = self._find(_parts(container_path(path)))
+        if node is None:
+            raise path_error(code, 'stat', path)
+        if node.data is None:
+            raise PathError('generic-file-error', f'can only read a regular file: "{path}"')
+        return io.BytesIO(node.data)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def write(
+        self,
+        path: str,
+        chunks: Iterable[bytes],
+        *,
+        make_dirs: bool = False,
+        permissions: int | None = None,
+        owner: dict[str, Any] | None = None,
+        in_memory: bytes | None = None,
+    ) -> None:
+        """Write a file (see :meth:`~._fs.FileSystem.write`).
+
+        Raises:
+            PathError: if the parent is missing (without ``make_dirs``) or is not a directory.
+        """
+        parts = _parts(container_path(path))
+        if make_dirs:
+            self._make_parents(path, owner)
+        if self._parent(parts) is None:
+            raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
+        node, _ = self._find(parts)
+        if node is not None and node.children is not None:
+            raise PathError('generic-file-error', f'open {path}: is a directory')
+        parent = self._parent(parts)
+        assert parent is not None and parent.children is not None
+        if in_memory is None:
+            # On disk the content goes to a new file in the directory first.
+            parent.touch()
+            data = b''.join(chunks)
+        else:
+            data = in_memory
+        mode = (_FILE_MODE if permissions is None else permissions) & 0o7777
+        if node is not None and in_memory is not None:
+            node.data = data
+            node.mode = mode
+            node.touch()
+        else:
+            parent.children[parts[-1]] = _Node(mode, data)
+            parent.touch()
+        self._set_owner(path, owner)
+
+    def _make_parents(self, path: str, owner: dict[str, Any] | None) -> None:
+        if self._parent(_parts(container_path(path))) is not None:
+            return
+        parts = posixpath.normpath(path).strip('/').split('/')[:-1]
+        node = self._root
+        current = ''
+        for part in parts:
+            current += '/' + part
+            assert node.children is not None
+            child = node.children.get(part)
+            if child is None:
+                child = node.children[part] = _Node(_DIR_MODE)
+                node.touch()
+                self._set_owner(current, owner)
+            elif child.children is None:
+                raise PathError('generic-file-error', f'mkdir {current}: not a directory')
+            node = child
+
+    def make_dir(
+        self,
+        path: str,
+        *,
+        make_parents: bool = False,
+        permissions: int | None = None,
+        owner: dict[str, Any] | None = None,
+    ) -> None:
+        """Create a directory (see :meth:`~._fs.FileSystem.make_dir`).
+
+        Raises:
+            PathError: ``generic-file-error`` if it exists (without ``make_parents``),
+                ``not-found`` if the parent is missing (without ``make_parents``).
+        """
+        parts = _parts(container_path(path))
+        mode = (_DIR_MODE if permissions is None else permissions) & 0o7777
+        node, _ = self._find(parts)
+        if node is not None:
+            if make_parents and node.children is not None:
+                return
+            raise PathError('generic-file-error', f'mkdir {path}: file exists')
+        if make_parents:
+            self._make_parents(path + '/x', owner)
+            node, _ = self._find(parts)
+            assert node is not None
+        else:
+            parent = self._parent(parts)
+            if parent is None:
+                raise PathError(
+                    'not-found', f'parent directory not found: {posixpath.dirname(path)}'
+                )
+            assert parent.children is not None
+            node = parent.children[parts[-1]] = _Node(mode)
+            parent.touch()
+        node.mode = mode
+        self._set_owner(path, owner)
+
+    def remove(self, path: str, *, recursive: bool = False) -> None:
+        """Remove a file or directory (see :meth:`~._fs.FileSystem.remove`).
+
+        Raises:
+            PathError: ``not-found`` if missing (unless ``recursive``);
+                ``generic-file-error`` for ``/`` or a non-empty directory without ``recursive``.
+        """
+        parts = _parts(container_path(path))
+        if not parts:
+            raise PathError('generic-file-error', 'cannot remove the root directory')
+        node, _ = self._find(parts)
+        if node is None:
+            if recursive:
+                return
+            raise PathError('not-found', f'remove {path}: no such file or directory')
+        if node.children and not recursive:
+            raise PathError('generic-file-error', f'remove {path}: directory not empty')
+        parent = self._parent(parts)
+        assert parent is not None and parent.children is not None
+        del parent.children[parts[-1]]
+        parent.touch()
+        prefix = posixpath.normpath(path)
+        for key in [k for k in self._owners if k == prefix or k.startswith(prefix + '/')]:
+            del self._owners[key]
+
+    def wipe(self) -> None:
+        """Remove everything under the root."""
+        assert self._root.children is not None
+        if self._root.children:
+            self._root.children.clear()
+            self._root.touch()
+        self._owners.clear()
+
+    # -- listing ----------------------------------------------------------------------------
+
+    def _describe(self, normal: str, node: _Node) -> dict[str, Any]:
+        if node is self._root and not self._root_mode_known:
+            # As os.makedirs will make it: 0o777 less the umask (read only when needed, as
+            # reading it means setting it for a moment).
+            node.mode = 0o777 & ~_umask()
+            self._root_mode_known = True
+        ids = self._ids
+        if ids is None:
+            # What a file this process creates on disk would show.
+            uid, gid = os.geteuid(), os.getegid()
+            ids = self._ids = {
+                'user-id': uid,
+                'user': _name_for(pwd.getpwuid, uid),
+                'group-id': gid,
+                'group': _name_for(grp.getgrgid, gid),
+            }
+        # As os.stat's st_mtime (a float) truncated to seconds.
+        seconds, nanos = divmod(node.mtime_ns, 1_000_000_000)
+        modified = datetime.datetime.fromtimestamp(
+            int(seconds + nanos * 1e-9), datetime.timezone.utc
+        )
+        info: dict[str, Any] = {
+            'path': normal,
+            'name': posixpath.basename(normal) or '/',
+            'type': 'directory' if node.data is None else 'file',
+            'permissions': format(node.mode, '03o'),
+            'last-modified': format_timestamp(modified),
+            **ids,
+        }
+        if node.data is not None:
+            info['size'] = len(node.data)
+        owner = self._owners.get(normal)
+        if owner:
+            info.update({k: v for k, v in owner.items() if v is not None})
+        return info
+
+    def info(self, path: str) -> dict[str, Any]:
+        """Return the API's file-info object for one path.
+
+        Raises:
+            PathError: ``not-found`` if the path does not exist.
+        """
+        node, code = self._find(_parts(container_path(path)))
+        if node is None:
+            raise path_error(code, 'stat', path)
+        return self._describe(posixpath.normpath(path), node)
+
+    def list(
+        self, path: str, *, pattern: str | None = None, itself: bool = False
+    ) -> list[dict[str, Any]]:
+        """List a directory, sorted by name (or describe a file, or the directory itself).
+
+        Raises:
+            PathError: ``not-found`` if the path does not exist.
+        """
+        node, _ = self._find(_parts(container_path(path)))
+        if node is None:
+            raise PathError('not-found', f'stat {path}: no such file or directory')
+        base = posixpath.normpath(path)
+        if itself or node.children is None:
+            return [self._describe(base, node)]
+        return [
+            self._describe(posixpath.join(base, name), node.children[name])
+            for name in sorted(node.children)
+            if not pattern or fnmatch.fnmatchcase(name, pattern)
+        ]
+
+    # -- writing out ------------------------------------------------------------------------
+
+    def write_out(self, root: str) -> None:
+        """Create every directory and file of the tree under the host directory ``root``.
+
+        Modes and modification times are those of the tree; the root directory itself (made
+        by the caller) gets the tree root's modification time.
+        """
+        self._write_children(root, self._root)
+        os.utime(root, ns=(self._root.mtime_ns, self._root.mtime_ns))
+
+    def _write_children(self, host: str, directory: _Node) -> None:
+        assert directory.children is not None
+        for name, node in directory.children.items():
+            target = os.path.join(host, name)
+            if node.data is None:
+                # Writable while it is filled, whatever its final mode.
+                os.makedirs(target, 0o700, exist_ok=True)
+                self._write_children(target, node)
+            else:
+                with open(target, 'wb') as f:
+                    f.write(node.data)
+            os.chmod(target, node.mode)
+            os.utime(target, ns=(node.mtime_ns, node.mtime_ns))
