@@ -14,6 +14,14 @@ import pytest
 from ops_testing._pebble import PebbleModel
 
 
+@pytest.fixture(params=['disk', 'memory'])
+def model(request: pytest.FixtureRequest, workdir: str) -> PebbleModel:
+    """The container's files on disk, or held in memory until the root is needed."""
+    return PebbleModel(
+        os.path.join(workdir, 'root'), name='app', in_memory_files=request.param == 'memory'
+    )
+
+
 def test_push_pull_text_and_bytes(client: ops_pebble.Client, model: PebbleModel) -> None:
     client.push('/etc/app.conf', 'naïve = true\r\n', make_dirs=True, permissions=0o600)
     host = model.fs.host_path('/etc/app.conf')

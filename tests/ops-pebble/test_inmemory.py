@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import inspect
 import io
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,14 @@ LAYER = {
     'services': {'web': {'override': 'replace', 'command': 'web', 'startup': 'enabled'}},
     'checks': {'up': {'override': 'replace', 'level': 'alive', 'tcp': {'port': 1}}},
 }
+
+
+@pytest.fixture(params=['disk', 'memory'])
+def model(request: pytest.FixtureRequest, workdir: str) -> PebbleModel:
+    """The container's files on disk, or held in memory until the root is needed."""
+    return PebbleModel(
+        os.path.join(workdir, 'root'), name='app', in_memory_files=request.param == 'memory'
+    )
 
 
 @pytest.fixture(params=['in-memory', 'socket'])
