@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -81,6 +82,7 @@ class StorageMixin(HarnessBase[CharmType]):
         name, index = self._known_storage(storage_id)
         if self._is_attached(name, index):
             return
+        self._mount(name, index)
         del self._detached_storage[(name, index)]
         backend = self._backend
         backend.replace_state(
@@ -106,6 +108,7 @@ class StorageMixin(HarnessBase[CharmType]):
         self._detached_storage[(name, index)] = None
 
     def _drop_attached(self, name: str, index: int) -> None:
+        self._unmount(name, index)
         backend = self._backend
         backend.replace_state(
             storages=frozenset(backend.state.storages) - {Storage(name, index=index)}
@@ -124,6 +127,71 @@ class StorageMixin(HarnessBase[CharmType]):
                 self._emit(f'{self._attr(name)}_storage_detaching', self._ops_storage(name, index))
             self._drop_attached(name, index)
         self._detached_storage.pop((name, index), None)
+
+    # ---- storage mounted in containers ---------------------------------------------------------
+
+    def _mount_points(self, name: str) -> list[tuple[str, str]]:
+        """The (container, location) pairs where the metadata mounts storage ``name``.
+
+        Raises:
+            RuntimeError: a mount of it has no absolute location.
+        """
+        points = []
+        for container, spec in self._spec.containers.items():
+            for mount in spec.get('mounts') or ():
+                if not isinstance(mount, Mapping) or mount.get('storage') != name:
+                    continue
+                location = mount.get('location')
+                if not isinstance(location, str) or not location.startswith('/'):
+                    raise RuntimeError(
+                        f'container {container!r} mounts storage {name!r} at {location!r}; '
+                        'give the mount an absolute "location" in the metadata'
+                    )
+                points.append((container, location))
+        return points
+
+    def _mount(self, name: str, index: int) -> None:
+        """Show the storage's directory at its mount location in each container that mounts it.
+
+        As in ops 3.9, a mount is a symbolic link in the container's root directory (so the
+        container's files are written out to disk). A location that already shows another
+        instance of the storage keeps it.
+
+        Raises:
+            RuntimeError: the location is already a file or a non-empty directory.
+        """
+        points = self._mount_points(name)
+        if not points:
+            return
+        target = str(self._ctx._storage_root(name, index))
+        for container, location in points:
+            fs = self._pebble_model(container).fs
+            link = fs.host_path(location)
+            if os.path.islink(link):
+                continue  # this instance, or another one mounted first
+            if os.path.isdir(link) and not os.listdir(link):
+                os.rmdir(link)
+            elif os.path.lexists(link):
+                raise RuntimeError(
+                    f'cannot mount storage {name}/{index} at {location} in container '
+                    f'{container!r}: the container already has files there; remove them first'
+                )
+            os.makedirs(os.path.dirname(link), exist_ok=True)
+            os.symlink(target, link, target_is_directory=True)
+
+    def _unmount(self, name: str, index: int) -> None:
+        """Take the storage's directory away from the mount locations that show it."""
+        points = self._mount_points(name)
+        if not points:
+            return
+        target = str(self._ctx._storage_root(name, index))
+        for container, location in points:
+            fs = self._pebble_model(container).fs
+            if fs.in_memory:
+                continue  # nothing was ever mounted: mounting writes the files out
+            link = fs.host_path(location)
+            if os.path.islink(link) and os.readlink(link) == target:
+                os.unlink(link)
 
     # ---- resources ---------------------------------------------------------------------------
 
