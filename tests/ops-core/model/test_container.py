@@ -32,9 +32,10 @@ checks:
 
 
 @pytest.fixture
-def pebble() -> Iterator[tuple[PebbleModel, PebbleServer]]:
+def pebble(request: pytest.FixtureRequest) -> Iterator[tuple[PebbleModel, PebbleServer]]:
     workdir = tempfile.mkdtemp(prefix='pbc-', dir='/tmp')  # short: unix socket path limit
-    model = PebbleModel(os.path.join(workdir, 'root'), name='work')
+    in_memory = getattr(request, 'param', 'disk') == 'memory'  # the Harness's files
+    model = PebbleModel(os.path.join(workdir, 'root'), name='work', in_memory_files=in_memory)
     try:
         with PebbleServer(model, os.path.join(workdir, 'pebble.socket'), change_delay=0.01) as srv:
             yield model, srv
@@ -63,6 +64,7 @@ def test_default_client_is_created_lazily_on_the_juju_socket(mem: MemoryBackend)
     assert client.socket_path == '/charm/containers/work/pebble.socket'
 
 
+@pytest.mark.parametrize('pebble', ['disk', 'memory'], indirect=True)
 def test_files(container: Container, pebble: tuple[PebbleModel, PebbleServer]) -> None:
     container.push('/etc/app/conf.json', json.dumps({'a': 1}), make_dirs=True, permissions=0o600)
     assert json.loads(container.pull('/etc/app/conf.json').read()) == {'a': 1}
@@ -77,6 +79,7 @@ def test_files(container: Container, pebble: tuple[PebbleModel, PebbleServer]) -
         container.pull('/missing')
 
 
+@pytest.mark.parametrize('pebble', ['disk', 'memory'], indirect=True)
 def test_push_path_and_pull_path_round_trip(container: Container, tmp_path: pathlib.Path) -> None:
     src = tmp_path / 'src'
     (src / 'foo' / 'bar').mkdir(parents=True)
@@ -100,6 +103,7 @@ def test_push_path_and_pull_path_round_trip(container: Container, tmp_path: path
     assert (out / 'flat' / 'quux.txt').read_text() == 'quux'
 
 
+@pytest.mark.parametrize('pebble', ['disk', 'memory'], indirect=True)
 def test_push_path_reports_every_failure_at_the_end(
     container: Container, tmp_path: pathlib.Path
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 from typing import Any
 
 import ops
@@ -73,7 +74,17 @@ def test_container_files_stay_in_memory_until_the_root_is_asked_for(
     monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path))
     harness = make(Web, meta=META)
     harness.begin()
-    harness.container_pebble_ready('workload')
+    made: list[str] = []
+    real_mkdir = os.mkdir
+
+    def mkdir(path: Any, *args: Any, **kwargs: Any) -> None:
+        made.append(os.fspath(path))
+        real_mkdir(path, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, 'mkdir', mkdir)
+        harness.container_pebble_ready('workload')
+    assert made == []
     container = harness.model.unit.get_container('workload')
     assert container.pull('/etc/web.conf').read() == 'port=80\n'
     assert not [p for p in tmp_path.rglob('*') if p.name.startswith('container-')]
