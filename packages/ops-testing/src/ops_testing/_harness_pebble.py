@@ -123,7 +123,9 @@ class PebbleMixin(HarnessBase[CharmType]):
         """The host directory holding the container's simulated filesystem.
 
         Files written there are visible to the charm through ``Container.pull`` and
-        friends, and the other way round.
+        friends, and the other way round. Until this is first called, the container's files
+        are kept in memory; the call writes them out here (with their modes and times), and
+        from then on the directory is the only copy.
 
         Raises:
             KeyError: the metadata declares no such container.
