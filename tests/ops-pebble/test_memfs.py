@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import shutil
+import signal
 import stat
 import tempfile
+import traceback
 from collections.abc import Iterator
 from typing import Any
 
 import ops_pebble
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from ops_testing._pebble import InMemoryClient, PebbleModel
 from ops_testing._pebble._fs import FileSystem
 
+NOBODY = 65534
 OWNER = {'user-id': 1000, 'user': 'app', 'group-id': 2000, 'group': 'grp'}
 
 _names = st.sampled_from(['a', 'b', 'f.txt', 'g.log', '.', '..', ''])
@@ -25,7 +29,10 @@ paths = st.builds(
     st.sampled_from(['/', '/', '/', '//', '///', '']),
     st.lists(_names, max_size=4),
 )
-modes = st.one_of(st.none(), st.sampled_from([0o600, 0o640, 0o700, 0o755, 0o777]))
+modes = st.one_of(
+    st.none(),
+    st.sampled_from([0o600, 0o640, 0o700, 0o755, 0o777, 0o000, 0o100, 0o200, 0o300, 0o400, 0o500]),
+)
 owners = st.one_of(st.none(), st.just(OWNER))
 operations = st.one_of(
     st.tuples(
@@ -81,6 +88,8 @@ def _apply(fs: FileSystem, op: tuple[Any, ...]) -> Any:
         return None
     except ops_pebble.PathError as e:
         return ('PathError', e.kind, e.message)
+    except PermissionError as e:  # from wipe, which reports the system's error
+        return ('PermissionError', e.errno)
 
 
 def _modified(info: dict[str, Any]) -> datetime.datetime:
@@ -117,43 +126,111 @@ def _tree(root: str) -> dict[str, tuple[str, int, bytes | None]]:
     return out
 
 
-@pytest.fixture
-def roots() -> Iterator[tuple[str, str]]:
+def _rmtree(path: str) -> None:
+    """Remove a tree whatever its directories' modes (it may hold 0o000 directories)."""
+
+    def allow(directory: str) -> None:
+        os.chmod(directory, 0o700)
+        for entry in os.scandir(directory):
+            if entry.is_dir(follow_symlinks=False):
+                allow(entry.path)
+
+    if os.path.exists(path):
+        allow(path)
+        shutil.rmtree(path)
+
+
+def _partial(outcome: Any) -> bool:
+    """Whether a removal was stopped by the permissions (on disk, part way through)."""
+    return isinstance(outcome, tuple) and (
+        outcome[0] == 'PermissionError' or outcome[1:2] == ('permission-denied',)
+    )
+
+
+def _check_script(script: list[tuple[Any, ...]], as_root: Any) -> None:
+    """Run ``script`` on a disk and a memory file system; they must answer alike throughout.
+
+    ``as_root`` is a context manager under which the trees are read and removed.
+    """
     base = tempfile.mkdtemp(prefix='memfs-')
-    yield os.path.join(base, 'disk'), os.path.join(base, 'memory')
-    shutil.rmtree(base)
+    disk_root, memory_root = os.path.join(base, 'disk'), os.path.join(base, 'memory')
+    try:
+        disk = FileSystem(disk_root)
+        memory = FileSystem(memory_root, in_memory=True)
+        for op in script:
+            outcome = _apply(disk, op)
+            _same(outcome, _apply(memory, op))
+            if (op[0] == 'wipe' or (op[0] == 'remove' and op[2])) and _partial(outcome):
+                return  # on disk, what came before the failure in directory order is gone
+        assert memory.in_memory and not os.path.exists(memory_root)
+        # Written out, the memory tree is the same tree, and answers the same (owners kept).
+        assert memory.root == memory_root and not memory.in_memory
+        for op in script:
+            if op[0] in ('list', 'info', 'read'):
+                _same(_apply(disk, op), _apply(memory, op))
+        with as_root():
+            assert _tree(disk_root) == _tree(memory_root)
+            for directory, dirs, files in os.walk(disk_root):
+                for name in dirs + files:
+                    rel = os.path.relpath(os.path.join(directory, name), disk_root)
+                    disk_time = os.lstat(os.path.join(disk_root, rel)).st_mtime
+                    memory_time = os.lstat(os.path.join(memory_root, rel)).st_mtime
+                    assert abs(disk_time - memory_time) < 1.5, rel
+    finally:
+        with as_root():
+            _rmtree(base)
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
-@given(script=st.lists(operations, max_size=14))
-def test_memory_and_disk_agree_on_every_operation(
-    roots: tuple[str, str], script: list[tuple[Any, ...]]
-) -> None:
-    disk_root, memory_root = roots
-    for root in roots:
-        if os.path.exists(root):
-            shutil.rmtree(root)
-    disk = FileSystem(disk_root)
-    memory = FileSystem(memory_root, in_memory=True)
-    for op in script:
-        _same(_apply(disk, op), _apply(memory, op))
-    assert memory.in_memory and not os.path.exists(memory_root)
-    listings = [op for op in script if op[0] in ('list', 'info')]
-    # Written out, the memory tree is the same tree, and answers the same (owners kept).
-    assert memory.root == memory_root and not memory.in_memory
-    assert _tree(disk_root) == _tree(memory_root)
-    for op in listings:
-        _same(_apply(disk, op), _apply(memory, op))
-    for directory, dirs, files in os.walk(disk_root):
-        for name in dirs + files:
-            rel = os.path.relpath(os.path.join(directory, name), disk_root)
-            disk_time = os.lstat(os.path.join(disk_root, rel)).st_mtime
-            memory_time = os.lstat(os.path.join(memory_root, rel)).st_mtime
-            assert abs(disk_time - memory_time) < 1.5, rel
+scripts = st.lists(operations, max_size=14)
+
+
+@settings(max_examples=150, deadline=None)
+@given(script=scripts)
+def test_memory_and_disk_agree_on_every_operation(script: list[tuple[Any, ...]]) -> None:
+    _check_script(script, contextlib.nullcontext)
+
+
+@contextlib.contextmanager
+def _effective_root() -> Iterator[None]:
+    os.seteuid(0)
+    os.setegid(0)
+    try:
+        yield
+    finally:
+        os.setegid(NOBODY)
+        os.seteuid(NOBODY)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(script=scripts)
+def _agree_as_nobody(script: list[tuple[Any, ...]]) -> None:
+    _check_script(script, _effective_root)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='the test above already runs as a plain user')
+def test_memory_and_disk_agree_on_permissions_for_a_plain_user() -> None:
+    # Root ignores file modes; a plain user (the usual case for a charm's tests) does not.
+    # A forked child takes the identity of "nobody" so that only it is affected.
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        code = 1
+        try:
+            os.close(read_end)
+            signal.alarm(120)
+            os.setegid(NOBODY)
+            os.seteuid(NOBODY)
+            _agree_as_nobody()
+            code = 0
+        except BaseException:
+            os.write(write_end, traceback.format_exc()[-6000:].encode())
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, 'rb') as f:
+        report = f.read().decode()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, report
 
 
 @pytest.fixture

@@ -68,6 +68,10 @@ def _name_for(table: Any, ident: int) -> str:
 class MemoryTree:
     """The files and directories of one container, in memory.
 
+    Permissions are checked as the kernel checks them for the files' owner (this process),
+    unless the process runs as root: searching a directory needs its ``x`` bit, listing it
+    ``r``, adding or removing entries ``w``, reading a file ``r``.
+
     Args:
         owners: The owner fields given to push/make_dir, by container path; shared with the
             :class:`~._fs.FileSystem` that owns this tree, so they survive writing out.
@@ -75,33 +79,76 @@ class MemoryTree:
 
     def __init__(self, owners: dict[str, dict[str, Any]]) -> None:
         self._owners = owners
+        self._strict = os.geteuid() != 0
         self._root = _Node(0)
         self._root_mode_known = False
+        if self._strict:
+            self._root_mode()
         self._ids: dict[str, Any] | None = None
+
+    def _root_mode(self) -> None:
+        # As os.makedirs will make it: 0o777 less the umask (read only when needed, as
+        # reading it means setting it for a moment).
+        if not self._root_mode_known:
+            self._root.mode = 0o777 & ~_umask()
+            self._root_mode_known = True
 
     # -- looking paths up -------------------------------------------------------------------
 
+    def _denied(self, node: _Node, bits: int) -> bool:
+        """Whether the process, not being root, lacks one of the owner ``bits`` of ``node``."""
+        return self._strict and node.mode & bits != bits
+
     def _find(self, parts: list[str]) -> tuple[_Node | None, int]:
-        """The node at ``parts`` (following the path as the kernel does), or an errno."""
+        """The node at ``parts`` (walking the path as the kernel does), or an errno."""
         node = self._root
         for part in parts:
             children = node.children
             if children is None:
                 return None, errno.ENOTDIR
+            if self._denied(node, 0o100):
+                return None, errno.EACCES
             child = children.get(part)
             if child is None:
                 return None, errno.ENOENT
             node = child
         return node, 0
 
-    def _dir(self, parts: list[str]) -> _Node | None:
-        """The directory at ``parts``, or None (what ``os.path.isdir`` would say False to)."""
+    def _isdir(self, parts: list[str]) -> bool:
+        """What ``os.path.isdir`` says."""
         node, _ = self._find(parts)
-        return node if node is not None and node.children is not None else None
+        return node is not None and node.children is not None
 
-    def _parent(self, parts: list[str]) -> _Node | None:
-        """The directory holding ``parts`` (the root's parent is the host's, which exists)."""
-        return self._dir(parts[:-1]) if parts else self._root
+    def _entry(self, parts: list[str], *, change: bool) -> tuple[_Node, _Node | None]:
+        """The directory that holds ``parts`` and the entry there, if any.
+
+        Raises:
+            OSError: the errno the kernel gives walking to the directory, or (with
+                ``change``) for adding or removing an entry there.
+        """
+        parent, code = self._find(parts[:-1])
+        if parent is not None and parent.children is None:
+            code = errno.ENOTDIR
+        elif parent is not None and self._denied(parent, 0o100):
+            code = errno.EACCES
+        elif change and parent is not None and self._denied(parent, 0o200):
+            code = errno.EACCES
+        if parent is None or code:
+            raise OSError(code, os.strerror(code))
+        assert parent.children is not None
+        return parent, parent.children.get(parts[-1])
+
+    def _mkdir(self, parts: list[str], mode: int) -> _Node:
+        """Add a directory as ``os.mkdir`` would (raising its OSError)."""
+        parent, child = self._entry(parts, change=False)
+        if child is not None:
+            raise OSError(errno.EEXIST, os.strerror(errno.EEXIST))
+        if self._denied(parent, 0o200):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+        assert parent.children is not None
+        node = parent.children[parts[-1]] = _Node(mode)
+        parent.touch()
+        return node
 
     def _set_owner(self, path: str, owner: dict[str, Any] | None) -> None:
         if owner:
@@ -113,13 +160,16 @@ class MemoryTree:
         """Open a regular file for reading (a snapshot of its content).
 
         Raises:
-            PathError: ``not-found``, or ``generic-file-error`` for a directory.
+            PathError: ``not-found``, ``permission-denied``, or ``generic-file-error`` for a
+                directory.
         """
         node, code = self._find(_parts(container_path(path)))
         if node is None:
             raise path_error(code, 'stat', path)
         if node.data is None:
             raise PathError('generic-file-error', f'can only read a regular file: "{path}"')
+        if self._denied(node, 0o400):
+            raise path_error(errno.EACCES, 'open', path)
         return io.BytesIO(node.data)
 
     # -- writing ----------------------------------------------------------------------------
@@ -137,51 +187,65 @@ class MemoryTree:
         """Write a file (see :meth:`~._fs.FileSystem.write`).
 
         Raises:
-            PathError: if the parent is missing (without ``make_dirs``) or is not a directory.
+            PathError: if the parent is missing (without ``make_dirs``), is not a directory,
+                or is not writable.
         """
         parts = _parts(container_path(path))
         if make_dirs:
             self._make_parents(path, owner)
-        if self._parent(parts) is None:
+        elif parts and not self._isdir(parts[:-1]):
             raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
-        node, _ = self._find(parts)
+        node, code = self._find(parts)
         if node is not None and node.children is not None:
             raise PathError('generic-file-error', f'open {path}: is a directory')
-        parent = self._parent(parts)
-        assert parent is not None and parent.children is not None
-        if in_memory is None:
-            # On disk the content goes to a new file in the directory first.
-            parent.touch()
-            data = b''.join(chunks)
-        else:
-            data = in_memory
         mode = (_FILE_MODE if permissions is None else permissions) & 0o7777
-        if node is not None and in_memory is not None:
-            node.data = data
-            node.mode = mode
-            node.touch()
-        else:
-            parent.children[parts[-1]] = _Node(mode, data)
-            parent.touch()
+        if in_memory is not None and code in (0, errno.ENOENT):
+            # Written in place: an existing file needs only its own w bit.
+            if node is not None and not self._denied(node, 0o200):
+                node.data = in_memory
+                node.mode = mode
+                node.touch()
+                self._set_owner(path, owner)
+                return
+            if node is None:
+                try:
+                    parent, _ = self._entry(parts, change=True)
+                except OSError as e:
+                    raise path_error(e.errno, 'open', path) from None
+                assert parent.children is not None
+                parent.children[parts[-1]] = _Node(mode, in_memory)
+                parent.touch()
+                self._set_owner(path, owner)
+                return
+        # Through a new file in the directory, renamed over the old one.
+        try:
+            parent, _ = self._entry(parts, change=True)
+        except OSError as e:
+            raise path_error(e.errno, 'open', path) from None
+        assert parent.children is not None
+        parent.touch()
+        data = in_memory if in_memory is not None else b''.join(chunks)
+        parent.children[parts[-1]] = _Node(mode, data)
         self._set_owner(path, owner)
 
     def _make_parents(self, path: str, owner: dict[str, Any] | None) -> None:
-        if self._parent(_parts(container_path(path))) is not None:
+        parts = _parts(container_path(path))
+        if not parts or self._isdir(parts[:-1]):
             return
-        parts = posixpath.normpath(path).strip('/').split('/')[:-1]
-        node = self._root
         current = ''
-        for part in parts:
+        done: list[str] = []
+        for part in posixpath.normpath(path).strip('/').split('/')[:-1]:
             current += '/' + part
-            assert node.children is not None
-            child = node.children.get(part)
-            if child is None:
-                child = node.children[part] = _Node(_DIR_MODE)
-                node.touch()
+            done.append(part)
+            node, _ = self._find(done)
+            if node is None:
+                try:
+                    self._mkdir(done, _DIR_MODE)
+                except OSError as e:
+                    raise path_error(e.errno, 'mkdir', current) from None
                 self._set_owner(current, owner)
-            elif child.children is None:
+            elif node.children is None:
                 raise PathError('generic-file-error', f'mkdir {current}: not a directory')
-            node = child
 
     def make_dir(
         self,
@@ -208,20 +272,30 @@ class MemoryTree:
             self._make_parents(path + '/x', owner)
             node, _ = self._find(parts)
             assert node is not None
+        elif not self._isdir(parts[:-1]):
+            raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
         else:
-            parent = self._parent(parts)
-            if parent is None:
-                raise PathError(
-                    'not-found', f'parent directory not found: {posixpath.dirname(path)}'
-                )
-            assert parent.children is not None
-            node = parent.children[parts[-1]] = _Node(mode)
-            parent.touch()
+            try:
+                node = self._mkdir(parts, mode)
+            except OSError as e:
+                raise path_error(e.errno, 'mkdir', path) from None
         node.mode = mode
         self._set_owner(path, owner)
 
+    def _removable(self, node: _Node) -> bool:
+        """Whether ``shutil.rmtree`` can empty the directory ``node`` (it opens each one)."""
+        if self._denied(node, 0o400):
+            return False
+        assert node.children is not None
+        if node.children and self._denied(node, 0o300):  # unlinking needs w and x
+            return False
+        return all(c.children is None or self._removable(c) for c in node.children.values())
+
     def remove(self, path: str, *, recursive: bool = False) -> None:
         """Remove a file or directory (see :meth:`~._fs.FileSystem.remove`).
+
+        A recursive removal that the permissions stop removes nothing (on disk, what came
+        before the failure in directory order is gone).
 
         Raises:
             PathError: ``not-found`` if missing (unless ``recursive``);
@@ -235,10 +309,14 @@ class MemoryTree:
             if recursive:
                 return
             raise PathError('not-found', f'remove {path}: no such file or directory')
+        parent, _ = self._entry(parts, change=False)
+        if self._denied(parent, 0o200) or (
+            recursive and node.children is not None and not self._removable(node)
+        ):
+            raise path_error(errno.EACCES, 'remove', path)
         if node.children and not recursive:
             raise PathError('generic-file-error', f'remove {path}: directory not empty')
-        parent = self._parent(parts)
-        assert parent is not None and parent.children is not None
+        assert parent.children is not None
         del parent.children[parts[-1]]
         parent.touch()
         prefix = posixpath.normpath(path)
@@ -246,21 +324,26 @@ class MemoryTree:
             del self._owners[key]
 
     def wipe(self) -> None:
-        """Remove everything under the root."""
-        assert self._root.children is not None
-        if self._root.children:
-            self._root.children.clear()
+        """Remove everything under the root.
+
+        Raises:
+            PermissionError: a directory's permissions stop its removal (nothing is removed).
+        """
+        children = self._root.children
+        assert children is not None
+        for name, node in children.items():
+            if node.children is not None and not self._removable(node):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), f'/{name}')
+        if children:
+            children.clear()
             self._root.touch()
         self._owners.clear()
 
     # -- listing ----------------------------------------------------------------------------
 
     def _describe(self, normal: str, node: _Node) -> dict[str, Any]:
-        if node is self._root and not self._root_mode_known:
-            # As os.makedirs will make it: 0o777 less the umask (read only when needed, as
-            # reading it means setting it for a moment).
-            node.mode = 0o777 & ~_umask()
-            self._root_mode_known = True
+        if node is self._root:
+            self._root_mode()
         ids = self._ids
         if ids is None:
             # What a file this process creates on disk would show.
@@ -316,11 +399,17 @@ class MemoryTree:
         base = posixpath.normpath(path)
         if itself or node.children is None:
             return [self._describe(base, node)]
-        return [
-            self._describe(posixpath.join(base, name), node.children[name])
-            for name in sorted(node.children)
-            if not pattern or fnmatch.fnmatchcase(name, pattern)
-        ]
+        if self._denied(node, 0o400):
+            raise path_error(errno.EACCES, 'open', path)
+        out = []
+        for name in sorted(node.children):
+            if pattern and not fnmatch.fnmatchcase(name, pattern):
+                continue
+            child = posixpath.join(base, name)
+            if self._denied(node, 0o100):
+                raise path_error(errno.EACCES, 'stat', child)
+            out.append(self._describe(child, node.children[name]))
+        return out
 
     # -- writing out ------------------------------------------------------------------------
 
