@@ -179,8 +179,8 @@ class Harness(
             self._ctx, spec, app_name=app_name, unit_name=f'{app_name}/0'
         )
         self._pebble_models = {}
-        # Like ops 3.9's Harness, make every container's root directory (and so the
-        # temporary directory) now rather than when a file is first touched.
+        # Every container's simulated Pebble exists from the start; its files stay in memory
+        # until a test asks for the root directory (get_filesystem_root).
         for container_name in spec.containers:
             self._pebble_model(container_name)
         self._detached_storage = {}

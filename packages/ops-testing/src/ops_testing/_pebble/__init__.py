@@ -58,6 +58,9 @@ Identities, logs, connectivity::
 
 Files: ``model.fs`` (:class:`FileSystem`) maps container paths into the root; ``..`` never
 escapes it. ``model.fs.host_path('/etc/x')`` gives the host path; ``model.fs.wipe()`` empties.
+With ``PebbleModel(root, in_memory_files=True)`` (what the Harness uses) the files live in
+memory until something asks for ``model.fs.root`` or a host path; then they are written out
+under the root, and from then on the directory is the only copy.
 
 Serving it over a socket::
 
