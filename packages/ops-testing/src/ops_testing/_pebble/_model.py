@@ -310,7 +310,11 @@ class PebbleModel:
             if label in self.layers:
                 if not combine:
                     raise api_error(400, f'layer "{label}" already exists')
-                self.layers[label] = merge_layer_into(self.layers[label], as_dict)
+                merged = merge_layer_into(self.layers[label], as_dict)
+                # Charms re-add the same layer on every event: keeping the old object when
+                # nothing changed keeps the cached plan.
+                if merged != self.layers[label]:
+                    self.layers[label] = merged
             else:
                 self.layers[label] = as_dict
             plan = self._shared_plan()
