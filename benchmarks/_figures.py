@@ -788,7 +788,7 @@ def figure_pebble(run: Run) -> list[Row]:
             cell.extra.setdefault('mem', []).append(answer['mem_growth_mib'])
 
     if run.pebble_socket is not None:
-        interleave(run, push, sample_push, max(1, run.reps - 2) if not run.smoke else 1)
+        interleave(run, push, sample_push, run.reps if not run.smoke else 1)
 
     def fmt_transfer(size: int) -> Callable[[Cell], str]:
         def fmt(c: Cell) -> str:

@@ -500,6 +500,8 @@ def _once(req: dict[str, Any]) -> dict[str, Any]:
                 t = time.perf_counter()
                 client.push(req['path'], f, make_dirs=True)
                 seconds = time.perf_counter() - t
+            # Untimed: the next push (either side's) then never pays for freeing this file.
+            client.remove_path(req['path'])
         elif req['figure'] == 'pebble_pull':
             t = time.perf_counter()
             total = 0
