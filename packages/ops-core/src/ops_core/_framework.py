@@ -495,24 +495,36 @@ class Framework(Object):
             except NoTypeError:
                 storage.drop_notice(event_path, observer_path, method_name)
                 continue
-            event.deferred = False
-            observer = self._observer_objects.get(observer_path)
-            if observer is not None:
-                if (
-                    self._event_name
-                    and self._event_name != handle.kind
-                    and not isinstance(event, LifecycleEvent)
-                ):
-                    logger.debug('Emitting custom event %s.', event)
-                self._call_observer(observer, method_name, event)
-            else:
-                self._warn_collected(observer_path)
-            if event.deferred:
+            if self._deliver(event, observer_path, method_name, self._custom_note(event)):
                 deferred = True
             else:
                 storage.drop_notice(event_path, observer_path, method_name)
         if not deferred:
             storage.drop_snapshot(event_path)
+
+    def _custom_note(self, event: EventBase) -> tuple[Any, ...]:
+        """The debug line for a custom event emitted while a Juju event is dispatched."""
+        if (
+            self._event_name
+            and self._event_name != event.handle.kind
+            and not isinstance(event, LifecycleEvent)
+        ):
+            return ('Emitting custom event %s.', event)
+        return ()
+
+    def _deliver(
+        self, event: EventBase, observer_path: str, method_name: str, note: tuple[Any, ...]
+    ) -> bool:
+        """Hand ``event`` to one observer (logging ``note`` first); True if it deferred it."""
+        event.deferred = False
+        observer = self._observer_objects.get(observer_path)
+        if observer is None:
+            self._warn_collected(observer_path)
+            return False
+        if note:
+            logger.debug(*note)
+        self._call_observer(observer, method_name, event)
+        return event.deferred
 
     def _call_observer(self, observer: Object, method_name: str, event: EventBase) -> None:
         handler = getattr(observer, method_name, None)
@@ -597,23 +609,12 @@ class Framework(Object):
             except NoTypeError:
                 self._storage.drop_notice(event_path, observer_path, method_name)
                 continue
-            event.deferred = False
-            observer = self._observer_objects.get(observer_path)
-            if observer is not None:
-                if single_event_path is None:
-                    logger.debug(
-                        'Re-emitting deferred event %s (%d of %d in queue).', event, index, total
-                    )
-                elif (
-                    self._event_name
-                    and self._event_name != event.handle.kind
-                    and not isinstance(event, LifecycleEvent)
-                ):
-                    logger.debug('Emitting custom event %s.', event)
-                self._call_observer(observer, method_name, event)
-            else:
-                self._warn_collected(observer_path)
-            if event.deferred:
+            note: tuple[Any, ...] = (
+                ('Re-emitting deferred event %s (%d of %d in queue).', event, index, total)
+                if single_event_path is None
+                else self._custom_note(event)
+            )
+            if self._deliver(event, observer_path, method_name, note):
                 deferred = True
             else:
                 self._storage.drop_notice(event_path, observer_path, method_name)
