@@ -20,7 +20,7 @@ from ._changes import Change, ChangeID, ChangeState, SystemInfo, Warning, Warnin
 from ._checks import CheckInfo, CheckLevel
 from ._errors import APIError, ChangeError, ConnectionError, ProtocolError, TimeoutError
 from ._exec import ExecProcess, signal_name, start_exec
-from ._files import FileInfo, push_body, read_pull_body
+from ._files import FileInfo, PullSpool, push_body, read_pull_body
 from ._identities import Identity, IdentityDict
 from ._layer import Layer, LayerDict, Plan
 from ._notices import Notice, NoticesUsers, NoticeType
@@ -328,7 +328,7 @@ class Client:
     def pull(self, path: str, *, encoding: str = 'utf-8') -> TextIO: ...
 
     def pull(self, path: str, *, encoding: str | None = 'utf-8') -> BinaryIO | TextIO:
-        """Read a file from the workload, streamed into a temporary file.
+        """Read a file from the workload (held in memory if small, else in a temporary file).
 
         Args:
             path: The absolute path to read.
@@ -347,17 +347,18 @@ class Client:
         )
         if response.status >= 400:
             raise transport.api_error(response)
-        import tempfile
-
-        content = tempfile.TemporaryFile()
+        spool = PullSpool()
         try:
-            read_pull_body(response, path, content, _CHUNK)
+            read_pull_body(response, path, spool, _CHUNK)
+            # Whatever follows the closing delimiter (normally just the end of the chunked
+            # encoding) is read, so that the connection can be reused.
+            response.read(_CHUNK)
         except BaseException:
-            content.close()
+            spool.close()
             response.close()
             raise
         response.close()
-        content.seek(0)
+        content = spool.getfile()
         if encoding is None:
             return cast('BinaryIO', content)
         return cast('TextIO', io.TextIOWrapper(content, encoding=encoding, newline=''))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 import enum
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from ._args import raise_item_error
 from ._errors import ProtocolError
@@ -98,6 +99,9 @@ class FileInfo(Record):
 
 _HEADER_LIMIT = 64 * 1024
 _MAX_RESPONSE_PART = 8 * 1024 * 1024
+_BLANKS = b' \t'
+#: Pulled files up to this size stay in memory; larger ones go to a temporary file.
+SPOOL_LIMIT = 4 * 1024 * 1024
 _PARAM = re.compile(r';\s*([A-Za-z0-9_-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
 
 
@@ -117,7 +121,9 @@ def parse_header_params(value: str) -> tuple[str, dict[str, str]]:
     for match in _PARAM.finditer(';' + rest):
         name, raw = match.group(1).lower(), match.group(2).strip()
         if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-            raw = re.sub(r'\\(.)', r'\1', raw[1:-1])
+            raw = raw[1:-1]
+            if '\\' in raw:
+                raw = re.sub(r'\\(.)', r'\1', raw)
         params[name] = raw
     return main.strip().lower(), params
 
@@ -138,94 +144,142 @@ def multipart_boundary(content_type: str) -> str:
 
 
 def iter_multipart(
-    read: Callable[[int], bytes], boundary: str, chunk_size: int = 1 << 20
+    read: Callable[[int], bytes | bytearray], boundary: str, chunk_size: int = 1 << 20
 ) -> Iterator[tuple[str, Any]]:
     """Parse a multipart body incrementally, in time linear in its size.
 
     Yields events: ``('headers', {name: value})`` at the start of each part (names
-    lower-cased), then ``('data', bytes)`` for its content in pieces, then
-    ``('end', None)``. Memory use is bounded by ``chunk_size`` plus the boundary length.
+    lower-cased), then ``('data', memoryview)`` for its content in pieces (views of the
+    chunks ``read`` returned, which are never modified afterwards, so they stay valid), then
+    ``('end', None)``. Content is not copied on its way through, and memory use is bounded
+    by ``chunk_size`` plus the boundary length.
 
     Args:
-        read: Reads up to n bytes; returns ``b''`` at the end of the body.
+        read: Reads up to n bytes; returns an empty result at the end of the body. Each call
+            must return a new object (later chunks must not overwrite earlier ones).
         boundary: The boundary from the Content-Type header.
         chunk_size: How much to read at a time.
 
     Raises:
         ProtocolError: if the body is truncated or malformed.
     """
-    delimiter = b'\r\n--' + boundary.encode('latin-1')
-    # The first boundary has no CRLF before it; priming the buffer makes every boundary alike.
-    buffer = b'\r\n'
+    dash_boundary = b'--' + boundary.encode('latin-1')
+    delimiter = b'\r\n' + dash_boundary
+    # The longest piece of input that may be the start of a delimiter split across two reads.
+    keep = len(delimiter) - 1
+    buf: bytes | bytearray = b''
+    view = memoryview(buf)
+    pos = 0  # buf[pos:] is the input not parsed yet
     eof = False
 
-    def fill() -> bool:
-        nonlocal buffer, eof
+    def next_chunk() -> bytes | bytearray:
+        nonlocal eof
         if eof:
-            return False
+            return b''
         chunk = read(chunk_size)
         if not chunk:
             eof = True
+        return chunk
+
+    def more() -> bool:
+        """Append the next chunk to the unparsed input; False at the end of the body."""
+        nonlocal buf, view, pos
+        chunk = next_chunk()
+        if not chunk:
             return False
-        buffer += chunk
+        if pos < len(buf):
+            # Only part headers and boundary lines get here: a short unparsed rest.
+            chunk = bytes(view[pos:]) + chunk
+        buf, view, pos = chunk, memoryview(chunk), 0
         return True
 
-    # Preamble: everything before the first delimiter is ignored.
+    # Preamble: everything before the first delimiter is ignored. The first delimiter may
+    # open the body without the CRLF that precedes every other one.
+    while len(buf) - pos < len(dash_boundary) and more():
+        pass
+    if buf.startswith(dash_boundary, pos):
+        pos += len(dash_boundary)
+    else:
+        while True:
+            index = buf.find(delimiter, pos)
+            if index >= 0:
+                pos = index + len(delimiter)
+                break
+            if len(buf) - pos > _HEADER_LIMIT:
+                raise ProtocolError('malformed multipart body: no boundary found at the start')
+            if not more():
+                raise ProtocolError('malformed multipart body: it ended before the first boundary')
     while True:
-        index = buffer.find(delimiter)
-        if index >= 0:
-            buffer = buffer[index + len(delimiter) :]
-            break
-        if len(buffer) > _HEADER_LIMIT:
-            raise ProtocolError('malformed multipart body: no boundary found at the start')
-        if not fill():
-            raise ProtocolError('malformed multipart body: it ended before the first boundary')
-    while True:
-        while len(buffer) < 2 and fill():
+        while len(buf) - pos < 2 and more():
             pass
-        if buffer.startswith(b'--'):
+        if buf.startswith(b'--', pos):
             return
         # Tolerate spaces/tabs after the boundary marker, then expect CRLF.
         while True:
-            stripped = buffer.lstrip(b' \t')
-            if stripped.startswith(b'\r\n'):
-                buffer = stripped[2:]
-                break
-            if len(stripped) >= 2 or not fill():
+            index = pos
+            while index < len(buf) and buf[index] in _BLANKS:
+                index += 1
+            if len(buf) - index >= 2:
+                if buf.startswith(b'\r\n', index):
+                    pos = index + 2
+                    break
+                raise ProtocolError('malformed multipart body: bad line after a boundary')
+            if not more():
                 raise ProtocolError('malformed multipart body: bad line after a boundary')
         while True:
-            end = buffer.find(b'\r\n\r\n')
+            if buf.startswith(b'\r\n', pos):
+                head = b''  # a part without headers
+                pos += 2
+                break
+            end = buf.find(b'\r\n\r\n', pos)
             if end >= 0:
+                head = bytes(view[pos:end])
+                pos = end + 4
                 break
-            if buffer.startswith(b'\r\n'):
-                end = -2
-                break
-            if len(buffer) > _HEADER_LIMIT:
+            if len(buf) - pos > _HEADER_LIMIT:
                 raise ProtocolError('malformed multipart body: part headers are too long')
-            if not fill():
+            if not more():
                 raise ProtocolError('malformed multipart body: it ended inside part headers')
         headers: dict[str, str] = {}
-        if end >= 0:
-            for line in buffer[:end].decode('utf-8', 'replace').split('\r\n'):
+        if head:
+            for line in head.decode('utf-8', 'replace').split('\r\n'):
                 name, sep, value = line.partition(':')
                 if not sep:
                     raise ProtocolError(f'malformed multipart body: bad header line {line!r}')
                 headers[name.strip().lower()] = value.strip()
-        buffer = buffer[end + 4 :]
         yield 'headers', headers
         while True:
-            index = buffer.find(delimiter)
+            index = buf.find(delimiter, pos)
             if index >= 0:
-                if index:
-                    yield 'data', buffer[:index]
-                buffer = buffer[index + len(delimiter) :]
+                if index > pos:
+                    yield 'data', view[pos:index]
+                pos = index + len(delimiter)
                 break
-            keep = len(delimiter) - 1
-            if len(buffer) > keep:
-                yield 'data', buffer[: len(buffer) - keep]
-                buffer = buffer[len(buffer) - keep :]
-            if not fill():
+            safe = len(buf) - keep
+            if safe > pos:
+                yield 'data', view[pos:safe]
+                pos = safe
+            # buf[pos:] is shorter than a delimiter but may be the start of one. Rather than
+            # copy the next chunk behind it, look for a delimiter across the seam first.
+            tail = bytes(view[pos:])
+            chunk = next_chunk()
+            if not chunk:
                 raise ProtocolError('malformed multipart body: truncated inside a part')
+            if len(chunk) < keep:
+                buf = tail + chunk  # a short read: copying it is cheap
+                view, pos = memoryview(buf), 0
+                continue
+            buf, view = chunk, memoryview(chunk)
+            if tail:
+                probe = tail + bytes(view[:keep])
+                index = probe.find(delimiter)  # if found, it starts within tail
+                if index >= 0:
+                    if index:
+                        yield 'data', memoryview(tail)[:index]
+                    pos = index + len(delimiter) - len(tail)
+                    break
+                yield 'data', memoryview(tail)
+            pos = 0
         yield 'end', None
 
 
@@ -241,10 +295,78 @@ def multipart_tail(boundary: str) -> bytes:
     return f'\r\n--{boundary}--\r\n'.encode()
 
 
-def read_pull_body(
-    response: Any, path: str, content: IO[bytes], chunk_size: int = 1 << 20
-) -> None:
+class PullSpool:
+    """Holds a pulled file's content: in memory while it is small, in a temporary file past that.
+
+    A small file never touches the disk (nor imports :mod:`tempfile`); a large one never
+    holds more than :data:`SPOOL_LIMIT` bytes in memory.
+    """
+
+    def __init__(self, limit: int = SPOOL_LIMIT):
+        self._limit = limit
+        self._pieces: list[bytes | bytearray | memoryview] = []
+        self._size = 0
+        self._file: IO[bytes] | None = None
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        """Append ``data``, which must not change afterwards (it is kept, not copied)."""
+        if self._file is not None:
+            self._file.write(data)
+            return
+        self._pieces.append(data)
+        self._size += len(data)
+        if self._size > self._limit:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile()
+            for piece in self._pieces:
+                self._file.write(piece)
+            self._pieces = []
+
+    def getfile(self) -> IO[bytes]:
+        """Return the content as a binary file positioned at its start (call once)."""
+        if self._file is not None:
+            self._file.seek(0)
+            return self._file
+        pieces, self._pieces = self._pieces, []
+        # BytesIO shares a bytes object rather than copying it.
+        return io.BytesIO(b''.join(pieces))
+
+    def close(self) -> None:
+        """Release the content (after a failure)."""
+        self._pieces = []
+        if self._file is not None:
+            self._file.close()
+
+
+def _fresh_chunks(response: Any) -> Callable[[int], bytes | bytearray]:
+    """Return a ``read`` for :func:`iter_multipart` that fills a new buffer per call.
+
+    ``readinto`` puts the body straight into that buffer, where ``read`` of a chunked body
+    would copy it once more to join the HTTP chunks.
+    """
+    readinto = getattr(response, 'readinto', None)
+    if readinto is None:
+        return cast('Callable[[int], bytes]', response.read)
+
+    def read(amount: int) -> bytearray:
+        buffer = bytearray(amount)
+        got = readinto(buffer)
+        del buffer[got:]
+        return buffer
+
+    return read
+
+
+def read_pull_body(response: Any, path: str, content: Any, chunk_size: int = 1 << 20) -> None:
     """Parse a ``/v1/files?action=read`` multipart response, writing the file into ``content``.
+
+    Args:
+        response: The HTTP response, its body unread (``read`` and optionally ``readinto``).
+        path: The path that was asked for.
+        content: Receives the file's content through ``write``, in pieces that it may keep
+            (they are never modified afterwards), such as a :class:`PullSpool`.
+        chunk_size: How much of the body to read at a time.
 
     Raises:
         PathError: for the error Pebble reported for ``path``.
@@ -254,7 +376,7 @@ def read_pull_body(
     files = 0
     envelope: bytearray | None = None
     target: str | None = None
-    for event, value in iter_multipart(response.read, boundary, chunk_size):
+    for event, value in iter_multipart(_fresh_chunks(response), boundary, chunk_size):
         if event == 'headers':
             disposition, params = parse_header_params(value.get('content-disposition', ''))
             if disposition != 'form-data':

@@ -97,23 +97,39 @@ class Response:
             if amount < 0:
                 return self._raw.read()
             return self._raw.read(amount)
-        except http.client.IncompleteRead as e:
-            self._discard()
-            raise ConnectionError(
+        except (OSError, http.client.HTTPException) as e:
+            cause = None if isinstance(e, http.client.IncompleteRead) else e
+            raise self._read_error(e) from cause
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        """Read the body into ``buffer`` until it is full or the body ends; return the count.
+
+        Raises:
+            ConnectionError: if the server closed the connection before the body ended.
+            TimeoutError: if the server stopped sending for longer than the timeout.
+        """
+        try:
+            return self._raw.readinto(buffer)
+        except (OSError, http.client.HTTPException) as e:
+            cause = None if isinstance(e, http.client.IncompleteRead) else e
+            raise self._read_error(e) from cause
+
+    def _read_error(self, e: OSError | http.client.HTTPException) -> Exception:
+        """Return the client error for a failure while reading the body (dropping the connection)."""
+        self._discard()
+        if isinstance(e, http.client.IncompleteRead):
+            return ConnectionError(
                 f'Pebble closed the connection in the middle of the response to {self.what} '
                 f'(got {len(e.partial)} more bytes, {e.expected} expected)'
-            ) from None
-        except builtins.TimeoutError as e:
-            self._discard()
-            raise TimeoutError(
+            )
+        if isinstance(e, builtins.TimeoutError):
+            return TimeoutError(
                 f'timed out reading the response to {self.what} from Pebble '
                 f'(no data for {self._transport.timeout} seconds)'
-            ) from e
-        except (OSError, http.client.HTTPException) as e:
-            self._discard()
-            raise ConnectionError(
-                f'connection to Pebble broke while reading the response to {self.what}: {e}'
-            ) from e
+            )
+        return ConnectionError(
+            f'connection to Pebble broke while reading the response to {self.what}: {e}'
+        )
 
     def read_json(self) -> dict[str, Any]:
         """Read the whole body and decode it as a JSON object.
