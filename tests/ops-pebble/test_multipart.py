@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -77,3 +78,33 @@ def test_whitespace_after_boundary_is_tolerated() -> None:
 def test_escaped_quotes_in_parameters() -> None:
     main, params = parse_header_params(r'form-data; name="files"; filename="/a \"b\" \\c"')
     assert main == 'form-data' and params['filename'] == '/a "b" \\c'
+
+
+# Reads at least as long as the delimiter take the parser's no-copy path across read seams.
+KEEP = len(f'\r\n--{BOUNDARY}') - 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(tricky, min_size=1, max_size=3), st.integers(min_value=KEEP, max_value=4 * KEEP))
+def test_long_reads_give_the_same_parts(contents: list[bytes], read_size: int) -> None:
+    assert [content for _, content in parse(build(contents), read_size)] == contents
+
+
+@pytest.mark.parametrize('read_size', [KEEP, KEEP + 1, 2 * KEEP + 3, 100])
+def test_a_delimiter_split_at_every_offset_of_a_read(read_size: int) -> None:
+    for length in range(3 * read_size):
+        content = bytes(i % 251 for i in range(length))
+        assert [c for _, c in parse(build([content, b'next']), read_size)] == [content, b'next']
+
+
+def test_data_pieces_are_views_of_the_chunks_read() -> None:
+    """Content is handed on without copies, and a piece stays valid after later reads."""
+    content = os.urandom(3000)
+    stream = io.BytesIO(build([content]))
+    pieces = [
+        value
+        for event, value in iter_multipart(lambda n: stream.read(n), BOUNDARY, chunk_size=1000)
+        if event == 'data'
+    ]
+    assert all(isinstance(piece, memoryview) for piece in pieces)
+    assert b''.join(pieces) == content
