@@ -18,6 +18,7 @@ from ops_core.model import (
     Model,
     ModelError,
     Port,
+    SecretInfo,
     SecretRotate,
     StatusBase,
     UnknownStatus,
@@ -56,6 +57,39 @@ def test_status_registry_and_equality() -> None:
     assert worst == BlockedStatus()
 
 
+def test_status_subclasses_must_name_their_juju_status() -> None:
+    with pytest.raises(TypeError, match='needs a `name: str`'):
+
+        class Nameless(StatusBase):
+            pass
+
+    with pytest.raises(TypeError, match='needs a `name: str`'):
+
+        class NotAString(StatusBase):
+            name = 3  # type: ignore[assignment]
+
+    class Custom(ActiveStatus):  # inherits 'active'
+        pass
+
+    assert Custom('x') == ActiveStatus('x')
+
+
+def test_registering_a_status_is_deprecated_but_still_works() -> None:
+    with pytest.deprecated_call(match='internal use only'):
+        assert StatusBase.register(ActiveStatus) is ActiveStatus
+    assert StatusBase.from_name('active', 'ok') == ActiveStatus('ok')
+
+
+def test_secret_info_without_a_model_uuid_is_deprecated() -> None:
+    with pytest.deprecated_call(match='`model_uuid` should always be provided'):
+        info = SecretInfo('abc', None, 1, None, None, None)
+    assert info.id == 'secret:abc'
+    with pytest.deprecated_call():
+        SecretInfo.from_dict('abc', {'revision': 2})
+    quiet = SecretInfo.from_dict('abc', {'revision': 2}, model_uuid='u-1')
+    assert quiet.id == 'secret://u-1/abc'
+
+
 def test_unit_status_is_read_once_and_updated_on_set(model: Model, mem: MemoryBackend) -> None:
     mem.unit_status = ('maintenance', 'installing')
     assert model.unit.status == MaintenanceStatus('installing')
@@ -70,7 +104,7 @@ def test_invalid_statuses_are_rejected_before_juju(model: Model, mem: MemoryBack
         model.unit.status = 'active'  # type: ignore[assignment]
     with pytest.raises(InvalidStatusError, match='cannot set ErrorStatus'):
         model.unit.status = ErrorStatus('boom')
-    with pytest.raises(InvalidStatusError):
+    with pytest.raises(InvalidStatusError, match='invalid status "unknown", expected one of'):
         model.unit.status = UnknownStatus()
     with pytest.raises(RuntimeError, match='remote unit'):
         model.get_unit('pg/0').status = ActiveStatus()

@@ -42,6 +42,14 @@ class StatusBase:
         'active': 1,
     }
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if not isinstance(getattr(cls, 'name', None), str) or not cls.name:
+            raise TypeError(
+                f'StatusBase subclass {cls.__qualname__} needs a `name: str` class attribute '
+                "(the Juju status name, such as 'active')"
+            )
+
     def __init__(self, message: str = ''):
         if self.__class__ is StatusBase:
             raise TypeError('cannot instantiate a base class')
@@ -74,9 +82,21 @@ class StatusBase:
     def register(cls, child: _S) -> _S:
         """Class decorator: register ``child`` under its ``name`` for :meth:`from_name`.
 
+        Deprecated: the statuses Juju knows are registered already; like ops 3.9, this
+        warns with :class:`DeprecationWarning`.
+
         Raises:
             TypeError: if ``child`` is not a :class:`StatusBase` subclass with a name.
         """
+        import warnings
+
+        warnings.warn(
+            'StatusBase.register is for internal use only', DeprecationWarning, stacklevel=2
+        )
+        return cls._register(child)
+
+    @classmethod
+    def _register(cls, child: _S) -> _S:
         if not (isinstance(child, type) and issubclass(child, StatusBase)):
             raise TypeError(f'can only register StatusBase subclasses, not {child!r}')
         if not isinstance(child.name, str) or not child.name:
@@ -98,9 +118,11 @@ class StatusBase:
         from ._errors import InvalidStatusError
 
         if self.name not in SETTABLE_STATUS_NAMES:
+            # The first part is the text Juju's status-set gives, which tests match on.
             raise InvalidStatusError(
-                f'status must be in {SETTABLE_STATUS_NAMES}, not {self.name!r}: '
-                f'a charm cannot set {self.__class__.__name__}'
+                f'invalid status "{self.name}", expected one of '
+                f'[{", ".join(SETTABLE_STATUS_NAMES)}]: a charm cannot set '
+                f'{self.__class__.__name__}'
             )
         if not isinstance(self.message, str):
             raise TypeError(
@@ -109,7 +131,7 @@ class StatusBase:
             )
 
 
-@StatusBase.register
+@StatusBase._register
 class UnknownStatus(StatusBase):
     """The status is unknown: the charm has not set one yet (or it is another unit's)."""
 
@@ -122,35 +144,35 @@ class UnknownStatus(StatusBase):
         return 'UnknownStatus()'
 
 
-@StatusBase.register
+@StatusBase._register
 class ErrorStatus(StatusBase):
     """Something went wrong (a hook failed); set by Juju, not by charms."""
 
     name = 'error'
 
 
-@StatusBase.register
+@StatusBase._register
 class ActiveStatus(StatusBase):
     """The unit or application is ready and doing its job."""
 
     name = 'active'
 
 
-@StatusBase.register
+@StatusBase._register
 class BlockedStatus(StatusBase):
     """A human must act (configure, relate, ...) before the charm can continue."""
 
     name = 'blocked'
 
 
-@StatusBase.register
+@StatusBase._register
 class MaintenanceStatus(StatusBase):
     """The charm is busy with work on this unit (installing, reconfiguring, ...)."""
 
     name = 'maintenance'
 
 
-@StatusBase.register
+@StatusBase._register
 class WaitingStatus(StatusBase):
     """The charm is waiting for something outside its control (another application, ...)."""
 
