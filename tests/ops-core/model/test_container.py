@@ -154,6 +154,12 @@ def test_notices(container: Container, pebble: tuple[PebbleModel, PebbleServer])
     notice_id, _ = pebble[0].add_notice('custom', 'example.com/a', data={'k': 'v'})
     lazy = LazyNotice(container, notice_id, 'custom', 'example.com/a')
     assert lazy.type is ops_pebble.NoticeType.CUSTOM
+    assert (
+        repr(lazy) == f"LazyNotice(id='{notice_id}', type=NoticeType.CUSTOM, key='example.com/a')"
+    )
+    assert repr(LazyNotice(container, '9', 'x.y/other', 'k')) == (
+        "LazyNotice(id='9', type='x.y/other', key='k')"
+    )
     assert lazy.last_data == {'k': 'v'}
     assert [n.key for n in container.get_notices()] == ['example.com/a']
     with pytest.raises(ModelError, match='not found'):

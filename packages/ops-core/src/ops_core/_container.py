@@ -676,8 +676,9 @@ class LazyNotice:
         return getattr(self._load(), attr)
 
     def __repr__(self) -> str:
-        type_text = getattr(self.type, 'value', self.type)
-        return f'LazyNotice(id={self.id!r}, type={type_text!r}, key={self.key!r})'
+        kind = self.type
+        type_text = f'{type(kind).__name__}.{kind.name}' if hasattr(kind, 'name') else repr(kind)
+        return f'LazyNotice(id={self.id!r}, type={type_text}, key={self.key!r})'
 
 
 def _notice_type(value: Any) -> Any:

@@ -91,6 +91,15 @@ class SecretInfo:
         *,
         model_uuid: str | None = None,
     ):
+        if model_uuid is None:
+            import warnings
+
+            warnings.warn(
+                '`model_uuid` should always be provided when creating a SecretInfo instance, '
+                'and will be required in the future.',
+                DeprecationWarning,
+                stacklevel=2,
+            )
         self.id = canonical_secret_id(id, model_uuid)
         self.label = label
         self.revision = revision
