@@ -41,8 +41,7 @@ def test_attach_detach_remove_emit_events(begun: Any) -> None:
     assert len(begun.model.storages['data']) == 2
     begun.detach_storage(first)
     assert [s.full_id for s in begun.model.storages['data']] == [second]
-    with pytest.raises(RuntimeError, match='already detached'):
-        begun.detach_storage(first)
+    begun.detach_storage(first)  # already detached: nothing happens (as in ops 3.9)
     begun.remove_storage(second)
     begun.remove_storage(first)
     assert begun.model.storages['data'] == []
@@ -54,7 +53,7 @@ def test_attach_detach_remove_emit_events(begun: Any) -> None:
     ]
     detaching = begun.charm.seen[2]
     assert detaching.storage.full_id == first
-    with pytest.raises(RuntimeError, match='has not been added'):
+    with pytest.raises(ops.ModelError, match='storage not found'):
         begun.attach_storage(first)
 
 

@@ -96,30 +96,69 @@ def _metadata(
     charmcraft: dict[str, Any] = {}
     if charm_dir is not None:
         raw = _read_yaml(charm_dir / 'charmcraft.yaml')
-        if isinstance(raw, dict) and any(k in raw for k in ('name', 'summary', 'description')):
+        if isinstance(raw, dict):
             charmcraft = raw
     meta_dict: dict[str, Any] | None = _load_yaml(meta)
-    if meta_dict is None:
-        if charmcraft:
+    if meta_dict is None and charm_dir is not None:
+        # charmcraft.yaml holds the metadata only when it names the charm; otherwise
+        # metadata.yaml does, as with charms packed by older charmcraft.
+        if any(k in charmcraft for k in ('name', 'summary', 'description')):
             meta_dict = dict(charmcraft)
-        elif charm_dir is not None:
+        else:
             meta_dict = _read_yaml(charm_dir / 'metadata.yaml')
     meta_dict = dict(meta_dict or {}) or {'name': 'test-charm'}
     meta_dict.pop('actions', None)
     meta_dict.pop('config', None)
     actions_dict = _load_yaml(actions)
-    if actions_dict is None:
-        if charmcraft:
-            actions_dict = charmcraft.get('actions')
-        elif charm_dir is not None:
+    if actions_dict is None and charm_dir is not None:
+        if 'actions' in charmcraft:
+            actions_dict = charmcraft['actions']
+        else:
             actions_dict = _read_yaml(charm_dir / 'actions.yaml')
     config_dict = _load_yaml(config)
-    if config_dict is None:
-        if charmcraft:
-            config_dict = charmcraft.get('config')
-        elif charm_dir is not None:
+    if config is not None and config_dict is None:
+        raise TypeError(
+            'Harness(config=...) holds no YAML document; pass config.yaml content such as '
+            "'options: {}', or leave config out to read the charm's files"
+        )
+    if config_dict is None and charm_dir is not None:
+        if 'config' in charmcraft:
+            config_dict = charmcraft['config']
+        else:
             config_dict = _read_yaml(charm_dir / 'config.yaml')
     return meta_dict, actions_dict, dict(config_dict or {})
+
+
+def _check_config(config: Mapping[str, Any]) -> None:
+    """Reject config options a charm could not be deployed with, as ops 3.9's Harness did.
+
+    Raises:
+        RuntimeError: an option without a ``type``, with an unknown type, or whose default
+            is not of its type.
+    """
+    options = config.get('options') or {}
+    if not isinstance(options, Mapping):
+        return
+    for name, option in options.items():
+        option = option if isinstance(option, Mapping) else {}
+        option_type = option.get('type')
+        if option_type is None:
+            raise RuntimeError(
+                f'Incorrectly formatted config in YAML: option {name} must declare a `type` '
+                f'(one of {", ".join(_CONFIG_TYPES)}).'
+            )
+        expected = _CONFIG_TYPES.get(option_type)
+        if expected is None:
+            raise RuntimeError(
+                f'Incorrectly formatted config in YAML: the `type` of option {name} must be '
+                f'one of {", ".join(_CONFIG_TYPES)}, not {option_type}.'
+            )
+        default = option.get('default')
+        if default is not None and type(default) is not expected:
+            raise RuntimeError(
+                f'Config option {name} is supposed to be of type {option_type}, not '
+                f'`{type(default).__name__}` (its default is {default!r}).'
+            )
 
 
 class Harness(
@@ -148,6 +187,11 @@ class Harness(
             charmcraft.yaml or metadata.yaml, else ``name: test-charm``.
         actions: actions.yaml content; by default from the charm's files.
         config: config.yaml content (``options: ...``); by default from the charm's files.
+
+    Raises:
+        TypeError: ``config`` was given but holds no YAML document (e.g. ``''``).
+        RuntimeError: a config option has no ``type``, an unknown one, or a default that is
+            not of its type.
     """
 
     def __init__(
@@ -161,6 +205,7 @@ class Harness(
         warnings.warn(_DEPRECATION, PendingDeprecationWarning, stacklevel=2)
         charm_dir = _charm_dir(charm_cls)
         meta_dict, actions_dict, config_dict = _metadata(charm_dir, meta, actions, config)
+        _check_config(config_dict)
         app_name = str(meta_dict.get('name') or 'test-charm')
         self._charm_cls = charm_cls
         self._charm = None
@@ -189,6 +234,8 @@ class Harness(
         self._action_ids = 1
         meta_obj = spec.charm_meta()
         self._model = Model(meta_obj, self._backend, pebble_client_factory=self._pebble_client)
+        model = self._model
+        self._backend.hook_name = lambda: model._hook_is_running
         self._charm_dir = charm_dir if charm_dir is not None else self._ctx._tmp_dir
         self._framework = Framework(
             cast('SQLiteStorage', MemoryStore()),
@@ -224,7 +271,17 @@ class Harness(
         """
         if self._charm is not None:
             raise RuntimeError('cannot call the begin method on the harness more than once')
-        self._charm = self._charm_cls(self._framework)
+        # As in production dispatch, relation data access rules apply in __init__ too.
+        with self._model._event_context('__init__'):
+            self._charm = self._charm_cls(self._framework)
+
+    def _event_context(self, event_name: str) -> contextlib.AbstractContextManager[None]:
+        """Act as if ``event_name`` were being handled ('' for: outside any event).
+
+        Charm tests use this to read or write relation data the way a handler would (access
+        rules enforced) or, with ``''``, as the test itself (no rules) from inside a handler.
+        """
+        return self._model._event_context(event_name)
 
     def begin_with_initial_hooks(self) -> None:
         """Instantiate the charm and emit the events of a unit's deployment, in Juju's order.

@@ -134,6 +134,7 @@ class HarnessBase(Generic[CharmType]):
                 in_memory_files=True,
             )
             model.can_connect = False
+            model.lenient_layers = True
             model.connect_error_message = (
                 'Cannot connect to Pebble; did you forget to call begin_with_initial_hooks() '
                 'or set_can_connect()?'

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import yaml
+from ops_core._errors import ModelError
 
 from ._harness_base import HarnessBase
 from ._state_misc import Resource, Storage
@@ -59,11 +60,19 @@ class StorageMixin(HarnessBase[CharmType]):
                 self.attach_storage(storage_id)
         return ids
 
-    def _known_storage(self, storage_id: str) -> tuple[str, int]:
+    def _declared_storage(self, storage_id: str, *, exc: type[Exception]) -> tuple[str, int]:
+        """Parse a storage id whose name the metadata declares.
+
+        Raises:
+            exc: the metadata declares no storage of that name.
+        """
         name, index = self._parse_storage_id(storage_id)
-        if (name, index) not in self._detached_storage and not self._is_attached(name, index):
-            raise RuntimeError(f'storage {storage_id!r} has not been added; use add_storage()')
+        if name not in self._spec.storages:
+            raise exc(f'the key {name!r} is not specified as a storage key in metadata')
         return name, index
+
+    def _is_added(self, name: str, index: int) -> bool:
+        return (name, index) in self._detached_storage or self._is_attached(name, index)
 
     def _ops_storage(self, name: str, index: int) -> Any:
         for storage in self._model.storages[name]:
@@ -77,11 +86,16 @@ class StorageMixin(HarnessBase[CharmType]):
         Attaching an attached instance does nothing.
 
         Raises:
-            RuntimeError: the storage was never added.
+            KeyError: the metadata declares no storage of that name.
+            ModelError: that instance was never added (what ``storage-get`` says).
         """
-        name, index = self._known_storage(storage_id)
+        name, index = self._declared_storage(storage_id, exc=KeyError)
         if self._is_attached(name, index):
             return
+        if not self._is_added(name, index):
+            raise ModelError(
+                f'ERROR invalid value "{storage_id}" for option -s: storage not found'
+            )
         self._mount(name, index)
         del self._detached_storage[(name, index)]
         backend = self._backend
@@ -95,14 +109,18 @@ class StorageMixin(HarnessBase[CharmType]):
     def detach_storage(self, storage_id: str) -> None:
         """Detach an attached storage instance, emitting ``storage-detaching`` first.
 
+        Detaching an instance that is not attached (already detached, or never added) does
+        nothing, as in ops 3.9.
+
         Raises:
-            RuntimeError: before ``begin()``, or the storage is not attached.
+            RuntimeError: before ``begin()``.
+            KeyError: the metadata declares no storage of that name.
         """
         if self._charm is None:
             raise RuntimeError('cannot detach storage before Harness is initialised')
-        name, index = self._known_storage(storage_id)
+        name, index = self._declared_storage(storage_id, exc=KeyError)
         if not self._is_attached(name, index):
-            raise RuntimeError(f'storage {storage_id!r} is already detached')
+            return
         self._emit(f'{self._attr(name)}_storage_detaching', self._ops_storage(name, index))
         self._drop_attached(name, index)
         self._detached_storage[(name, index)] = None
@@ -118,10 +136,12 @@ class StorageMixin(HarnessBase[CharmType]):
     def remove_storage(self, storage_id: str) -> None:
         """Remove a storage instance; an attached one is detached first (with its event).
 
+        Removing an instance that was never added does nothing, as in ops 3.9.
+
         Raises:
-            RuntimeError: the storage was never added.
+            RuntimeError: the metadata declares no storage of that name.
         """
-        name, index = self._known_storage(storage_id)
+        name, index = self._declared_storage(storage_id, exc=RuntimeError)
         if self._is_attached(name, index):
             if self._charm is not None:
                 self._emit(f'{self._attr(name)}_storage_detaching', self._ops_storage(name, index))

@@ -68,6 +68,7 @@ class PebbleBridge:
             shutil.rmtree(root)
         root.mkdir(parents=True, exist_ok=True)
         model = PebbleModel(root, name=name)
+        model.lenient_layers = True  # as ops-scenario 8.9: layers without "override" pass
         model.connect_error_message = (
             'Cannot connect to Pebble; did you forget to set can_connect=True for container '
             f'{name}?'

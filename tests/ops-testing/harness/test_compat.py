@@ -1,0 +1,226 @@
+"""Harness behaviours that charm test suites written for ops 3.9 rely on."""
+
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+import sys
+import textwrap
+from typing import Any
+
+import ops
+import pytest
+
+SHOP_META = """
+name: shop
+requires:
+  stock:
+    interface: inventory
+actions:
+  restock:
+"""
+
+
+def _charm_in(directory: pathlib.Path, module: str) -> type[ops.CharmBase]:
+    """A charm class whose source file lives in ``directory/src`` (so that is its charm dir)."""
+    src = directory / 'src'
+    src.mkdir()
+    path = src / f'{module}.py'
+    path.write_text('import ops\n\nclass Shop(ops.CharmBase):\n    pass\n')
+    spec = importlib.util.spec_from_file_location(module, path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[module] = mod
+    spec.loader.exec_module(mod)
+    return mod.Shop  # type: ignore[no-any-return]
+
+
+# ---- reading the charm's own files ----------------------------------------------------------
+
+
+def test_charmcraft_yaml_without_name_gives_config_and_actions(
+    tmp_path: pathlib.Path, make: Any
+) -> None:
+    (tmp_path / 'charmcraft.yaml').write_text(
+        textwrap.dedent("""
+            type: charm
+            config:
+              options:
+                shelves: {type: int, default: 12}
+            actions:
+              restock:
+                description: fill the shelves
+            """)
+    )
+    (tmp_path / 'metadata.yaml').write_text('name: corner-shop\n')
+    harness = make(_charm_in(tmp_path, 'shop_nameless'))
+    harness.begin()
+    assert harness.model.app.name == 'corner-shop'
+    assert harness.model.config['shelves'] == 12
+    assert list(harness.framework.meta.actions) == ['restock']
+
+
+def test_charmcraft_yaml_with_name_falls_back_to_actions_and_config_files(
+    tmp_path: pathlib.Path, make: Any
+) -> None:
+    (tmp_path / 'charmcraft.yaml').write_text('name: bakery\ntype: charm\n')
+    (tmp_path / 'actions.yaml').write_text('bake:\n  description: make bread\n')
+    (tmp_path / 'config.yaml').write_text('options:\n  loaves: {type: int, default: 3}\n')
+    harness = make(_charm_in(tmp_path, 'shop_named'))
+    assert harness.model.app.name == 'bakery'
+    assert list(harness.framework.meta.actions) == ['bake']
+    assert harness.model.config['loaves'] == 3
+
+
+# ---- the event context ------------------------------------------------------------------------
+
+
+class _Clerk(ops.CharmBase):
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        self.init_error: Exception | None = None
+        relation = self.model.get_relation('stock')
+        if relation is not None:
+            try:
+                relation.data[relation.app]['count'] = '1'
+            except ops.RelationDataError as e:
+                self.init_error = e
+
+
+def test_event_context_enforces_handler_rules_outside_events(make: Any) -> None:
+    harness = make(_Clerk, meta=SHOP_META)
+    harness.begin()
+    relation_id = harness.add_relation('stock', 'warehouse')
+    relation = harness.model.get_relation('stock', relation_id)
+    # As the test itself, any bag may be written.
+    relation.data[relation.app]['count'] = '5'
+    with harness._event_context('stock_relation_changed'):
+        assert harness._backend._hook_is_running == 'stock_relation_changed'
+        with pytest.raises(ops.RelationDataAccessError, match='remote application warehouse'):
+            relation.data[relation.app]['count'] = '6'
+    assert not harness._backend._hook_is_running
+    assert harness.get_relation_data(relation_id, 'warehouse') == {'count': '5'}
+
+
+class _Porter(ops.CharmBase):
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        framework.observe(self.on.stock_relation_joined, self._on_joined)
+        self.joined_hook: Any = None
+
+    def _on_joined(self, event: ops.RelationJoinedEvent) -> None:
+        self.joined_hook(event)
+
+
+def test_empty_event_context_lifts_the_rules_inside_a_handler(make: Any) -> None:
+    harness = make(_Porter, meta=SHOP_META)
+    harness.begin()
+    written: list[str] = []
+
+    def on_joined(event: ops.RelationJoinedEvent) -> None:
+        assert event.app is not None
+        with pytest.raises(ops.RelationDataAccessError):
+            event.relation.data[event.app]['note'] = 'no'
+        with harness._event_context(''):
+            event.relation.data[event.app]['note'] = 'yes'
+            written.append('ok')
+
+    harness.charm.joined_hook = on_joined
+    relation_id = harness.add_relation('stock', 'warehouse')
+    harness.add_relation_unit(relation_id, 'warehouse/0')
+    assert written == ['ok']
+    assert harness.get_relation_data(relation_id, 'warehouse') == {'note': 'yes'}
+
+
+def test_charm_init_is_checked_like_a_handler(make: Any) -> None:
+    harness = make(_Clerk, meta=SHOP_META)
+    harness.add_relation('stock', 'warehouse', app_data={'count': '0'})
+    harness.begin()
+    assert isinstance(harness.charm.init_error, ops.RelationDataAccessError)
+
+
+# ---- config validation at creation ----------------------------------------------------------
+
+
+def test_config_argument_with_no_document_is_a_type_error(make: Any) -> None:
+    with pytest.raises(TypeError, match='holds no YAML document'):
+        make(ops.CharmBase, config='')
+
+
+@pytest.mark.parametrize(
+    ('options', 'message'),
+    [
+        ('volume:\n    default: 3', 'option volume must declare a `type`'),
+        ('volume:\n    type: integer', 'must be one of string, boolean, int, float, secret'),
+        ('volume:\n    type: int\n    default: loud', 'volume is supposed to be of type int'),
+        ('volume:\n    type: float\n    default: 2', 'not `int`'),
+    ],
+)
+def test_config_options_are_checked_at_creation(make: Any, options: str, message: str) -> None:
+    with pytest.raises(RuntimeError, match=message):
+        make(ops.CharmBase, config=f'options:\n  {options}\n')
+
+
+def test_config_from_an_open_file_is_read_once(make: Any, tmp_path: pathlib.Path) -> None:
+    path = tmp_path / 'config.yaml'
+    path.write_text('options:\n  volume: {type: int, default: 4}\n')
+    with path.open() as f:
+        harness = make(ops.CharmBase, config=f)
+    assert harness.model.config['volume'] == 4
+
+
+# ---- storage ids that are not attached ------------------------------------------------------
+
+PANTRY_META = 'name: pantry\nstorage:\n  shelf:\n    type: filesystem\n'
+
+
+def test_detach_or_remove_of_storage_not_attached_is_quiet(make: Any) -> None:
+    harness = make(ops.CharmBase, meta=PANTRY_META)
+    harness.begin()
+    (shelf,) = harness.add_storage('shelf', attach=True)
+    harness.detach_storage(shelf)
+    harness.detach_storage(shelf)
+    harness.detach_storage('shelf/7')
+    harness.remove_storage('shelf/7')
+    assert harness.model.storages['shelf'] == []
+
+
+def test_storage_ids_of_undeclared_storage_are_refused(make: Any) -> None:
+    harness = make(ops.CharmBase, meta=PANTRY_META)
+    harness.begin()
+    message = "the key 'cellar' is not specified as a storage key in metadata"
+    with pytest.raises(RuntimeError, match=message):
+        harness.remove_storage('cellar/0')
+    with pytest.raises(KeyError, match=message):
+        harness.detach_storage('cellar/0')
+    with pytest.raises(KeyError, match=message):
+        harness.attach_storage('cellar/0')
+
+
+def test_attaching_storage_never_added_is_a_model_error(make: Any) -> None:
+    harness = make(ops.CharmBase, meta=PANTRY_META)
+    with pytest.raises(ops.ModelError, match='"shelf/3" for option -s: storage not found'):
+        harness.attach_storage('shelf/3')
+
+
+# ---- Pebble layers without "override" ---------------------------------------------------------
+
+KITCHEN_META = 'name: kitchen\ncontainers:\n  oven: {}\n'
+
+
+def test_layers_without_override_are_accepted_with_a_warning(
+    make: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    harness = make(ops.CharmBase, meta=KITCHEN_META)
+    harness.set_can_connect('oven', True)
+    harness.begin()
+    oven = harness.charm.unit.get_container('oven')
+    oven.add_layer('base', {'services': {'bake': {'command': 'bake --slow'}}})
+    oven.add_layer('fast', {'services': {'bake': {'command': 'bake --fast'}}})
+    assert oven.get_plan().services['bake'].command == 'bake --fast'
+    assert "layer 'fast' of container 'oven' has no \"override\" for services 'bake'" in (
+        caplog.text
+    )
+    assert 'real Pebble rejects the layer' in caplog.text
+    with pytest.raises(ops.pebble.APIError, match='must define "override"'):
+        oven.add_layer('fast', {'services': {'bake': {'command': 'x'}}}, combine=True)
