@@ -275,6 +275,10 @@ def test_load_config(env: Env, backend: FakeBackend) -> None:
     cfg = charm.load_config(Config)
     assert (cfg.log_level, cfg.port, cfg.nickname) == ('debug', 8080, 'n')
     assert isinstance(cfg.creds, ops.Secret) and cfg.creds.id is not None
+    # As in ops 3.9, keyword arguments fill in what the config does not set.
+    assert charm.load_config(Config, port=1).port == 8080
+    backend.config = {'log-level': 'debug', 'creds': 'secret:abc', 'nick': 'n'}
+    charm = env.charm(ops.CharmBase)
     assert charm.load_config(Config, port=1).port == 1
 
 

@@ -10,7 +10,7 @@ import pydantic
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ops_core._typed_load import accepted_keys, dump_typed, load_typed
+from ops_core._typed_load import dump_typed, field_names, load_typed
 
 
 @dataclasses.dataclass
@@ -36,10 +36,65 @@ def underscore(key: str) -> str:
     return key.replace('-', '_')
 
 
-def test_accepted_keys() -> None:
-    assert accepted_keys(Config) == {'my_opt', 'name'}
-    assert accepted_keys(Pyd) == {'my_opt', 'other-opt'}
-    assert accepted_keys(Plain) is None
+@dataclasses.dataclass
+class Aliased:
+    foo_bar: int = dataclasses.field(default=42, metadata={'alias': 'fooBar'})
+    other: str = 'baz'
+
+
+@dataclasses.dataclass
+class Inner:
+    sub: int = 1
+
+
+@dataclasses.dataclass
+class Outer:
+    name: str
+    inner: Inner
+    inners: list[Inner] = dataclasses.field(default_factory=list)
+
+
+class Annotated:
+    size: int
+    label: str
+    missing: str
+
+    def __init__(self, size: int, label: str) -> None:
+        self.size = size
+        self.label = label
+        self.unannotated = 'not saved'
+
+
+def test_field_names() -> None:
+    assert field_names(Config) == {'my_opt': 'my_opt', 'name': 'name'}
+    assert field_names(Pyd) == {'my_opt': 'my_opt', 'other-opt': 'other-opt'}
+    assert field_names(Plain) is None
+    assert field_names(Aliased) == {'fooBar': 'foo_bar', 'other': 'other'}
+    assert field_names(Aliased, aliases=False) == {'foo_bar': 'foo_bar', 'other': 'other'}
+
+
+def test_dataclass_aliases_name_the_data_keys_both_ways() -> None:
+    loaded = load_typed(Aliased, {'fooBar': '24', 'foo_bar': '1'}, decoder=json.loads)
+    assert loaded == Aliased(foo_bar=24)
+    assert dump_typed(Aliased(7, 'x'), json.dumps) == {'fooBar': '7', 'other': '"x"'}
+
+
+def test_nested_dataclasses_are_written_as_dicts() -> None:
+    obj = Outer('n', Inner(8), [Inner(2)])
+    assert dump_typed(obj, json.dumps) == {
+        'inner': '{"sub": 8}',
+        'inners': '[{"sub": 2}]',
+        'name': '"n"',
+    }
+
+
+def test_plain_objects_write_their_annotated_attributes() -> None:
+    # 'missing' has no value, so it erases the key; the unannotated attribute is not written.
+    assert dump_typed(Annotated(3, 'l'), json.dumps) == {
+        'label': '"l"',
+        'missing': '',
+        'size': '3',
+    }
 
 
 def test_config_style_loading_maps_hyphens_and_ignores_unknown_options() -> None:
@@ -50,8 +105,10 @@ def test_config_style_loading_maps_hyphens_and_ignores_unknown_options() -> None
     assert plain.my_opt == 5 and plain.extra == {'name': 'n', 'other_opt': 'o', 'unrelated': True}
 
 
-def test_keyword_arguments_override_data() -> None:
-    assert load_typed(Config, {'my_opt': 2}, my_opt=9) == Config(9)
+def test_data_wins_over_keyword_arguments_which_fill_in_the_rest() -> None:
+    # As in ops 3.9: keyword arguments are what the data does not say.
+    assert load_typed(Config, {'my_opt': 2}, my_opt=9) == Config(2)
+    assert load_typed(Config, {'my_opt': 2}, name='kw') == Config(2, 'kw')
 
 
 def test_decoder_errors_name_the_key() -> None:

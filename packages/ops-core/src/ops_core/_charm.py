@@ -220,7 +220,8 @@ class CharmBase(Object):
         Option names with hyphens map to attributes with underscores; ``secret`` options
         are passed as :class:`~ops.Secret` objects (not fetched until used). Dataclass
         fields may name their option with ``field(metadata={'alias': 'option-name'})``.
-        ``args`` and ``kwargs`` are passed to ``cls`` along with the options.
+        ``args`` and ``kwargs`` are passed to ``cls`` along with the options (an option
+        that is set takes the place of a keyword argument of the same name, as in ops 3.9).
 
         Args:
             cls: the class to instantiate; it should raise ``ValueError`` for invalid values.
@@ -253,6 +254,7 @@ class CharmBase(Object):
                 *args,
                 key_transform=lambda key: key.replace('-', '_'),
                 what='config',
+                aliases=False,  # the option named by an alias was moved to the field's name
                 **kwargs,
             )
         except ValueError as exc:

@@ -229,16 +229,18 @@ class Relation:
     ) -> _T:
         """Build a ``cls`` (dataclass, pydantic-style model or plain class) from a data bag.
 
-        Each bag key that names a field of ``cls`` (its alias, for pydantic) is decoded with
-        ``decoder`` (``json.loads`` by default) and passed as a keyword argument; keys that
-        are not fields are ignored (all keys for a plain class).
+        Each bag key that names a field of ``cls`` (its alias, for pydantic models and for
+        dataclass fields with ``field(metadata={'alias': ...})``) is decoded with ``decoder``
+        (``json.loads`` by default) and passed as a keyword argument; keys that are not
+        fields are ignored (all keys for a plain class).
 
         Args:
             cls: The class to create.
             src: Whose bag to read: a :class:`Unit` or :class:`Application` of this relation.
             args: Extra positional arguments for ``cls``.
             decoder: Turns each stored string into a value.
-            kwargs: Extra keyword arguments for ``cls`` (override bag values).
+            kwargs: Extra keyword arguments for ``cls`` (a bag value of the same name
+                takes their place, as in ops 3.9).
 
         Raises:
             KeyError: if ``src`` has no bag in this relation.
@@ -262,7 +264,10 @@ class Relation:
     ) -> None:
         """Write the fields of ``obj`` into a data bag, each encoded (``json.dumps`` by default).
 
-        All keys are written with one ``relation-set``.
+        The fields are those of a dataclass (keyed by their ``alias`` metadata, if any;
+        nested dataclasses are written as dicts), of a pydantic model (by alias), or the
+        annotated attributes of any other object; a field with no value erases its key. All
+        keys are written with one ``relation-set``.
 
         Raises:
             KeyError: if ``dst`` has no bag in this relation.
