@@ -76,7 +76,7 @@ def test_cannot_connect() -> None:
         with pytest.raises(
             pebble.ConnectionError, match='can_connect=True for container workload'
         ):
-            c.get_plan()
+            c.get_services()
         return c.can_connect()
 
     result, _, _ = _run(action, container)

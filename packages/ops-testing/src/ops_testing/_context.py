@@ -124,15 +124,10 @@ class Manager(Generic[CharmType]):
             return
         try:
             if not self._emitted:
+                # The event runs even if the block failed; an error it raises (ActionFailed,
+                # UncaughtCharmError, ...) replaces the block's exception, as in Scenario.
                 self._emitted = True
-                if exc_type is None:
-                    self._output = self._runtime.run()
-                else:
-                    # The block failed: still run the event, but let its exception win.
-                    try:
-                        self._output = self._runtime.run()
-                    except Exception:
-                        logger.debug('run() after a failing `with` block raised', exc_info=True)
+                self._output = self._runtime.run()
         finally:
             self._runtime.close()
 

@@ -42,6 +42,77 @@ def _unmatched(container: str) -> Any:
     return error
 
 
+class _ScenarioClient(InMemoryClient):
+    """The in-memory client as Scenario's containers behave.
+
+    Two differences from the Harness's client: reading the plan, the checks and the
+    notices, and recording a notice, work even when the container cannot connect (so a
+    ``pebble-check-failed`` or ``pebble-custom-notice`` handler can read ``event.info`` or
+    ``event.notice`` in a test that left ``can_connect`` unset); and every ``exec`` is in
+    ``Context.exec_history`` as soon as it starts, with what the charm later writes to
+    the process's stdin filled in when the charm waits for the process.
+    """
+
+    def __init__(self, model: PebbleModel, bridge: PebbleBridge, name: str) -> None:
+        super().__init__(model)
+        self._bridge = bridge
+        self._name = name
+        self._skip_connection_check = False
+
+    def _check_connection(self) -> None:
+        if not self._skip_connection_check:
+            super()._check_connection()
+
+    def _unchecked(self, call: Any, *args: Any, **kwargs: Any) -> Any:
+        self._skip_connection_check = True
+        try:
+            return call(*args, **kwargs)
+        finally:
+            self._skip_connection_check = False
+
+    def get_plan(self) -> pebble.Plan:
+        """See :meth:`ops_pebble.Client.get_plan` (works without a connection)."""
+        return self._unchecked(super().get_plan)  # type: ignore[no-any-return]
+
+    def get_checks(self, *args: Any, **kwargs: Any) -> list[pebble.CheckInfo]:
+        """See :meth:`ops_pebble.Client.get_checks` (works without a connection)."""
+        return self._unchecked(super().get_checks, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def get_notices(self, *args: Any, **kwargs: Any) -> list[pebble.Notice]:
+        """See :meth:`ops_pebble.Client.get_notices` (works without a connection)."""
+        return self._unchecked(super().get_notices, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def get_notice(self, id: str) -> pebble.Notice:
+        """See :meth:`ops_pebble.Client.get_notice` (works without a connection)."""
+        return self._unchecked(super().get_notice, id)  # type: ignore[no-any-return]
+
+    def notify(self, *args: Any, **kwargs: Any) -> str:
+        """See :meth:`ops_pebble.Client.notify` (works without a connection)."""
+        return self._unchecked(super().notify, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def exec(self, command: list[str], **kwargs: Any) -> Any:
+        """See :meth:`ops_pebble.Client.exec`; the call is recorded in the exec history now."""
+        process = super().exec(command, **kwargs)
+        history = self._bridge._record_exec_history(self._name, self.model)
+        buffer: Any = process.stdin
+        if history is None or kwargs.get('stdin') is not None or buffer is None:
+            return process
+        index = len(history) - 1
+
+        def recording(call: Any) -> Any:
+            def wrapper(*args: Any, **kw: Any) -> Any:
+                written = buffer.getvalue()
+                if written:
+                    history[index] = dataclasses.replace(history[index], stdin=written)
+                return call(*args, **kw)
+
+            return wrapper
+
+        for method in ('wait', 'wait_output'):
+            setattr(process, method, recording(getattr(process, method)))
+        return process
+
+
 class PebbleBridge:
     """Builds each container's simulated Pebble on demand and reads the changes back."""
 
@@ -55,14 +126,16 @@ class PebbleBridge:
         model = self._models.get(name)
         if model is None:
             model = self._models[name] = self._build(name)
-        return InMemoryClient(model)
+        return _ScenarioClient(model, self, name)
 
     def _build(self, name: str) -> PebbleModel:
         container = self._containers.get(name)
         root = self._ctx._container_root(name)
         if root.exists() and any(root.iterdir()):
             logger.warning(
-                'the simulated filesystem of container %s is not empty; wiping it for this run',
+                'container %r has a non-empty filesystem, which is wiped before this run: a '
+                'Context clears the container filesystems between runs; to give a container '
+                'files, use a Mount',
                 name,
             )
             shutil.rmtree(root)
@@ -87,14 +160,14 @@ class PebbleBridge:
         for info in container.check_infos:
             model.set_check(
                 info.name,
-                status=info.status.value,
+                status=getattr(info.status, 'value', info.status),
                 failures=info.failures,
                 successes=info.successes,
                 threshold=info.threshold,
                 level=info.level.value
                 if isinstance(info.level, pebble.CheckLevel)
                 else (info.level or ''),
-                startup=info.startup.value,
+                startup=getattr(info.startup, 'value', info.startup),
                 change_id=str(info.change_id or ''),
             )
         for notice in container.notices:
@@ -131,9 +204,14 @@ class PebbleBridge:
         for name, model in self._models.items():
             self._record_exec_history(name, model)
 
-    def _record_exec_history(self, name: str, model: PebbleModel) -> None:
+    def _record_exec_history(self, name: str, model: PebbleModel) -> list[ExecArgs] | None:
+        """Move the model's new exec requests to ``Context.exec_history[name]``.
+
+        Returns:
+            The container's history list, or ``None`` if nothing was recorded.
+        """
         if not model.exec_history:
-            return
+            return None
         history: list[ExecArgs] = []
         for request in model.exec_history:
             if model.find_exec_handler(request.command) is None:
@@ -154,8 +232,11 @@ class PebbleBridge:
                 )
             )
         model.exec_history.clear()
-        if history:
-            self._ctx.exec_history.setdefault(name, []).extend(history)
+        if not history:
+            return None
+        recorded = self._ctx.exec_history.setdefault(name, [])
+        recorded.extend(history)
+        return recorded
 
     @staticmethod
     def _read_back(container: Container, model: PebbleModel) -> Container:

@@ -400,6 +400,8 @@ class Runtime:
             state = stored_state_from_path(path, storage.load_snapshot(path))
             if state is not None:
                 stored.append(state)
+        # Scenario lists the output's deferred events by handle path, not in queue order.
+        deferred.sort(key=lambda d: d.handle_path)
         return {'deferred': deferred, 'stored_states': frozenset(stored)}
 
     # ---- the run ---------------------------------------------------------------------------
@@ -489,6 +491,10 @@ class Runtime:
             if wrapped is exc:
                 raise
             raise wrapped from exc
+        finally:
+            # Metadata files written into a user-given charm root go as soon as the event has
+            # run, not only when the `with ctx(...)` block ends.
+            self._restore_metadata_files()
         output = self._output(stored)
         failure = self._backend.action_failure
         if failure is not None:
@@ -512,7 +518,12 @@ class Runtime:
         if containers is not None:
             changes['containers'] = containers
         changes.update(stored)
-        return dataclasses.replace(self.state, **changes)
+        state = self.state
+        for field in _DETACHED_FIELDS:
+            components = changes.get(field, getattr(state, field))
+            if components:
+                changes[field] = frozenset(_detached(c) for c in components)
+        return dataclasses.replace(state, **changes)
 
     def close(self) -> None:
         """Close the storage and restore the environment and logging."""
@@ -534,6 +545,37 @@ class Runtime:
                 self._old_root_level = None
             self._restore_environment()
             self._restore_metadata_files()
+
+
+#: State fields whose components the output State gets as copies of its own.
+_DETACHED_FIELDS = (
+    'relations',
+    'networks',
+    'containers',
+    'storages',
+    'opened_ports',
+    'secrets',
+    'resources',
+)
+
+
+def _detached(component: Any) -> Any:
+    """A copy of a State component that shares no dict or list with the original.
+
+    The output State must not alias the input one: a test that changes a databag of the
+    output (``out.get_relation(1).local_app_data['k'] = 'v'``) must leave the State it
+    passed in untouched, as Scenario's deep copy does. One level of nested dicts is copied
+    too (``remote_units_data``); values below that are strings in every component.
+    """
+    new = object.__new__(type(component))
+    attrs = new.__dict__
+    for name, value in component.__dict__.items():
+        if type(value) is dict:
+            value = {k: dict(v) if type(v) is dict else v for k, v in value.items()}
+        elif type(value) is list:
+            value = list(value)
+        attrs[name] = value
+    return new
 
 
 def _ops_version() -> str:

@@ -194,8 +194,9 @@ class State(DictMixin):
                     or candidate.endpoint != relation.endpoint
                 ):
                     raise ValueError(
-                        f'relation {rel_id} in the State is a {type(candidate).__name__} on '
-                        f'{candidate.endpoint!r}, not a {type(relation).__name__} on '
+                        f'State.get_relation({type(relation).__name__}(...)): relation {rel_id} '
+                        f'in the State is a {type(candidate).__name__} with endpoint '
+                        f'{candidate.endpoint!r}, not a {type(relation).__name__} with endpoint '
                         f'{relation.endpoint!r}'
                     )
                 return candidate

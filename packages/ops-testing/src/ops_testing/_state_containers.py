@@ -66,6 +66,10 @@ class Mount(DictMixin):
     source: str | pathlib.Path = dataclasses.field(kw_only=True)
 
 
+_CHECK_STARTUPS = frozenset(member.value for member in pebble.CheckStartup)
+_CHECK_STATUSES = frozenset(member.value for member in pebble.CheckStatus)
+
+
 @dataclasses.dataclass(frozen=True)
 class CheckInfo(DictMixin):
     """The state of one Pebble health check in a container.
@@ -94,11 +98,14 @@ class CheckInfo(DictMixin):
     change_id: pebble.ChangeID | None = dataclasses.field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
-        if isinstance(self.level, str):
+        if self.level is not None and not isinstance(self.level, pebble.CheckLevel):
+            # Anything but a CheckLevel or one of its values is a ValueError here.
             set_field(self, 'level', pebble.CheckLevel(self.level))
-        if isinstance(self.startup, str):
+        # Known startup/status strings become enums; unknown ones are kept as given (Scenario
+        # accepts them at run time, only a type checker objects).
+        if isinstance(self.startup, str) and self.startup in _CHECK_STARTUPS:
             set_field(self, 'startup', pebble.CheckStartup(self.startup))
-        if isinstance(self.status, str):
+        if isinstance(self.status, str) and self.status in _CHECK_STATUSES:
             set_field(self, 'status', pebble.CheckStatus(self.status))
         if isinstance(self.change_id, str) and type(self.change_id) is str:
             set_field(self, 'change_id', pebble.ChangeID(self.change_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import Any, ClassVar
 
 from ops_core import _status as _model
@@ -59,6 +60,12 @@ class _EntityStatus:
                 f'unknown status name {name!r}; expected one of {sorted(_STATUS_CLASSES)}'
             ) from None
         if status_cls is UnknownStatus:
+            if message:
+                warnings.warn(
+                    f'UnknownStatus has no message; the message {message!r} is dropped',
+                    UserWarning,
+                    stacklevel=2,
+                )
             return UnknownStatus()
         return status_cls(message)  # type: ignore[call-arg,unused-ignore]
 
