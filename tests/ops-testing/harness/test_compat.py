@@ -224,3 +224,58 @@ def test_layers_without_override_are_accepted_with_a_warning(
     assert 'real Pebble rejects the layer' in caplog.text
     with pytest.raises(ops.pebble.APIError, match='must define "override"'):
         oven.add_layer('fast', {'services': {'bake': {'command': 'x'}}}, combine=True)
+
+
+# ---- the in-memory Pebble as ops 3.9's Harness showed it ------------------------------------------
+
+
+def _oven(make: Any) -> Any:
+    harness = make(ops.CharmBase, meta=KITCHEN_META)
+    harness.set_can_connect('oven', True)
+    return harness
+
+
+def test_backend_get_pebble_gives_the_containers_client(make: Any) -> None:
+    harness = _oven(make)
+    client = harness._backend.get_pebble('/charm/containers/oven/pebble.socket')
+    client.push('/tray/bread', 'crust', make_dirs=True)
+    harness.begin()
+    oven = harness.charm.unit.get_container('oven')
+    assert oven.pull('/tray/bread').read() == 'crust'
+    with pytest.raises(ValueError, match="'/run/other.socket' is not a container's Pebble"):
+        harness._backend.get_pebble('/run/other.socket')
+    with pytest.raises(KeyError, match='fridge'):
+        harness._backend.get_pebble('/charm/containers/fridge/pebble.socket')
+
+
+@pytest.mark.parametrize('permissions', [0o1000, -1])
+def test_out_of_range_permissions_are_pebbles_file_error(make: Any, permissions: int) -> None:
+    client = _oven(make)._backend.get_pebble('/charm/containers/oven/pebble.socket')
+    with pytest.raises(ops.pebble.PathError, match='permissions not within') as push_error:
+        client.push('/tray', 'x', permissions=permissions)
+    with pytest.raises(ops.pebble.PathError) as mkdir_error:
+        client.make_dir('/rack', permissions=permissions)
+    assert push_error.value.kind == mkdir_error.value.kind == 'generic-file-error'
+
+
+@pytest.mark.parametrize('on_disk', [False, True])
+def test_a_file_as_parent_directory_is_a_generic_error(make: Any, on_disk: bool) -> None:
+    harness = _oven(make)
+    if on_disk:
+        harness.get_filesystem_root('oven')  # the files move to a real directory
+    client = harness._backend.get_pebble('/charm/containers/oven/pebble.socket')
+    client.push('/tray', 'flat')
+    with pytest.raises(ops.pebble.PathError, match='not a directory') as push_error:
+        client.push('/tray/bread', 'x')
+    with pytest.raises(ops.pebble.PathError, match='not a directory') as mkdir_error:
+        client.make_dir('/tray/rack')
+    assert push_error.value.kind == mkdir_error.value.kind == 'generic-file-error'
+    with pytest.raises(ops.pebble.PathError) as missing:
+        client.push('/shelf/bread', 'x')
+    assert missing.value.kind == 'not-found'
+
+
+def test_send_signal_needs_a_service(make: Any) -> None:
+    client = _oven(make)._backend.get_pebble('/charm/containers/oven/pebble.socket')
+    with pytest.raises(TypeError, match='at least 1 service name'):
+        client.send_signal('SIGHUP', ())

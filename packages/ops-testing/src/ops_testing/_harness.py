@@ -236,6 +236,7 @@ class Harness(
         self._model = Model(meta_obj, self._backend, pebble_client_factory=self._pebble_client)
         model = self._model
         self._backend.hook_name = lambda: model._hook_is_running
+        self._backend.pebble_client = self._pebble_client
         self._charm_dir = charm_dir if charm_dir is not None else self._ctx._tmp_dir
         self._framework = Framework(
             cast('SQLiteStorage', MemoryStore()),

@@ -94,6 +94,35 @@ class HarnessBackend(StateBackend):
         self.unit_status = _EntityStatus.from_status_name('maintenance', '')
         # The name of the event being handled, as the Harness's model knows it.
         self.hook_name: Callable[[], str] = str
+        # Builds the in-memory Pebble client of a container (set by the Harness).
+        self.pebble_client: Callable[[str], Any] | None = None
+
+    def get_pebble(self, socket_path: str) -> Any:
+        """The in-memory Pebble client of the container whose socket path is given.
+
+        Args:
+            socket_path: ``/charm/containers/<name>/pebble.socket``, as the charm's model
+                would ask for.
+
+        Raises:
+            ValueError: the path is not a container's Pebble socket.
+            KeyError: the metadata declares no container of that name.
+        """
+        prefix, suffix = '/charm/containers/', '/pebble.socket'
+        name = socket_path[len(prefix) : -len(suffix)]
+        if (
+            not socket_path.startswith(prefix)
+            or not socket_path.endswith(suffix)
+            or not name
+            or '/' in name
+        ):
+            raise ValueError(
+                f"{socket_path!r} is not a container's Pebble socket; use "
+                "'/charm/containers/<name>/pebble.socket'"
+            )
+        if self.pebble_client is None:
+            raise RuntimeError('this backend is not attached to a Harness')
+        return self.pebble_client(name)
 
     @property
     def _hook_is_running(self) -> str:

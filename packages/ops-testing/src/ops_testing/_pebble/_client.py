@@ -39,6 +39,16 @@ from ops_pebble._exec import signal_name
 
 from ._model import ExecOutcome, ExecRequest, PebbleModel, api_error
 
+
+def _file_permissions(permissions: int | None) -> dict[str, str]:
+    """The wire form of ``permissions``; out of range is the error Pebble itself returns."""
+    if isinstance(permissions, int) and not 0 <= permissions <= 0o777:
+        raise ops_pebble.PathError(
+            'generic-file-error', f'permissions not within 0o000 to 0o777: {oct(permissions)}'
+        )
+    return _permissions(permissions)
+
+
 _CHUNK = 1 << 20
 
 
@@ -315,7 +325,7 @@ class InMemoryClient:
     ) -> None:
         """See :meth:`ops_pebble.Client.push`."""
         self._check_connection()
-        mode = _permissions(permissions)
+        mode = _file_permissions(permissions)
         owner = _owner_fields(user_id, user, group_id, group)
 
         def chunks() -> Iterable[bytes]:
@@ -372,7 +382,7 @@ class InMemoryClient:
     ) -> None:
         """See :meth:`ops_pebble.Client.make_dir`."""
         self._check_connection()
-        mode = _permissions(permissions)
+        mode = _file_permissions(permissions)
         self.model.fs.make_dir(
             path,
             make_parents=make_parents,
@@ -482,6 +492,8 @@ class InMemoryClient:
         """See :meth:`ops_pebble.Client.send_signal`."""
         self._check_connection()
         names = _names(services, 'services')
+        if not names:
+            raise TypeError('send_signal expected at least 1 service name, got 0')
         self.model.send_signal(signal_name(sig), names)
 
     # -- checks -----------------------------------------------------------------------------

@@ -206,6 +206,8 @@ class FileSystem:
         if make_dirs:
             self._make_parents(path, owner)
         elif not os.path.isdir(parent):
+            if os.path.lexists(parent):
+                raise PathError('generic-file-error', f'open {path}: not a directory')
             raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
         if os.path.isdir(host):
             raise PathError('generic-file-error', f'open {path}: is a directory')
@@ -322,6 +324,8 @@ class FileSystem:
         if make_parents:
             self._make_parents(path + '/x', owner)
         elif not os.path.isdir(os.path.dirname(host)):
+            if os.path.lexists(os.path.dirname(host)):
+                raise PathError('generic-file-error', f'mkdir {path}: not a directory')
             raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
         else:
             try:

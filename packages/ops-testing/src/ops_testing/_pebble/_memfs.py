@@ -194,6 +194,8 @@ class MemoryTree:
         if make_dirs:
             self._make_parents(path, owner)
         elif parts and not self._isdir(parts[:-1]):
+            if self._find(parts[:-1])[0] is not None:
+                raise PathError('generic-file-error', f'open {path}: not a directory')
             raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
         node, code = self._find(parts)
         if node is not None and node.children is not None:
@@ -273,6 +275,8 @@ class MemoryTree:
             node, _ = self._find(parts)
             assert node is not None
         elif not self._isdir(parts[:-1]):
+            if self._find(parts[:-1])[0] is not None:
+                raise PathError('generic-file-error', f'mkdir {path}: not a directory')
             raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
         else:
             try:
