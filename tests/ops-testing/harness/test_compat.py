@@ -279,3 +279,12 @@ def test_send_signal_needs_a_service(make: Any) -> None:
     client = _oven(make)._backend.get_pebble('/charm/containers/oven/pebble.socket')
     with pytest.raises(TypeError, match='at least 1 service name'):
         client.send_signal('SIGHUP', ())
+
+
+@pytest.mark.parametrize(('protocol', 'port'), [('tcp', None), ('udp', None), ('tcp', 0)])
+def test_port_errors_are_model_errors(make: Any, protocol: str, port: int | None) -> None:
+    unit = make(ops.CharmBase, meta='name: kiosk').model.unit
+    with pytest.raises(ops.ModelError, match='needs a port from 1 to 65535'):
+        unit.open_port(protocol, port)
+    with pytest.raises(ops.ModelError, match='needs a port from 1 to 65535'):
+        unit.close_port(protocol, port)

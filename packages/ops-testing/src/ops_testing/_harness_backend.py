@@ -97,6 +97,14 @@ class HarnessBackend(StateBackend):
         # Builds the in-memory Pebble client of a container (set by the Harness).
         self.pebble_client: Callable[[str], Any] | None = None
 
+    def _state_port(self, protocol: str, port: int | None) -> Any:
+        # What Juju's open-port/close-port say, rather than the State's validation error.
+        if protocol in ('tcp', 'udp') and (port is None or not 1 <= port <= 65535):
+            raise ModelError(
+                f'ERROR invalid port {port!r}: protocol {protocol!r} needs a port from 1 to 65535'
+            )
+        return super()._state_port(protocol, port)
+
     def get_pebble(self, socket_path: str) -> Any:
         """The in-memory Pebble client of the container whose socket path is given.
 
