@@ -343,3 +343,44 @@ def test_each_observer_gets_its_own_copy_of_a_new_event(make_framework: MakeFram
     assert len(seen) == 1
     assert seen[0].deferred is False
     assert charm.log == [('charm', 'a'), ('watcher', 'a')]
+
+
+class Ready(EventBase):
+    pass
+
+
+class Gone(EventBase):
+    pass
+
+
+class Feed(Object):
+    """An emitter made once per key (one per relation, say)."""
+
+    ready = EventSource(Ready)
+    gone = EventSource(Gone)
+
+
+class FirstDeferrer(Object):
+    def __init__(self, parent: Object, key: str):
+        super().__init__(parent, key)
+        self.seen: list[str] = []
+
+    def _on_any(self, event: EventBase) -> None:
+        self.seen.append(event.handle.path)
+        if len(self.seen) == 1:
+            event.defer()
+
+
+def test_events_of_other_keyed_emitters_are_not_taken_for_a_queued_duplicate(
+    make_framework: MakeFramework,
+) -> None:
+    framework = make_framework()
+    first, second = Feed(framework, 'db1'), Feed(framework, 'db2')
+    watcher = FirstDeferrer(framework, 'watcher')
+    framework.observe(first.ready, watcher._on_any)
+    framework.observe(second.ready, watcher._on_any)
+    framework.observe(first.gone, watcher._on_any)
+    first.ready.emit()  # deferred: its notice stays queued, with an empty snapshot
+    second.ready.emit()  # same kind and snapshot, another emitter: not a duplicate
+    first.gone.emit()  # same emitter and snapshot, another kind: not a duplicate
+    assert watcher.seen == ['Feed[db1]/ready[1]', 'Feed[db2]/ready[2]', 'Feed[db1]/gone[3]']

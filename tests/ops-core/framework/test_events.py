@@ -309,3 +309,71 @@ def test_observing_the_same_method_twice_delivers_once(make_framework: MakeFrame
     framework.observe(charm.on.ping, charm.first)
     charm.on.ping.emit(1)
     assert charm.log == [('first', 1)]
+
+
+def test_a_decorated_handler_is_checked_by_the_wrapper_it_is(
+    make_framework: MakeFramework,
+) -> None:
+    import functools
+
+    def supplying(func: Callable[..., None]) -> Callable[[Any, EventBase], None]:
+        @functools.wraps(func)
+        def wrapper(self: Any, event: EventBase) -> None:
+            func(self, event, 'supplied')
+
+        return wrapper
+
+    def demanding(func: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(func)
+        def wrapper(self: Any, event: EventBase, extra: str) -> None:
+            func(self, event)
+
+        return wrapper
+
+    class Decorated(Object):
+        def __init__(self, framework: Framework) -> None:
+            super().__init__(framework, 'decorated')
+            self.got: list[str] = []
+
+        @supplying
+        def takes_extra(self, event: EventBase, extra: str) -> None:
+            self.got.append(extra)
+
+        @demanding
+        def needs_extra(self, event: EventBase) -> None:
+            pass
+
+    framework = make_framework()
+    charm = Charm(framework)
+    decorated = Decorated(framework)
+    # The wrapper is what the framework calls: it takes the event alone, so it is fine
+    # even though the function it wraps wants more.
+    framework.observe(charm.on.pong, decorated.takes_extra)
+    charm.on.pong.emit()
+    assert decorated.got == ['supplied']
+    with pytest.raises(TypeError, match="Decorated.needs_extra must be callable with only 'self'"):
+        framework.observe(charm.on.pong, decorated.needs_extra)
+
+
+class Unsorted(ObjectEvents):
+    zeta = EventSource(Pong)
+    alpha = EventSource(Pong)
+
+
+def test_emitter_repr_lists_its_events_sorted() -> None:
+    assert repr(Unsorted()) == f'<{__name__}.Unsorted: alpha, zeta>'
+
+
+def test_a_path_instead_of_a_storage_still_works_with_a_warning(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger='ops.framework'):
+        framework = Framework(str(tmp_path / 'state.db'), tmp_path, None, None)  # type: ignore[arg-type]
+    try:
+        assert 'deprecated: Framework now takes a Storage not a path' in caplog.messages
+        charm = Charm(framework)
+        framework.observe(charm.on.pong, charm.on_pong)
+        charm.on.pong.emit()
+        assert charm.log == [('pong', 'Charm/on/pong[1]')]
+    finally:
+        framework.close()

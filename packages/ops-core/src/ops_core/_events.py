@@ -237,7 +237,7 @@ class ObjectEvents(Object):
         return PrefixedEvents(self, key)
 
     def __repr__(self) -> str:
-        return f'<{type(self).__module__}.{type(self).__qualname__}: {", ".join(self._event_kinds())}>'
+        return f'<{type(self).__module__}.{type(self).__qualname__}: {", ".join(sorted(self._event_kinds()))}>'
 
 
 class PrefixedEvents:

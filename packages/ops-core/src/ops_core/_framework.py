@@ -225,6 +225,12 @@ class Framework(Object):
         self.charm_dir = Path(charm_dir) if isinstance(charm_dir, str) else charm_dir
         self.meta = meta
         self.model = model
+        if isinstance(storage, (str, Path)):
+            # The pre-0.7 signature took the state file's path; ops 3.9 still accepts it.
+            from ._sqlite_storage import SQLiteStorage as _SQLiteStorage
+
+            logger.warning('deprecated: Framework now takes a Storage not a path')
+            storage = _SQLiteStorage(storage)
         self._storage: _Storage = storage
         self._event_name = event_name
         self._skip_duplicate_events = skip_duplicate_events
@@ -416,10 +422,12 @@ class Framework(Object):
                     f"'event'"
                 )
             return
-        import inspect  # decorated or unusual callables: let inspect follow __wrapped__ & co.
+        import inspect
 
         try:
-            sig = inspect.signature(observer)
+            # The callable the framework will call is the wrapper, not what it wraps (a
+            # decorator may supply extra arguments), so its own signature is what counts.
+            sig = inspect.signature(observer, follow_wrapped=False)
         except (TypeError, ValueError):
             return
         try:
@@ -435,11 +443,13 @@ class Framework(Object):
         return str(count)
 
     def _is_duplicate(self, event_path: str, observer_path: str, method: str, data: Any) -> bool:
-        prefix = event_path.partition('[')[0]
+        # Only the event's own key (the last "[n]") differs between duplicates; an emitter's
+        # key earlier in the path (MyNotifier[db1]/ready[1]) tells distinct events apart.
+        prefix = event_path.rpartition('[')[0]
         for n_event, n_observer, n_method in self._storage.notices():
             if n_observer != observer_path or n_method != method:
                 continue
-            if n_event.partition('[')[0] != prefix:
+            if n_event.rpartition('[')[0] != prefix:
                 continue
             try:
                 existing = self._storage.load_snapshot(n_event)
