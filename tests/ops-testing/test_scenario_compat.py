@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 from typing import Any, ClassVar
 
@@ -225,3 +226,71 @@ def test_errors_module_is_the_scenario_one() -> None:
     import scenario.errors
 
     assert scenario.errors.UncaughtCharmError is errors.UncaughtCharmError
+
+
+class GuardCharm(ops.CharmBase):
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        framework.observe(self.on.config_changed, self._on_config_changed)
+
+    def _on_config_changed(self, event: ops.ConfigChangedEvent) -> None:
+        self.unit.get_container('nginx').stop_checks('alive')
+
+
+def test_stopping_a_check_given_in_the_state_makes_it_inactive() -> None:
+    layer = pebble.Layer({'checks': {'alive': {'override': 'replace', 'startup': 'enabled'}}})
+    info = testing.CheckInfo('alive', status=pebble.CheckStatus.UP)
+    nginx = testing.Container(
+        'nginx', can_connect=True, layers={'base': layer}, check_infos={info}
+    )
+    ctx = testing.Context(GuardCharm, meta=WEB_META)
+    out = ctx.run(ctx.on.config_changed(), testing.State(containers={nginx}))
+    assert out.get_container('nginx').get_check_info('alive').status == pebble.CheckStatus.INACTIVE
+
+
+def test_a_relation_event_without_remote_unit_warns_when_several_units_are_related(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    meta = {'name': 'web', 'requires': {'db': {'interface': 'sql'}}}
+    db = testing.Relation('db', remote_units_data={4: {}, 9: {}})
+    ctx = testing.Context(QuietCharm, meta=meta)
+    ctx.run(ctx.on.relation_changed(db), testing.State(relations={db}))
+    assert 'remote unit ID unset, and multiple remote unit IDs are present' in caplog.text
+
+
+@dataclasses.dataclass
+class ListenConfig:
+    port: int
+
+    def __post_init__(self) -> None:
+        if self.port <= 0:
+            raise ValueError('port must be positive')
+
+
+class ListenerCharm(ops.CharmBase):
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        framework.observe(self.on.config_changed, self._on_config_changed)
+        self.listen = self.load_config(ListenConfig, errors='blocked')
+
+    def _on_config_changed(self, event: ops.ConfigChangedEvent) -> None:
+        self.unit.status = ops.ActiveStatus('listening')
+
+
+LISTENER_CONFIG = {'options': {'port': {'type': 'int', 'default': 80}}}
+
+
+def test_bad_config_loaded_with_errors_blocked_ends_the_hook_without_emitting() -> None:
+    ctx = testing.Context(ListenerCharm, meta={'name': 'listener'}, config=LISTENER_CONFIG)
+    out = ctx.run(ctx.on.config_changed(), testing.State(config={'port': -1}))
+    assert out.unit_status == testing.BlockedStatus('Invalid config: port must be positive')
+    assert ctx.emitted_events == []
+
+    with ctx(ctx.on.config_changed(), testing.State(config={'port': -1})) as mgr:
+        with pytest.raises(RuntimeError, match='exited early'):
+            _ = mgr.charm
+        out = mgr.run()
+    assert isinstance(out.unit_status, testing.BlockedStatus)
+
+    out = ctx.run(ctx.on.config_changed(), testing.State(config={'port': 8080}))
+    assert out.unit_status == testing.ActiveStatus('listening')

@@ -88,6 +88,12 @@ class Manager(Generic[CharmType]):
         """
         if self._runtime is None:
             raise RuntimeError('Manager.charm is only available inside the `with` block')
+        if self._runtime.aborted:
+            raise RuntimeError(
+                'the charm exited early: its __init__ ended the hook (for example '
+                "load_config(..., errors='blocked') with bad config), so there is no charm "
+                'instance; mgr.run() still gives the output State'
+            )
         return self._runtime.charm  # type: ignore[return-value]
 
     def __enter__(self) -> Manager[CharmType]:

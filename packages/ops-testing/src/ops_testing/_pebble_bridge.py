@@ -170,6 +170,15 @@ class PebbleBridge:
                 startup=getattr(info.startup, 'value', info.startup),
                 change_id=str(info.change_id or ''),
             )
+            change_id = str(info.change_id or '')
+            if change_id and change_id not in model.changes:
+                # The check's running change, so that stopping the check can finish it.
+                new_id = model.new_change(
+                    'perform-check', f'Perform check "{info.name}"', ready=False
+                )
+                change = model.changes.pop(new_id)
+                change['id'] = change_id
+                model.changes[change_id] = change
         for notice in container.notices:
             model.put_notice(notice._to_ops())
         for exec_ in container.execs:

@@ -221,6 +221,8 @@ class Runtime:
         self.event = event
         self.state = state
         self.charm: CharmBase | None = None
+        #: The charm's __init__ ended the hook with exit code 0 (there is no charm instance).
+        self.aborted = False
         self._saved_env: _EnvironSnapshot | None = None
         self._log_handler: logging.Handler | None = None
         self._old_root_level: int | None = None
@@ -246,7 +248,11 @@ class Runtime:
             logger.info('no remote unit given; using the only remote unit, %s', ids[0])
             return ids[0]
         if ids:
-            logger.warning('no remote unit given; using the first of %s', ids)
+            logger.warning(
+                'remote unit ID unset, and multiple remote unit IDs are present; using the '
+                'first of %s. Pass remote_unit= to ctx.on.relation_*() to choose one.',
+                ids,
+            )
             return ids[0]
         return None
 
@@ -406,8 +412,11 @@ class Runtime:
 
     # ---- the run ---------------------------------------------------------------------------
 
-    def setup(self) -> CharmBase:
-        """Check consistency, set up the environment and instantiate the charm."""
+    def setup(self) -> CharmBase | None:
+        """Check consistency, set up the environment and instantiate the charm.
+
+        Returns ``None`` (and sets :attr:`aborted`) if the charm's ``__init__`` ended the
+        hook cleanly, as ``load_config(..., errors='blocked')`` does for bad config."""
         ctx = self.ctx
         event = self.event
         spec = ctx._spec
@@ -455,6 +464,20 @@ class Runtime:
             raise
         try:
             self.charm = dispatcher.setup()
+        except _Abort as abort:
+            if abort.exit_code != 0:
+                self.close()
+                wrapped = _wrapped(abort)
+                if wrapped is abort:
+                    raise
+                raise wrapped from abort
+            # The charm stopped the hook cleanly from __init__ (load_config(errors='blocked')
+            # does): as in production, no event is emitted and nothing is committed. The
+            # dispatcher has already closed the framework and its storage.
+            self.aborted = True
+            self._dispatcher = None
+            self._storage = None
+            return None
         except Exception as exc:
             self.close()
             wrapped = _wrapped(exc)
@@ -473,6 +496,11 @@ class Runtime:
             UncaughtCharmError: the charm raised (unless SCENARIO_BARE_CHARM_ERRORS is set).
             ActionFailed: the action called ``event.fail()``.
         """
+        if self.aborted:
+            try:
+                return self._output({})
+            finally:
+                self._restore_metadata_files()
         dispatcher = self._dispatcher
         assert dispatcher is not None and self._backend is not None and self._storage is not None
         try:
