@@ -208,3 +208,23 @@ def test_each_metadata_file_is_read_once(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(Path, 'read_text', counting)
     ops.CharmMeta.from_charm_root(tmp_path)
     assert sorted(reads) == ['actions.yaml', 'config.yaml', 'metadata.yaml']
+
+
+def test_charmcraft_links_contact_counts_as_a_maintainer() -> None:
+    meta = ops.CharmMeta.from_yaml(
+        'name: x\nmaintainers: [A <a@x>]\nlinks:\n  contact: Team <team@x>\n'
+        '  website: [https://x]\n'
+    )
+    assert meta.maintainers == ['A <a@x>', 'Team <team@x>']
+    assert meta.links.websites == ['https://x']
+
+
+def test_a_container_with_both_a_resource_and_bases_is_refused() -> None:
+    text = (
+        'name: x\ncontainers:\n  web:\n    resource: img\n'
+        '    bases: [{name: ubuntu, channel: "22.04", architectures: [amd64]}]\n'
+    )
+    with pytest.raises(ops.ModelError, match='containers.web: .*resource or bases, not both'):
+        ops.CharmMeta.from_yaml(text)
+    with pytest.raises(MetadataError):  # also the metadata error it is
+        ops.CharmMeta.from_yaml(text)

@@ -17,6 +17,7 @@ from typing import IO, Any, ClassVar, Literal
 
 from ops_hookcmds._record import record
 
+from ._errors import ModelError
 from ._jujuversion import JujuVersion
 
 
@@ -30,6 +31,10 @@ class MetadataError(ValueError):
 
 class _MetadataTypeError(MetadataError, TypeError):
     """A metadata field has the wrong type (also a TypeError, as ops 3.9 raised for some)."""
+
+
+class _ContainerSourceError(MetadataError, ModelError):
+    """A container names both a resource and bases (a ModelError too, as in ops 3.9)."""
 
 
 def _mapping(value: object, field: str, *, allow_none: bool = True) -> Mapping[str, Any]:
@@ -370,6 +375,10 @@ class ContainerMeta:
             raise _MetadataTypeError(f'{field}.bases: expected a list, got {type(bases).__name__}')
         self.bases: list[ContainerBase] = [ContainerBase.from_dict(b) for b in bases]
         self.resource: str | None = _str(raw.get('resource'), f'{field}.resource', None)
+        if self.resource and self.bases:
+            raise _ContainerSourceError(
+                f'{field}: a container may specify a resource or bases, not both'
+            )
 
     @property
     def mounts(self) -> dict[str, ContainerStorageMeta]:
@@ -527,6 +536,10 @@ class CharmMeta:
         if raw.get('maintainer'):
             self.maintainers.append(_str(raw['maintainer'], 'maintainer'))
         self.maintainers.extend(_str_list(raw.get('maintainers'), 'maintainers'))
+        links = raw.get('links')
+        if isinstance(links, Mapping) and links.get('contact'):
+            # charmcraft.yaml has no maintainers; its links.contact plays that part.
+            self.maintainers.append(_str(links['contact'], 'links.contact'))
         self.links = self._parse_links(raw)
         self.tags: list[str] = _str_list(raw.get('tags'), 'tags')
         self.terms: list[str] = _str_list(raw.get('terms'), 'terms')
