@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pathlib
+import sys
 from typing import Any, ClassVar
 
 import ops
@@ -294,3 +295,64 @@ def test_bad_config_loaded_with_errors_blocked_ends_the_hook_without_emitting() 
 
     out = ctx.run(ctx.on.config_changed(), testing.State(config={'port': 8080}))
     assert out.unit_status == testing.ActiveStatus('listening')
+
+
+class VaultCharm(ops.CharmBase):
+    failure: ClassVar[ops.ModelError | None] = None
+
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        framework.observe(self.on.update_status, self._on_update_status)
+        framework.observe(self.on.rotate_action, self._on_rotate)
+
+    def _on_update_status(self, event: ops.UpdateStatusEvent) -> None:
+        try:
+            self.model.get_secret(label='vault-root')
+        except ops.SecretNotFoundError as e:
+            type(self).failure = e
+
+    def _on_rotate(self, event: ops.ActionEvent) -> None:
+        try:
+            self.model.get_cloud_spec()
+        except ops.ModelError as e:
+            type(self).failure = e
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason='exception notes are Python 3.11+')
+def test_model_errors_carry_a_note_naming_the_hook_command_and_the_hook() -> None:
+    ctx = testing.Context(VaultCharm, meta={'name': 'vault'}, actions={'rotate': {}})
+    ctx.run(ctx.on.update_status(), testing.State())
+    assert VaultCharm.failure is not None
+    assert VaultCharm.failure.__notes__ == [
+        "Hook command 'secret-get' (label='vault-root', refresh=False, peek=False) "
+        "failed during the 'update-status' hook."
+    ]
+    ctx.run(ctx.on.action('rotate'), testing.State())
+    assert VaultCharm.failure.__notes__ == [
+        "Hook command 'credential-get' failed during the 'rotate' action."
+    ]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason='exception notes are Python 3.11+')
+def test_a_note_never_shows_secret_content() -> None:
+    class Writer(ops.CharmBase):
+        def __init__(self, framework: ops.Framework):
+            super().__init__(framework)
+            framework.observe(self.on.start, self._on_start)
+
+        def _on_start(self, event: ops.StartEvent) -> None:
+            self.model._backend.secret_set(  # type: ignore[attr-defined]
+                'secret:doesnotexist0000000',
+                content={'token': 'hunter2'},
+                label='api',
+                description=None,
+                expire=None,
+                rotate=None,
+            )
+
+    ctx = testing.Context(Writer, meta={'name': 'writer'})
+    with pytest.raises(errors.UncaughtCharmError) as info:
+        ctx.run(ctx.on.start(), testing.State())
+    notes = info.value.__cause__.__notes__  # type: ignore[union-attr]
+    assert len(notes) == 1 and notes[0].startswith("Hook command 'secret-set' (id=")
+    assert 'hunter2' not in notes[0] and 'token' not in notes[0]

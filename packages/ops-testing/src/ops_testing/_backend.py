@@ -21,6 +21,7 @@ from ops_core._ports import Port as OpsPort
 from ops_core._secret_types import SecretInfo, SecretRotate
 
 from ._consistency import parse_juju_version
+from ._hook_notes import add_hook_notes
 from ._state_misc import ICMPPort, JujuLogLine, Port, TCPPort, UDPPort
 from ._state_network import Network
 from ._state_relations import RelationBase
@@ -41,6 +42,7 @@ logger = logging.getLogger('ops_testing')
 _SETTABLE = ('active', 'blocked', 'maintenance', 'waiting')
 
 
+@add_hook_notes
 class StateBackend:
     """A ``Backend`` (see ``ops_core._backend``) over a State, for one run of a Context."""
 
@@ -554,6 +556,13 @@ class StateBackend:
         raise NotImplementedError('add-metric is not supported by ops.testing.Context')
 
     # ---- the output State --------------------------------------------------------------------
+
+    def _hook_description(self) -> str:
+        """``"the 'install' hook"`` or ``"the 'backup' action"``, for exception notes."""
+        event = self._event
+        if event.action is not None:
+            return f'the {event.action.name!r} action'
+        return f'the {event.hook_name!r} hook'
 
     def output_changes(self) -> dict[str, Any]:
         """The State fields this run changed, for ``dataclasses.replace(state, **changes)``."""

@@ -587,22 +587,55 @@ _DETACHED_FIELDS = (
 )
 
 
+#: Per component class: (fields holding a container, of which those holding containers).
+_COPY_PLANS: dict[type, tuple[tuple[str, ...], frozenset[str]]] = {}
+_CONTAINER_HINTS = ('Mapping', 'Sequence', 'Iterable', 'dict', 'list', 'Any')
+
+
+def _copy_plan(cls: type) -> tuple[tuple[str, ...], frozenset[str]]:
+    plan = _COPY_PLANS.get(cls)
+    if plan is None:
+        names: list[str] = []
+        nested: set[str] = set()
+        for field in dataclasses.fields(cls):
+            hint = str(field.type)
+            if any(word in hint for word in _CONTAINER_HINTS):
+                names.append(field.name)
+                # Mapping[UnitID, Mapping[str, str]], Mapping[int, Iterable[str]], ...
+                if hint.count('[') > 1:
+                    nested.add(field.name)
+        plan = _COPY_PLANS[cls] = (tuple(names), frozenset(nested))
+    return plan
+
+
 def _detached(component: Any) -> Any:
-    """A copy of a State component that shares no dict or list with the original.
+    """A copy of a State component that shares no dict, list or set with the original.
 
     The output State must not alias the input one: a test that changes a databag of the
     output (``out.get_relation(1).local_app_data['k'] = 'v'``) must leave the State it
-    passed in untouched, as Scenario's deep copy does. One level of nested dicts is copied
-    too (``remote_units_data``); values below that are strings in every component.
+    passed in untouched, as Scenario's deep copy does. Containers nested one level down
+    (``remote_units_data``) are copied too; below that the values are strings.
     """
-    new = object.__new__(type(component))
-    attrs = new.__dict__
-    for name, value in component.__dict__.items():
-        if type(value) is dict:
-            value = {k: dict(v) if type(v) is dict else v for k, v in value.items()}
-        elif type(value) is list:
-            value = list(value)
+    cls = type(component)
+    names, nested = _copy_plan(cls)
+    attrs = component.__dict__.copy()
+    for name in names:
+        value = attrs.get(name)
+        kind = type(value)
+        if kind is dict:
+            if name in nested:
+                value = {
+                    k: v.copy() if type(v) in (dict, list, set) else v for k, v in value.items()
+                }
+            else:
+                value = value.copy()
+        elif kind is list or kind is set:
+            value = value.copy()
+        else:
+            continue
         attrs[name] = value
+    new = object.__new__(cls)
+    object.__setattr__(new, '__dict__', attrs)
     return new
 
 

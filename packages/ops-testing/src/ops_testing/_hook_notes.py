@@ -1,0 +1,165 @@
+"""Exception notes naming the hook command behind a ``ModelError`` (Python 3.11+).
+
+In a deployed charm a failing hook command raises ``ModelError``; ops 3.9 adds a note such
+as ``Hook command 'secret-get' (label='db', refresh=False, peek=False) failed during the
+'update-status' hook.`` so the traceback says what was run. The State backend raises the
+same errors without running a command, so :func:`add_hook_notes` wraps its methods to add
+the same notes. Secret content, relation data and action results are never shown.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from ops_core._errors import ModelError
+
+__all__ = ['add_hook_notes']
+
+_PREFIX = 'Hook command '
+
+#: backend method -> (hook command, ((name shown, backend parameter), ...)).
+_COMMANDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    'relation_ids': ('relation-ids', (('endpoint', 'relation_name'),)),
+    'relation_list': (
+        'relation-list',
+        (('relation_id', 'relation_id'), ('endpoint', 'relation_name')),
+    ),
+    'relation_get': (
+        'relation-get',
+        (
+            ('relation_id', 'relation_id'),
+            ('unit', 'member_name'),
+            ('app', 'is_app'),
+            ('endpoint', 'relation_name'),
+        ),
+    ),
+    'relation_set': (
+        'relation-set',
+        (('relation_id', 'relation_id'), ('app', 'is_app'), ('endpoint', 'relation_name')),
+    ),
+    'relation_model_get': (
+        'relation-model-get',
+        (('relation_id', 'relation_id'), ('endpoint', 'relation_name')),
+    ),
+    'config_get': ('config-get', ()),
+    'is_leader': ('is-leader', ()),
+    'status_get': ('status-get', (('app', 'is_app'),)),
+    'status_set': (
+        'status-set',
+        (('status', 'status'), ('message', 'message'), ('app', 'is_app')),
+    ),
+    'application_version_set': ('application-version-set', (('version', 'version'),)),
+    'storage_list': ('storage-list', (('name', 'name'),)),
+    'storage_get': (
+        'storage-get',
+        (('storage_name_id', 'storage_name_id'), ('attribute', 'attribute')),
+    ),
+    'storage_add': ('storage-add', (('name', 'name'), ('count', 'count'))),
+    'action_get': ('action-get', ()),
+    'action_set': ('action-set', ()),
+    'action_log': ('action-log', ()),
+    'action_fail': ('action-fail', ()),
+    'network_get': (
+        'network-get',
+        (('binding_name', 'binding_name'), ('relation_id', 'relation_id')),
+    ),
+    'resource_get': ('resource-get', (('resource_name', 'name'),)),
+    'opened_ports': ('opened-ports', ()),
+    'open_port': ('open-port', (('protocol', 'protocol'), ('port', 'port'))),
+    'close_port': ('close-port', (('protocol', 'protocol'), ('port', 'port'))),
+    'secret_get': (
+        'secret-get',
+        (('id', 'id'), ('label', 'label'), ('refresh', 'refresh'), ('peek', 'peek')),
+    ),
+    'secret_info_get': ('secret-info-get', (('id', 'id'), ('label', 'label'))),
+    'secret_set': (
+        'secret-set',
+        (
+            ('id', 'id'),
+            ('label', 'label'),
+            ('description', 'description'),
+            ('expire', 'expire'),
+            ('rotate', 'rotate'),
+        ),
+    ),
+    'secret_add': (
+        'secret-add',
+        (
+            ('label', 'label'),
+            ('description', 'description'),
+            ('expire', 'expire'),
+            ('rotate', 'rotate'),
+            ('owner', 'owner'),
+        ),
+    ),
+    'secret_grant': (
+        'secret-grant',
+        (('id', 'id'), ('relation_id', 'relation_id'), ('unit', 'unit')),
+    ),
+    'secret_revoke': (
+        'secret-revoke',
+        (('id', 'id'), ('relation_id', 'relation_id'), ('unit', 'unit')),
+    ),
+    'secret_remove': ('secret-remove', (('id', 'id'), ('revision', 'revision'))),
+    'secret_ids': ('secret-ids', ()),
+    'planned_units': ('goal-state', ()),
+    'credential_get': ('credential-get', ()),
+}
+
+
+def _note(
+    exc: ModelError,
+    where: str,
+    command: str,
+    shown: tuple[tuple[str, str], ...],
+    signature: inspect.Signature,
+    call: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> None:
+    add_note = getattr(exc, 'add_note', None)
+    if add_note is None:  # Python 3.10
+        return
+    if any(str(n).startswith(_PREFIX) for n in getattr(exc, '__notes__', ())):
+        return  # a nested backend call already said which command failed
+    try:
+        arguments = signature.bind(*call, **kwargs).arguments
+    except TypeError:
+        arguments = {}
+    values = [(name, arguments.get(param)) for name, param in shown]
+    if command == 'secret-info-get' and arguments.get('id') is not None:
+        values = [('id', arguments['id'])]  # a secret with an id is looked up by id alone
+    text = ', '.join(f'{name}={value!r}' for name, value in values if value is not None)
+    detail = f' ({text})' if text else ''
+    add_note(f'{_PREFIX}{command!r}{detail} failed during {where}.')
+
+
+def _noting(
+    method: Callable[..., Any], command: str, shown: tuple[tuple[str, str], ...]
+) -> Callable[..., Any]:
+    signature = inspect.signature(method)
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except ModelError as exc:
+            _note(exc, self._hook_description(), command, shown, signature, (self, *args), kwargs)
+            raise
+
+    return wrapper
+
+
+def add_hook_notes(cls: type) -> type:
+    """Class decorator: every hook-command method of ``cls`` notes its command on failure.
+
+    ``cls`` must have a ``_hook_description()`` method giving ``"the 'install' hook"`` or
+    ``"the 'backup' action"``.
+    """
+    for name, (command, shown) in _COMMANDS.items():
+        method = cls.__dict__.get(name)
+        if method is not None:
+            setattr(cls, name, _noting(method, command, shown))
+    return cls
