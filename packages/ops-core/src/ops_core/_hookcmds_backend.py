@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
@@ -48,6 +49,13 @@ _SECURITY_MARKERS = (
     'not the leader',
     'cannot write relation settings',
 )
+
+
+def _juju_older_than(version: str, major: int, minor: int) -> bool:
+    match = re.match(r'^(\d+)\.(\d+)', version)
+    if match is None:
+        return False
+    return (int(match.group(1)), int(match.group(2))) < (major, minor)
 
 
 class HookCommandsBackend:
@@ -422,7 +430,21 @@ class HookCommandsBackend:
         expire: datetime.datetime | None,
         rotate: SecretRotate | None,
     ) -> None:
-        """Run ``secret-set ... <id> [key#file=...]`` (content passed through files)."""
+        """Run ``secret-set ... <id> [key#file=...]`` (content passed through files).
+
+        Juju before 3.6 does not merge several ``secret-set`` calls of one hook: each call
+        replaces content and metadata. There, what is not given is first read back
+        (``secret-get --peek``, ``secret-info-get``) and sent again.
+        """
+        if _juju_older_than(self._juju_version, 3, 6):
+            if content is None:
+                content = self.secret_get(id=id, label=None, refresh=False, peek=True)
+            if None in (label, description, expire, rotate):
+                info = self.secret_info_get(id=id, label=None)
+                label = info.label if label is None else label
+                description = info.description if description is None else description
+                expire = info.expires if expire is None else expire
+                rotate = info.rotation if rotate is None else rotate
         self._call(
             'secret-set',
             ops_hookcmds.secret_set,

@@ -46,13 +46,6 @@ def validate_secret_content(content: Any) -> None:
         )
 
 
-def _juju_older_than(version: str, major: int, minor: int) -> bool:
-    match = re.match(r'^(\d+)\.(\d+)', version)
-    if match is None:
-        return False
-    return (int(match.group(1)), int(match.group(2))) < (major, minor)
-
-
 def expire_datetime(
     expire: datetime.datetime | datetime.timedelta | None,
 ) -> datetime.datetime | None:
@@ -167,22 +160,13 @@ class Secret:
             SecretNotFoundError, ModelError: if Juju refuses.
         """
         validate_secret_content(content)
-        secret_id = self._ensure_id()
-        label = description = None
-        expire: datetime.datetime | None = None
-        rotate: SecretRotate | None = None
-        if _juju_older_than(self._backend.juju_version, 3, 6):
-            # Older Juju does not merge several updates in one hook: resend the metadata.
-            info = self._backend.secret_info_get(id=secret_id, label=None)
-            label, description = info.label, info.description
-            expire, rotate = info.expires, info.rotation
         self._backend.secret_set(
-            secret_id,
+            self._ensure_id(),
             content=dict(content),
-            label=label,
-            description=description,
-            expire=expire,
-            rotate=rotate,
+            label=None,
+            description=None,
+            expire=None,
+            rotate=None,
         )
 
     def set_info(
@@ -206,23 +190,12 @@ class Secret:
             )
         if rotate is not None and not isinstance(rotate, SecretRotate):
             raise TypeError(f'rotate must be a SecretRotate or None, not {type(rotate).__name__}')
-        secret_id = self._ensure_id()
-        expire_at = expire_datetime(expire)
-        content: dict[str, str] | None = None
-        if _juju_older_than(self._backend.juju_version, 3, 6):
-            content = self._backend.secret_get(id=secret_id, label=None, refresh=False, peek=True)
-            if None in (label, description, expire_at, rotate):
-                info = self._backend.secret_info_get(id=secret_id, label=None)
-                label = info.label if label is None else label
-                description = info.description if description is None else description
-                expire_at = info.expires if expire_at is None else expire_at
-                rotate = info.rotation if rotate is None else rotate
         self._backend.secret_set(
-            secret_id,
-            content=content,
+            self._ensure_id(),
+            content=None,
             label=label,
             description=description,
-            expire=expire_at,
+            expire=expire_datetime(expire),
             rotate=rotate,
         )
         if label is not None:
