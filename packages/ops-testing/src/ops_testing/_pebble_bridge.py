@@ -7,6 +7,7 @@ client, so runs that never touch Pebble pay nothing for the containers in the St
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import logging
 import os
 import shutil
@@ -42,6 +43,16 @@ def _unmatched(container: str) -> Any:
     return error
 
 
+#: What ``get_system_info`` reports for a container whose Pebble is not built yet.
+_PEBBLE_VERSION: str = inspect.signature(PebbleModel).parameters['version'].default
+
+
+def _connect_error(name: str) -> str:
+    return (
+        f'Cannot connect to Pebble; did you forget to set can_connect=True for container {name}?'
+    )
+
+
 class _ScenarioClient(InMemoryClient):
     """The in-memory client as Scenario's containers behave.
 
@@ -53,15 +64,35 @@ class _ScenarioClient(InMemoryClient):
     the process's stdin filled in when the charm waits for the process.
     """
 
-    def __init__(self, model: PebbleModel, bridge: PebbleBridge, name: str) -> None:
-        super().__init__(model)
+    def __init__(self, bridge: PebbleBridge, name: str) -> None:
+        self._model: PebbleModel | None = None
+        super().__init__(None)  # type: ignore[arg-type]  # built on first use (see model)
         self._bridge = bridge
         self._name = name
         self._skip_connection_check = False
 
+    @property
+    def model(self) -> PebbleModel:
+        """The container's simulated Pebble, built when a call first needs it."""
+        model = self._model
+        if model is None:
+            model = self._model = self._bridge._model(self._name)
+        return model
+
+    @model.setter
+    def model(self, value: PebbleModel | None) -> None:
+        self._model = value
+
     def _check_connection(self) -> None:
-        if not self._skip_connection_check:
-            super()._check_connection()
+        if not self._skip_connection_check and not self._bridge._can_connect(self._name):
+            raise pebble.ConnectionError(_connect_error(self._name))
+
+    def get_system_info(self) -> pebble.SystemInfo:
+        """See :meth:`ops_pebble.Client.get_system_info` (answered without building Pebble)."""
+        self._check_connection()
+        if self._model is None:
+            return pebble.SystemInfo(_PEBBLE_VERSION)
+        return super().get_system_info()
 
     def _unchecked(self, call: Any, *args: Any, **kwargs: Any) -> Any:
         self._skip_connection_check = True
@@ -123,10 +154,20 @@ class PebbleBridge:
 
     def client_for(self, name: str) -> InMemoryClient:
         """The Pebble client for container ``name`` (its model built on first use)."""
+        return _ScenarioClient(self, name)
+
+    def _model(self, name: str) -> PebbleModel:
         model = self._models.get(name)
         if model is None:
             model = self._models[name] = self._build(name)
-        return _ScenarioClient(model, self, name)
+        return model
+
+    def _can_connect(self, name: str) -> bool:
+        model = self._models.get(name)
+        if model is not None:
+            return model.can_connect
+        container = self._containers.get(name)
+        return container is not None and container.can_connect
 
     def _build(self, name: str) -> PebbleModel:
         container = self._containers.get(name)
@@ -142,10 +183,7 @@ class PebbleBridge:
         root.mkdir(parents=True, exist_ok=True)
         model = PebbleModel(root, name=name)
         model.lenient_layers = True  # as ops-scenario 8.9: layers without "override" pass
-        model.connect_error_message = (
-            'Cannot connect to Pebble; did you forget to set can_connect=True for container '
-            f'{name}?'
-        )
+        model.connect_error_message = _connect_error(name)
         model.unmatched_exec = _unmatched(name)
         if container is None:
             model.can_connect = False
