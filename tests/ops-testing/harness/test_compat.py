@@ -288,3 +288,100 @@ def test_port_errors_are_model_errors(make: Any, protocol: str, port: int | None
         unit.open_port(protocol, port)
     with pytest.raises(ops.ModelError, match='needs a port from 1 to 65535'):
         unit.close_port(protocol, port)
+
+
+# ---- secrets the charm may read but not manage ---------------------------------------------
+
+
+def _refusals(secret: ops.Secret, relation: ops.Relation) -> dict[str, type[Exception]]:
+    """Which exception each managing call raises."""
+    calls = {
+        'get_info': secret.get_info,
+        'grant': lambda: secret.grant(relation),
+        'set_content': lambda: secret.set_content({'api-key': 'rotated'}),
+        'set_info': lambda: secret.set_info(description='shop key'),
+        'revoke': lambda: secret.revoke(relation),
+        'remove_revision': lambda: secret.remove_revision(1),
+        'remove_all_revisions': secret.remove_all_revisions,
+    }
+    raised: dict[str, type[Exception]] = {}
+    for name, call in calls.items():
+        with pytest.raises(Exception) as exc_info:
+            call()
+        assert 'You must own secret' in str(exc_info.value)
+        raised[name] = type(exc_info.value)
+    return raised
+
+
+_OPS39_REFUSALS = {
+    'get_info': ops.SecretNotFoundError,
+    'grant': ops.SecretNotFoundError,
+    'set_content': RuntimeError,
+    'set_info': RuntimeError,
+    'revoke': RuntimeError,
+    'remove_revision': RuntimeError,
+    'remove_all_revisions': RuntimeError,
+}
+
+
+@pytest.mark.parametrize('owner', ['user', 'non-leader'])
+def test_secrets_the_charm_does_not_manage_refuse_changes(make: Any, owner: str) -> None:
+    harness = make(ops.CharmBase, meta=SHOP_META)
+    harness.begin()
+    relation = harness.model.get_relation('stock', harness.add_relation('stock', 'warehouse'))
+    if owner == 'user':
+        secret_id = harness.add_user_secret({'api-key': 'k-1'})
+        harness.grant_secret(secret_id, 'shop')
+        harness.set_leader(True)  # even the leader only reads a user's secret
+    else:
+        harness.set_leader(True)
+        secret_id = harness.charm.app.add_secret({'api-key': 'k-1'}).id
+        harness.set_leader(False)
+    secret = harness.model.get_secret(id=secret_id)
+    assert secret.get_content() == {'api-key': 'k-1'}
+    assert _refusals(secret, relation) == _OPS39_REFUSALS
+    assert harness.get_secret_revisions(secret_id) == [1]
+
+
+def test_secret_info_reports_the_tracked_revision(make: Any) -> None:
+    harness = make(ops.CharmBase, meta=SHOP_META)
+    harness.begin()
+    harness.set_leader(True)
+    secret = harness.charm.app.add_secret({'api-key': 'k-1'})
+    secret.set_content({'api-key': 'k-2'})
+    assert secret.get_info().revision == 1
+    assert harness.model.get_secret(id=secret.id).get_content(refresh=True) == {'api-key': 'k-2'}
+    assert secret.get_info().revision == 2
+
+
+def test_removing_the_tracked_revision_hides_it_until_refreshed(make: Any) -> None:
+    harness = make(ops.CharmBase, meta=SHOP_META)
+    harness.begin()
+    harness.set_leader(True)
+    secret = harness.charm.app.add_secret({'api-key': 'k-1'})
+    secret.set_content({'api-key': 'k-2'})
+    secret.remove_revision(1)
+    assert harness.get_secret_revisions(secret.id) == [2]
+    for read in (lambda: harness.model.get_secret(id=secret.id), secret.get_info):
+        with pytest.raises(ops.SecretNotFoundError, match='tracked revision was removed'):
+            read()
+    assert secret.peek_content() == {'api-key': 'k-2'}
+    secret.set_content({'api-key': 'k-3'})  # its owner may still add revisions
+    assert harness.get_secret_revisions(secret.id) == [2, 3]
+    assert secret.get_content(refresh=True) == {'api-key': 'k-3'}
+    assert secret.get_info().revision == 3
+    assert harness.model.get_secret(id=secret.id).get_content() == {'api-key': 'k-3'}
+    secret.remove_all_revisions()
+    with pytest.raises(ops.SecretNotFoundError):
+        harness.model.get_secret(id=secret.id)
+
+
+def test_removing_the_only_revision_removes_the_secret(make: Any) -> None:
+    harness = make(ops.CharmBase, meta=SHOP_META)
+    harness.begin()
+    secret = harness.charm.unit.add_secret({'api-key': 'k-1'})
+    secret.remove_revision(1)
+    with pytest.raises(ops.SecretNotFoundError):
+        secret.get_info()
+    with pytest.raises(RuntimeError, match='not found'):
+        harness.get_secret_revisions(secret.id)

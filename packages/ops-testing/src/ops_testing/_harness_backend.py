@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ops_core._cloud import CloudSpec as OpsCloudSpec
 from ops_core._errors import ModelError, RelationNotFoundError, SecretNotFoundError
-from ops_core._secret_types import SecretRotate
+from ops_core._secret_types import SecretInfo, SecretRotate
 
 from ._backend import StateBackend
 from ._events import Action, Event
@@ -323,11 +323,21 @@ class HarnessBackend(StateBackend):
 
     # ---- secrets -------------------------------------------------------------------------------
 
-    def _check_manage(self, secret: Secret) -> None:
-        if secret.owner is None:
-            raise SecretNotFoundError(f'You must own secret {secret.id} to perform this operation')
-        if secret.owner == 'app' and not self.leader:
-            raise ModelError('ERROR permission denied')
+    def _check_manage(self, secret: Secret, *, change: bool = False) -> None:
+        # A unit manages its own secrets; the leader also manages the application's. As
+        # in ops 3.9's Harness, reading the info or granting is refused with
+        # SecretNotFoundError, changing or removing with RuntimeError.
+        if secret.owner is None or (secret.owner == 'app' and not self.leader):
+            message = f'You must own secret {secret.id!r} to perform this operation'
+            if change:
+                raise RuntimeError(message)
+            raise SecretNotFoundError(message)
+
+    def _check_tracked(self, secret: Secret) -> None:
+        # The revision this unit tracks was removed (by its owner): the secret is gone for it.
+        record = self.secret_records.get(secret.id)
+        if record is not None and secret._tracked_revision not in record.revisions:
+            raise SecretNotFoundError(f'Secret {secret.id!r} tracked revision was removed')
 
     def check_access(self, secret: Secret) -> None:
         """Refuse to show a secret this unit does not own and was not granted.
@@ -397,7 +407,17 @@ class HarnessBackend(StateBackend):
         """As the Context's, after checking this unit may see the secret."""
         secret = self._find_secret(id, label)
         self.check_access(secret)
+        if not (peek or refresh):
+            self._check_tracked(secret)
         return super().secret_get(id=id, label=label, refresh=refresh, peek=peek)
+
+    def secret_info_get(self, *, id: str | None, label: str | None) -> SecretInfo:
+        """As the Context's, but the revision is the one this unit tracks (as in ops 3.9)."""
+        info = super().secret_info_get(id=id, label=label)
+        secret = self._find_secret(info.id, None)
+        self._check_tracked(secret)
+        info.revision = secret._tracked_revision
+        return info
 
     def secret_add(
         self,
@@ -432,6 +452,7 @@ class HarnessBackend(StateBackend):
         rotate: SecretRotate | None,
     ) -> None:
         """A new revision of a charm-owned secret."""
+        self._check_manage(self._find_secret(id, None), change=True)
         super().secret_set(
             id, content=content, label=label, description=description, expire=expire, rotate=rotate
         )
@@ -440,10 +461,15 @@ class HarnessBackend(StateBackend):
         if secret._latest_revision not in record.revisions:
             record.revisions.append(secret._latest_revision)
 
+    def secret_revoke(self, id: str, relation_id: int, *, unit: str | None) -> None:
+        """As the Context's; only the secret's manager may revoke."""
+        self._check_manage(self._find_secret(id, None), change=True)
+        super().secret_revoke(id, relation_id, unit=unit)
+
     def secret_remove(self, id: str, *, revision: int | None) -> None:
         """Remove a charm-owned secret, or one of its revisions."""
         secret = self._find_secret(id, None)
-        self._check_manage(secret)
+        self._check_manage(secret, change=True)
         if revision is None:
             self.drop_secret(secret.id)
             return
@@ -451,6 +477,8 @@ class HarnessBackend(StateBackend):
         if revision in record.revisions:
             record.revisions.remove(revision)
         self._ctx.removed_secret_revisions.append(revision)
+        if not record.revisions:
+            self.drop_secret(secret.id)  # no revision left: the secret is gone
 
 
 def _writing_member() -> str | None:
