@@ -587,24 +587,23 @@ _DETACHED_FIELDS = (
 )
 
 
-#: Per component class: (fields holding a container, of which those holding containers).
-_COPY_PLANS: dict[type, tuple[tuple[str, ...], frozenset[str]]] = {}
+#: Per component class: (fields holding a container, fields holding containers of containers).
+_COPY_PLANS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 _CONTAINER_HINTS = ('Mapping', 'Sequence', 'Iterable', 'dict', 'list', 'Any')
+_COPYABLE = (dict, list, set)
 
 
-def _copy_plan(cls: type) -> tuple[tuple[str, ...], frozenset[str]]:
+def _copy_plan(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
     plan = _COPY_PLANS.get(cls)
     if plan is None:
-        names: list[str] = []
-        nested: set[str] = set()
+        flat: list[str] = []
+        nested: list[str] = []
         for field in dataclasses.fields(cls):
             hint = str(field.type)
             if any(word in hint for word in _CONTAINER_HINTS):
-                names.append(field.name)
                 # Mapping[UnitID, Mapping[str, str]], Mapping[int, Iterable[str]], ...
-                if hint.count('[') > 1:
-                    nested.add(field.name)
-        plan = _COPY_PLANS[cls] = (tuple(names), frozenset(nested))
+                (nested if hint.count('[') > 1 else flat).append(field.name)
+        plan = _COPY_PLANS[cls] = (tuple(flat), tuple(nested))
     return plan
 
 
@@ -616,24 +615,21 @@ def _detached(component: Any) -> Any:
     passed in untouched, as Scenario's deep copy does. Containers nested one level down
     (``remote_units_data``) are copied too; below that the values are strings.
     """
-    cls = type(component)
-    names, nested = _copy_plan(cls)
+    cls = component.__class__
+    flat, nested = _COPY_PLANS.get(cls) or _copy_plan(cls)
     attrs = component.__dict__.copy()
-    for name in names:
-        value = attrs.get(name)
-        kind = type(value)
-        if kind is dict:
-            if name in nested:
-                value = {
-                    k: v.copy() if type(v) in (dict, list, set) else v for k, v in value.items()
-                }
-            else:
-                value = value.copy()
-        elif kind is list or kind is set:
-            value = value.copy()
-        else:
-            continue
-        attrs[name] = value
+    for name in flat:
+        value = attrs[name]
+        if value.__class__ in _COPYABLE:
+            attrs[name] = value.copy()
+    for name in nested:
+        value = attrs[name]
+        if value.__class__ is dict:
+            attrs[name] = {
+                k: v.copy() if v.__class__ in _COPYABLE else v for k, v in value.items()
+            }
+        elif value.__class__ in _COPYABLE:
+            attrs[name] = value.copy()
     new = object.__new__(cls)
     object.__setattr__(new, '__dict__', attrs)
     return new
