@@ -385,3 +385,49 @@ def test_removing_the_only_revision_removes_the_secret(make: Any) -> None:
         secret.get_info()
     with pytest.raises(RuntimeError, match='not found'):
         harness.get_secret_revisions(secret.id)
+
+
+# ---- handle_exec results checked against how exec was called --------------------------------
+
+
+def test_exec_text_result_needs_an_encoding(make: Any) -> None:
+    harness = _oven(make)
+    harness.begin()
+    oven = harness.charm.unit.get_container('oven')
+    harness.handle_exec('oven', ['thermometer'], result='180C')
+    assert oven.exec(['thermometer']).wait_output() == ('180C', '')
+    with pytest.raises(ValueError, match='must return bytes'):
+        oven.exec(['thermometer'], encoding=None)
+    harness.handle_exec('oven', ['thermometer'], result=b'200C')
+    assert oven.exec(['thermometer'], encoding=None).wait_output() == (b'200C', b'')
+    assert oven.exec(['thermometer']).wait_output() == ('200C', '')
+    harness.handle_exec('oven', ['timer'], handler=lambda args: None)
+    assert oven.exec(['timer'], encoding=None).wait_output() == (b'', b'')
+
+
+def test_exec_combined_stderr_is_empty_and_the_handler_must_not_fill_it(make: Any) -> None:
+    harness = _oven(make)
+    harness.begin()
+    oven = harness.charm.unit.get_container('oven')
+    harness.handle_exec('oven', ['bake'], result=ops.testing.ExecResult(stdout='done'))
+    assert oven.exec(['bake'], combine_stderr=True).wait_output() == ('done', '')
+    process = oven.exec(['bake'], combine_stderr=True)
+    assert process.stderr is not None and process.stderr.read() == ''
+    harness.handle_exec('oven', ['bake'], result=ops.testing.ExecResult(exit_code=3, stdout='x'))
+    with pytest.raises(ops.pebble.ExecError) as exc_info:
+        oven.exec(['bake'], combine_stderr=True).wait_output()
+    assert (exc_info.value.stdout, exc_info.value.stderr) == ('x', '')
+    harness.handle_exec(
+        'oven', ['bake'], result=ops.testing.ExecResult(stdout='a', stderr='burnt')
+    )
+    with pytest.raises(ValueError, match='non-empty stderr'):
+        oven.exec(['bake'], combine_stderr=True)
+    assert oven.exec(['bake']).wait_output() == ('a', 'burnt')
+
+
+def test_exec_handler_must_return_an_exec_result(make: Any) -> None:
+    harness = _oven(make)
+    harness.begin()
+    harness.handle_exec('oven', ['bake'], handler=lambda args: 'done')  # type: ignore[arg-type,return-value]
+    with pytest.raises(TypeError, match="unexpected type: <class 'str'>"):
+        harness.charm.unit.get_container('oven').exec(['bake'])

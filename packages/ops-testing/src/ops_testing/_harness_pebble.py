@@ -22,7 +22,32 @@ def _container_name(container: str | Container) -> str:
     return container if isinstance(container, str) else container.name
 
 
-def _outcome(result: ExecResult) -> ExecOutcome:
+def _outcome(result: object, request: ExecRequest) -> ExecOutcome:
+    """What the in-memory Pebble reports for a Harness exec handler's ``result``.
+
+    Raises:
+        TypeError: the handler returned something other than an ExecResult or None.
+        ValueError: the output cannot be what ``exec`` was asked for (text with
+            ``encoding=None``, or stderr output with ``combine_stderr=True``).
+    """
+    if result is None:
+        result = ExecResult()
+    if not isinstance(result, ExecResult):
+        raise TypeError(
+            f'execution handler returned an unexpected type: {type(result)!r}; '
+            'return an ExecResult (or None for success)'
+        )
+    if request.combine_stderr and result.stderr:
+        raise ValueError(
+            'execution handler returned a non-empty stderr, but exec was called with '
+            'combine_stderr=True (everything goes to stdout); return the output as stdout'
+        )
+    if request.encoding is None and (
+        isinstance(result.stdout, str) or isinstance(result.stderr, str)
+    ):
+        raise ValueError(
+            'execution handler must return bytes when exec is called with encoding=None, not str'
+        )
     return ExecOutcome(result.exit_code, result.stdout or b'', result.stderr or b'')
 
 
@@ -153,42 +178,38 @@ class PebbleMixin(HarnessBase[CharmType]):
         """
         if (handler is None) == (result is None):
             raise TypeError('Either handler or result must be provided, but not both.')
-        model = self._pebble_model(_container_name(container))
-        if handler is not None:
-            user_handler = handler
-
-            def run(request: ExecRequest) -> ExecOutcome:
-                args = ExecArgs(
-                    command=list(request.command),
-                    environment=dict(request.environment),
-                    working_dir=request.working_dir,
-                    timeout=request.timeout,
-                    user_id=request.user_id,
-                    user=request.user,
-                    group_id=request.group_id,
-                    group=request.group,
-                    stdin=request.stdin,
-                    encoding=request.encoding,
-                    combine_stderr=request.combine_stderr,
+        if handler is None:
+            if isinstance(result, int):
+                fixed = ExecResult(exit_code=result)
+            elif isinstance(result, (str, bytes)):
+                fixed = ExecResult(stdout=result)
+            elif isinstance(result, ExecResult):
+                fixed = result
+            else:
+                raise TypeError(
+                    f'result must be an int, str, bytes or ExecResult, not {type(result).__name__}'
                 )
-                return _outcome(user_handler(args) or ExecResult())
 
-            model.add_exec_handler(list(command_prefix), run)
-            return
-        if isinstance(result, int):
-            fixed = ExecResult(exit_code=result)
-        elif isinstance(result, (str, bytes)):
-            fixed = ExecResult(stdout=result)
-        elif isinstance(result, ExecResult):
-            fixed = result
-        else:
-            raise TypeError(
-                f'result must be an int, str, bytes or ExecResult, not {type(result).__name__}'
+            def handler(args: ExecArgs) -> ExecResult:
+                return fixed
+
+        user_handler = handler
+        model = self._pebble_model(_container_name(container))
+
+        def run(request: ExecRequest) -> ExecOutcome:
+            args = ExecArgs(
+                command=list(request.command),
+                environment=dict(request.environment),
+                working_dir=request.working_dir,
+                timeout=request.timeout,
+                user_id=request.user_id,
+                user=request.user,
+                group_id=request.group_id,
+                group=request.group,
+                stdin=request.stdin,
+                encoding=request.encoding,
+                combine_stderr=request.combine_stderr,
             )
-        outcome = _outcome(fixed)
-        model.add_exec_handler(
-            list(command_prefix),
-            exit_code=outcome.exit_code,
-            stdout=outcome.stdout,
-            stderr=outcome.stderr,
-        )
+            return _outcome(user_handler(args), request)
+
+        model.add_exec_handler(list(command_prefix), run)

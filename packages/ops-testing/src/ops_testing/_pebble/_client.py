@@ -85,7 +85,9 @@ class InMemoryExecProcess(ExecProcess[Any]):
         out = self._convert(outcome.stdout if outcome else b'')
         err = self._convert(outcome.stderr if outcome else b'')
         if combine_stderr:
-            out, err = out + err, None
+            # Everything went to stdout; stderr is empty (not None), as in ops 3.9's
+            # Harness and Scenario, whose tests compare it with ''.
+            out, err = out + err, err[:0]
         self._out = out
         self._err = err
         self._stdout_given = stdout_dest is not None
