@@ -6,7 +6,7 @@ import importlib.util
 import pathlib
 import sys
 import textwrap
-from typing import Any
+from typing import Any, ClassVar
 
 import ops
 import pytest
@@ -431,3 +431,34 @@ def test_exec_handler_must_return_an_exec_result(make: Any) -> None:
     harness.handle_exec('oven', ['bake'], handler=lambda args: 'done')  # type: ignore[arg-type,return-value]
     with pytest.raises(TypeError, match="unexpected type: <class 'str'>"):
         harness.charm.unit.get_container('oven').exec(['bake'])
+
+
+# ---- action results Juju keeps for itself ---------------------------------------------------
+
+
+class _Till(ops.CharmBase):
+    """Reports whatever the test puts in ``receipt`` as the results of ``print-receipt``."""
+
+    receipt: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        framework.observe(self.on.print_receipt_action, self._on_print)
+
+    def _on_print(self, event: ops.ActionEvent) -> None:
+        event.log('printing')
+        event.set_results(self.receipt)
+
+
+@pytest.mark.parametrize('key', ['stdout', 'stdout-encoding', 'stderr', 'stderr-encoding'])
+def test_reserved_action_result_keys_are_a_model_error(make: Any, key: str) -> None:
+    harness = make(_Till, meta='name: till', actions='print-receipt: {}')
+    harness.begin()
+    _Till.receipt = {'total': '9.99', key: 'paper'}
+    with pytest.raises(ops.ModelError, match=f'cannot set reserved action key "{key}"'):
+        harness.run_action('print-receipt')
+    _Till.receipt = {key: {'lines': 3}}  # a nested value under the key is refused too
+    with pytest.raises(ops.ModelError):
+        harness.run_action('print-receipt')
+    _Till.receipt = {f'{key}x': 'ok', f'paper.{key}': 'ok'}
+    assert harness.run_action('print-receipt').results == {f'{key}x': 'ok', f'paper.{key}': 'ok'}

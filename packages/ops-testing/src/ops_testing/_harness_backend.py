@@ -41,6 +41,9 @@ __all__ = ['HarnessBackend', 'SecretRecord']
 
 _NO_EVENT = Event('')
 
+# Juju stores an action's own output under these result keys.
+_RESERVED_ACTION_KEYS = frozenset({'stdout', 'stdout-encoding', 'stderr', 'stderr-encoding'})
+
 
 @dataclasses.dataclass
 class SecretRecord:
@@ -320,6 +323,17 @@ class HarnessBackend(StateBackend):
                 'ERROR cloud spec is empty, set it with `Harness.set_cloud_spec()` first'
             )
         return self.cloud_spec
+
+    def action_set(self, results: Mapping[str, Any]) -> None:
+        """As the Context's, but refusing the keys Juju keeps for itself (as ops 3.9's Harness).
+
+        Raises:
+            ModelError: a top-level key is one Juju reserves for the action's own output.
+        """
+        for key in results:
+            if key in _RESERVED_ACTION_KEYS:
+                raise ModelError(f'ERROR cannot set reserved action key "{key}"')
+        super().action_set(results)
 
     # ---- secrets -------------------------------------------------------------------------------
 
