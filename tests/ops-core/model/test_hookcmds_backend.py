@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import pathlib
+import sys
 
 import pytest
 from ops_core._hookcmds_backend import HookCommandsBackend
@@ -115,6 +116,30 @@ def test_other_failures_carry_juju_stderr(model: Model, fake_juju: FakeJuju) -> 
     with pytest.raises(ModelError) as exc:
         model.unit.status = ActiveStatus('x')
     assert exc.value.args == ('ERROR boom\n',)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason='exception notes need Python 3.11')
+def test_a_failed_hook_command_is_named_in_a_note(
+    fake_juju: FakeJuju, meta: CharmMeta, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv('JUJU_HOOK_NAME', 'update-status')
+    model = Model(meta, HookCommandsBackend())
+    fake_juju.state.fail('secret-get', code=1, stderr='ERROR permission denied\n')
+    with pytest.raises(ModelError) as exc:
+        model.get_secret(label='db-pass')
+    assert exc.value.__notes__ == [
+        "Hook command 'secret-get' (label='db-pass', refresh=False, peek=False) failed during "
+        "the 'update-status' hook."
+    ]
+    monkeypatch.setenv('JUJU_ACTION_NAME', 'backup')
+    backend = HookCommandsBackend()
+    fake_juju.state.fail('status-set', code=1, stderr='ERROR boom\n')
+    with pytest.raises(ModelError) as exc:
+        backend.status_set('active', 'all good', is_app=False)
+    assert exc.value.__notes__ == [
+        "Hook command 'status-set' (status='active', message='all good', app=False) failed "
+        "during the 'backup' action."
+    ]
 
 
 def test_status_round_trip(model: Model, fake_juju: FakeJuju) -> None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 import ops_hookcmds
 
 from ._errors import ModelError, RelationNotFoundError, SecretNotFoundError
+from ._hook_notes import add_hook_notes
 
 if TYPE_CHECKING:
     from ._backend import Backend, ConfigValue, SecretOwner
@@ -58,6 +59,7 @@ def _juju_older_than(version: str, major: int, minor: int) -> bool:
     return (int(match.group(1)), int(match.group(2))) < (major, minor)
 
 
+@add_hook_notes
 class HookCommandsBackend:
     """Talks to Juju by running its hook tools (through ``ops_hookcmds``).
 
@@ -74,6 +76,8 @@ class HookCommandsBackend:
             self._juju_version = str(context.version)
             self._relation_id = context.relation_id
             self._remote_app_name = context.remote_app_name
+            self._hook_name = context.hook_name
+            self._action_name = context.action_name
         else:
             env = os.environ
             self._unit_name = env.get('JUJU_UNIT_NAME', '')
@@ -83,7 +87,17 @@ class HookCommandsBackend:
             raw_id = env.get('JUJU_RELATION_ID', '').rsplit(':', 1)[-1]
             self._relation_id = int(raw_id) if raw_id.isdigit() else None
             self._remote_app_name = env.get('JUJU_REMOTE_APP') or None
+            self._hook_name = env.get('JUJU_HOOK_NAME', '')
+            self._action_name = env.get('JUJU_ACTION_NAME') or None
         self._in_juju_log = False
+
+    def _hook_description(self) -> str:
+        """``"the 'install' hook"`` or ``"the 'backup' action"``, for exception notes."""
+        if self._action_name:
+            return f'the {self._action_name!r} action'
+        if self._hook_name:
+            return f'the {self._hook_name!r} hook'
+        return 'this dispatch'
 
     # ---- error translation ---------------------------------------------------------
 

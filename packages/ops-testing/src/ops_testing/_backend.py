@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from ops_core._cloud import CloudSpec as OpsCloudSpec
 from ops_core._errors import ModelError, RelationNotFoundError, SecretNotFoundError
+from ops_core._hook_notes import add_hook_notes
 from ops_core._ports import Port as OpsPort
 from ops_core._secret_types import SecretInfo, SecretRotate
 
 from ._consistency import parse_juju_version
-from ._hook_notes import add_hook_notes
 from ._state_misc import ICMPPort, JujuLogLine, Port, TCPPort, UDPPort
 from ._state_network import Network
 from ._state_relations import RelationBase

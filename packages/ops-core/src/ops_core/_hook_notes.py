@@ -1,20 +1,20 @@
 """Exception notes naming the hook command behind a ``ModelError`` (Python 3.11+).
 
-In a deployed charm a failing hook command raises ``ModelError``; ops 3.9 adds a note such
-as ``Hook command 'secret-get' (label='db', refresh=False, peek=False) failed during the
-'update-status' hook.`` so the traceback says what was run. The State backend raises the
-same errors without running a command, so :func:`add_hook_notes` wraps its methods to add
-the same notes. Secret content, relation data and action results are never shown.
+When a hook command fails, ops 3.9 adds a note such as ``Hook command 'secret-get'
+(label='db', refresh=False, peek=False) failed during the 'update-status' hook.`` so that
+the traceback says what was run. :func:`add_hook_notes` wraps a backend's hook-command
+methods to add the same notes: the hook-tool backend of a deployed charm, and the State
+backend of ``ops.testing`` (which raises the same errors without running a command).
+Secret content, relation data and action results are never shown.
 """
 
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable
 from typing import Any
 
-from ops_core._errors import ModelError
+from ._errors import ModelError
 
 __all__ = ['add_hook_notes']
 
@@ -115,7 +115,7 @@ def _note(
     where: str,
     command: str,
     shown: tuple[tuple[str, str], ...],
-    signature: inspect.Signature,
+    method: Callable[..., Any],
     call: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> None:
@@ -124,8 +124,10 @@ def _note(
         return
     if any(str(n).startswith(_PREFIX) for n in getattr(exc, '__notes__', ())):
         return  # a nested backend call already said which command failed
+    import inspect  # only once something has failed: not on the hook's start-up path
+
     try:
-        arguments = signature.bind(*call, **kwargs).arguments
+        arguments = inspect.signature(method).bind(*call, **kwargs).arguments
     except TypeError:
         arguments = {}
     values = [(name, arguments.get(param)) for name, param in shown]
@@ -139,14 +141,12 @@ def _note(
 def _noting(
     method: Callable[..., Any], command: str, shown: tuple[tuple[str, str], ...]
 ) -> Callable[..., Any]:
-    signature = inspect.signature(method)
-
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except ModelError as exc:
-            _note(exc, self._hook_description(), command, shown, signature, (self, *args), kwargs)
+            _note(exc, self._hook_description(), command, shown, method, (self, *args), kwargs)
             raise
 
     return wrapper
