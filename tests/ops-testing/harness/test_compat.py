@@ -462,3 +462,43 @@ def test_reserved_action_result_keys_are_a_model_error(make: Any, key: str) -> N
         harness.run_action('print-receipt')
     _Till.receipt = {f'{key}x': 'ok', f'paper.{key}': 'ok'}
     assert harness.run_action('print-receipt').results == {f'{key}x': 'ok', f'paper.{key}': 'ok'}
+
+
+# ---- checks ------------------------------------------------------------------------------
+
+
+def test_check_startup_is_unset_unless_the_layer_sets_it(make: Any) -> None:
+    harness = _oven(make)
+    harness.begin()
+    oven = harness.charm.unit.get_container('oven')
+    oven.add_layer(
+        'probes',
+        {
+            'checks': {
+                'hot': {'override': 'replace', 'exec': {'command': 'probe'}},
+                'cold': {'override': 'replace', 'startup': 'disabled', 'tcp': {'port': 8}},
+                'warm': {'override': 'replace', 'startup': 'enabled', 'tcp': {'port': 9}},
+            }
+        },
+    )
+    checks = oven.get_checks()
+    assert checks['hot'].startup == ops.pebble.CheckStartup.UNSET
+    assert checks['hot'].status == ops.pebble.CheckStatus.UP  # unset still starts
+    assert checks['cold'].startup == ops.pebble.CheckStartup.DISABLED
+    assert checks['cold'].status == ops.pebble.CheckStatus.INACTIVE
+    assert checks['warm'].startup == ops.pebble.CheckStartup.ENABLED
+    assert oven.stop_checks('hot', 'cold', 'warm') == ['hot', 'warm']
+    assert oven.start_checks('hot', 'cold') == ['hot', 'cold']
+    assert oven.get_check('hot').startup == ops.pebble.CheckStartup.UNSET
+
+
+def test_change_update_notice_for_an_unknown_change_is_an_api_error(make: Any) -> None:
+    harness = _oven(make)
+    harness.begin()
+    with pytest.raises(ops.pebble.APIError, match='cannot find change'):
+        harness.pebble_notify(
+            'oven',
+            '999',
+            type=ops.pebble.NoticeType.CHANGE_UPDATE,
+            data={'kind': 'perform-check', 'check-name': 'hot'},
+        )

@@ -135,6 +135,7 @@ class HarnessBase(Generic[CharmType]):
             )
             model.can_connect = False
             model.lenient_layers = True
+            model.unset_check_startup = True
             model.connect_error_message = (
                 'Cannot connect to Pebble; did you forget to call begin_with_initial_hooks() '
                 'or set_can_connect()?'

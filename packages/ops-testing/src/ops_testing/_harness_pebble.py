@@ -101,6 +101,8 @@ class PebbleMixin(HarnessBase[CharmType]):
 
         Raises:
             KeyError: the metadata declares no such container.
+            APIError: a ``change-update`` notice whose data names a kind, for a change
+                the container's Pebble does not have.
         """
         model = self._pebble_model(container_name)
         type_value = type.value if isinstance(type, ops_pebble.NoticeType) else str(type)
@@ -112,27 +114,38 @@ class PebbleMixin(HarnessBase[CharmType]):
         )
         if self._charm is None or not repeated:
             return notice_id
-        container = self._model.unit.get_container(container_name)
-        prefix = self._attr(container_name)
         if type_value == ops_pebble.NoticeType.CUSTOM.value:
+            container = self._model.unit.get_container(container_name)
+            prefix = self._attr(container_name)
             self._emit(f'{prefix}_pebble_custom_notice', container, notice_id, type_value, key)
         elif type_value == ops_pebble.NoticeType.CHANGE_UPDATE.value:
-            change = model.changes.get(key)
-            if change is not None:
-                check = self._check_of_change(model.checks, change)
-                failed = change.get('kind') == 'perform-check' and change.get('err')
-                recovered = change.get('kind') == 'recover-check' and change.get('ready')
-                if check is not None and failed:
-                    self._emit(f'{prefix}_pebble_check_failed', container, check)
-                elif check is not None and recovered and not change.get('err'):
-                    self._emit(f'{prefix}_pebble_check_recovered', container, check)
+            self._emit_check_event(container_name, key, data or {})
         return notice_id
 
+    def _emit_check_event(self, container_name: str, change_id: str, data: dict[str, str]) -> None:
+        """Emit check-failed/recovered for a change-update notice of a check's change.
+
+        A notice naming the change's kind (as Pebble's do) is followed up through the
+        container's client, as the charm's dispatch would: an unknown change id is then
+        Pebble's APIError. Without a kind, an unknown change is ignored.
+        """
+        model = self._pebble_model(container_name)
+        if 'kind' not in data and change_id not in model.changes:
+            return
+        change = self._pebble_client(container_name).get_change(ops_pebble.ChangeID(change_id))
+        check = data.get('check-name') or self._check_of_change(model.checks, change.summary)
+        outcome = {('perform-check', 'Error'): 'failed', ('recover-check', 'Done'): 'recovered'}
+        event = outcome.get((change.kind, change.status))
+        if check is not None and event is not None:
+            container = self._model.unit.get_container(container_name)
+            prefix = self._attr(container_name)
+            self._emit(f'{prefix}_pebble_check_{event}', container, check)
+
     @staticmethod
-    def _check_of_change(checks: dict[str, dict[str, Any]], change: dict[str, Any]) -> str | None:
+    def _check_of_change(checks: dict[str, dict[str, Any]], summary: str) -> str | None:
         """The check a perform-check/recover-check change belongs to (named in its summary)."""
         for name in checks:
-            if change.get('summary', '').endswith(f'"{name}"'):
+            if summary.endswith(f'"{name}"'):
                 return name
         return None
 

@@ -157,6 +157,9 @@ class PebbleModel:
         # refuses them): the Harness and Context turn this on so such charm tests keep
         # passing; the HTTP server leaves it off.
         self.lenient_layers = False
+        # Real Pebble reports a check without "startup" in its layer as "enabled"; ops 3.9's
+        # Harness reported it unset (''). The Harness turns this on.
+        self.unset_check_startup = False
         self.connect_error_message = f'Cannot connect to Pebble in container {name!r}'
         self._ids = itertools.count(1)
         self._notice_ids = itertools.count(1)
@@ -512,7 +515,9 @@ class PebbleModel:
             elif restart and enabled and not info.get('change-id'):
                 self._start_check(info)
             info['level'] = check.get('level', '')
-            info['startup'] = check.get('startup') or 'enabled'
+            info['startup'] = check.get('startup') or (
+                '' if self.unset_check_startup else 'enabled'
+            )
             info['threshold'] = check.get('threshold') or 3
 
     def _start_check(self, info: dict[str, Any]) -> None:
