@@ -502,3 +502,53 @@ def test_change_update_notice_for_an_unknown_change_is_an_api_error(make: Any) -
             type=ops.pebble.NoticeType.CHANGE_UPDATE,
             data={'kind': 'perform-check', 'check-name': 'hot'},
         )
+
+
+# ---- file owners ---------------------------------------------------------------------------
+
+
+def _unnamed_id(table: Any) -> int:
+    """An id with no name in ``table`` (``pwd.getpwuid`` or ``grp.getgrgid``)."""
+    ident = 54321
+    while True:
+        try:
+            table(ident)
+        except KeyError:
+            return ident
+        ident += 1
+
+
+def test_files_owned_by_ids_without_names_have_no_owner_names(make: Any) -> None:
+    import grp
+    import pwd
+
+    harness = _oven(make)
+    harness.begin()
+    oven = harness.charm.unit.get_container('oven')
+    uid, gid = _unnamed_id(pwd.getpwuid), _unnamed_id(grp.getgrgid)
+    oven.push('/recipes/bread.txt', 'flour', make_dirs=True, user_id=uid, group_id=gid)
+    [info] = oven.list_files('/recipes')
+    assert (info.user_id, info.user, info.group_id, info.group) == (uid, None, gid, None)
+    root = pwd.getpwuid(0).pw_name
+    oven.push('/recipes/cake.txt', 'sugar', user_id=0, group_id=gid)
+    cake = oven.list_files('/recipes/cake.txt')[0]
+    assert (cake.user_id, cake.user, cake.group) == (0, root, None)
+    oven.push('/recipes/pie.txt', 'apple', user=root, group_id=gid)
+    assert oven.list_files('/recipes/pie.txt')[0].user_id == 0
+
+
+def test_unknown_owner_names_stay_unnamed(make: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import grp
+    import pwd
+
+    def unknown(ident: int) -> Any:
+        raise KeyError(ident)
+
+    monkeypatch.setattr(pwd, 'getpwuid', unknown)
+    monkeypatch.setattr(grp, 'getgrgid', unknown)
+    harness = _oven(make)
+    harness.begin()
+    oven = harness.charm.unit.get_container('oven')
+    oven.push('/menu.txt', 'soup')
+    [info] = oven.list_files('/', pattern='menu*')
+    assert info.user is None and info.group is None

@@ -29,11 +29,42 @@ if TYPE_CHECKING:
 _CHUNK = 1 << 20
 
 
-def _name_for(table: Any, ident: int) -> str:
+def _name_for(table: Any, ident: int) -> str | None:
+    # Pebble leaves the name out of a file's info when the id has none.
     try:
         return str(table(ident)[0])
     except KeyError:
-        return ''
+        return None
+
+
+def complete_owner(owner: dict[str, Any]) -> dict[str, Any]:
+    """The ownership a file given ``owner`` (push/make_dir's fields) shows in its info.
+
+    An id given without a name shows that id's name (none if it has none); a name given
+    without an id shows that name's id when it is known. A ``None`` value means "no name".
+    """
+    done = dict(owner)
+    for id_key, name_key, by_id, by_name in (
+        ('user-id', 'user', pwd.getpwuid, pwd.getpwnam),
+        ('group-id', 'group', grp.getgrgid, grp.getgrnam),
+    ):
+        if id_key in done and name_key not in done:
+            done[name_key] = _name_for(by_id, done[id_key])
+        elif name_key in done and id_key not in done:
+            try:
+                done[id_key] = by_name(done[name_key])[2]
+            except KeyError:
+                pass
+    return done
+
+
+def apply_owner(info: dict[str, Any], owner: dict[str, Any] | None) -> None:
+    """Overlay recorded ownership on a file's info (``None`` removes a name)."""
+    for key, value in (owner or {}).items():
+        if value is None:
+            info.pop(key, None)
+        else:
+            info[key] = value
 
 
 def container_path(path: str) -> str:
@@ -294,7 +325,7 @@ class FileSystem:
 
     def _set_owner(self, path: str, owner: dict[str, Any] | None) -> None:
         if owner:
-            self._owners[posixpath.normpath(path)] = dict(owner)
+            self._owners[posixpath.normpath(path)] = complete_owner(owner)
 
     def make_dir(
         self,
@@ -409,11 +440,10 @@ class FileSystem:
             'group-id': st.st_gid,
             'group': _name_for(grp.getgrgid, st.st_gid),
         }
+        info = {k: v for k, v in info.items() if v is not None}
         if kind == 'file':
             info['size'] = st.st_size
-        owner = self._owners.get(normal)
-        if owner:
-            info.update({k: v for k, v in owner.items() if v is not None})
+        apply_owner(info, self._owners.get(normal))
         return info
 
     def list(

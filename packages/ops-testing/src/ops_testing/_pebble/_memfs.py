@@ -25,7 +25,7 @@ from typing import IO, Any
 from ops_pebble import PathError
 from ops_pebble._timeconv import format_timestamp
 
-from ._fs import container_path, path_error
+from ._fs import apply_owner, complete_owner, container_path, path_error
 
 __all__ = ['MemoryTree']
 
@@ -58,11 +58,12 @@ def _umask() -> int:
     return mask
 
 
-def _name_for(table: Any, ident: int) -> str:
+def _name_for(table: Any, ident: int) -> str | None:
+    # Pebble leaves the name out of a file's info when the id has none.
     try:
         return str(table(ident)[0])
     except KeyError:
-        return ''
+        return None
 
 
 class MemoryTree:
@@ -152,7 +153,7 @@ class MemoryTree:
 
     def _set_owner(self, path: str, owner: dict[str, Any] | None) -> None:
         if owner:
-            self._owners[posixpath.normpath(path)] = dict(owner)
+            self._owners[posixpath.normpath(path)] = complete_owner(owner)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -352,12 +353,13 @@ class MemoryTree:
         if ids is None:
             # What a file this process creates on disk would show.
             uid, gid = os.geteuid(), os.getegid()
-            ids = self._ids = {
+            ids = {
                 'user-id': uid,
                 'user': _name_for(pwd.getpwuid, uid),
                 'group-id': gid,
                 'group': _name_for(grp.getgrgid, gid),
             }
+            ids = self._ids = {k: v for k, v in ids.items() if v is not None}
         # As os.stat's st_mtime (a float) truncated to seconds.
         seconds, nanos = divmod(node.mtime_ns, 1_000_000_000)
         modified = datetime.datetime.fromtimestamp(
@@ -373,9 +375,7 @@ class MemoryTree:
         }
         if node.data is not None:
             info['size'] = len(node.data)
-        owner = self._owners.get(normal)
-        if owner:
-            info.update({k: v for k, v in owner.items() if v is not None})
+        apply_owner(info, self._owners.get(normal))
         return info
 
     def info(self, path: str) -> dict[str, Any]:
