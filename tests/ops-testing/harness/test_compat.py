@@ -174,6 +174,20 @@ def test_config_from_an_open_file_is_read_once(make: Any, tmp_path: pathlib.Path
 PANTRY_META = 'name: pantry\nstorage:\n  shelf:\n    type: filesystem\n'
 
 
+def test_storage_locations_are_storages_name_index(make: Any) -> None:
+    harness = make(
+        ops.CharmBase,
+        meta='name: pantry\nstorage:\n  shelf:\n    type: filesystem\n    multiple: {range: 1-4}\n',
+    )
+    harness.add_storage('shelf', count=2, attach=True)
+    harness.begin()
+    locations = [s.location for s in harness.model.storages['shelf']]
+    assert [loc.parts[-3:] for loc in locations] == [
+        ('storages', 'shelf', '0'),
+        ('storages', 'shelf', '1'),
+    ]
+
+
 def test_detach_or_remove_of_storage_not_attached_is_quiet(make: Any) -> None:
     harness = make(ops.CharmBase, meta=PANTRY_META)
     harness.begin()

@@ -161,6 +161,15 @@ def _check_config(config: Mapping[str, Any]) -> None:
             )
 
 
+class _HarnessContext(Context[Any]):
+    """The Context a Harness runs on: storage lives where ops 3.9's Harness put it."""
+
+    def _storage_root(self, name: str, index: int) -> pathlib.Path:
+        path = self._tmp_dir / 'storages' / name / str(index)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
 class Harness(
     RelationsMixin[CharmType],
     SecretsMixin[CharmType],
@@ -210,7 +219,7 @@ class Harness(
         self._charm_cls = charm_cls
         self._charm = None
         self._hooks_enabled = True
-        self._ctx = Context(
+        self._ctx = _HarnessContext(
             charm_cls,
             meta_dict,
             actions=actions_dict,
