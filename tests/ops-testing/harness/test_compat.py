@@ -566,3 +566,16 @@ def test_unknown_owner_names_stay_unnamed(make: Any, monkeypatch: pytest.MonkeyP
     oven.push('/menu.txt', 'soup')
     [info] = oven.list_files('/', pattern='menu*')
     assert info.user is None and info.group is None
+
+
+def test_fetching_a_resource_not_added_says_juju_did_not_find_it(make: Any) -> None:
+    harness = make(
+        ops.CharmBase,
+        meta='name: bakery\nresources:\n  recipes:\n    type: file\n    filename: r.txt\n',
+    )
+    harness.begin()
+    with pytest.raises(ops.ModelError) as exc_info:
+        harness.model.resources.fetch('recipes')
+    message = str(exc_info.value)
+    assert 'units/unit-bakery-0/resources/recipes: resource#bakery/recipes not found' in message
+    assert 'Harness.add_resource()' in message

@@ -301,9 +301,13 @@ class HarnessBackend(StateBackend):
         for resource in self._state.resources:
             if resource.name == name:
                 return str(resource.path)
+        # Juju's text (which charm tests match), then how to add the resource.
+        unit = self._unit_name.replace('/', '-')
         raise ModelError(
-            f'ERROR could not download resource: resource {name!r} was not added; use '
-            'Harness.add_resource() or Harness.add_oci_resource()'
+            'ERROR could not download resource: HTTP request failed: Get '
+            f'https://.../units/unit-{unit}/resources/{name}: '
+            f'resource#{self._app_name}/{name} not found (add it with Harness.add_resource() '
+            'or Harness.add_oci_resource())'
         )
 
     def pod_spec_set(
