@@ -210,19 +210,7 @@ class PebbleMixin(HarnessBase[CharmType]):
         model = self._pebble_model(_container_name(container))
 
         def run(request: ExecRequest) -> ExecOutcome:
-            args = ExecArgs(
-                command=list(request.command),
-                environment=dict(request.environment),
-                working_dir=request.working_dir,
-                timeout=request.timeout,
-                user_id=request.user_id,
-                user=request.user,
-                group_id=request.group_id,
-                group=request.group,
-                stdin=request.stdin,
-                encoding=request.encoding,
-                combine_stderr=request.combine_stderr,
-            )
+            args = ExecArgs._from_request(request, stdin=request.stdin)
             return _outcome(user_handler(args), request)
 
         model.add_exec_handler(list(command_prefix), run)

@@ -263,21 +263,8 @@ class PebbleBridge:
         for request in model.exec_history:
             if model.find_exec_handler(request.command) is None:
                 continue  # an unmatched command failed at exec(): not a recorded run
-            history.append(
-                ExecArgs(
-                    command=list(request.command),
-                    environment=dict(request.environment),
-                    working_dir=request.working_dir,
-                    timeout=request.timeout,
-                    user_id=request.user_id,
-                    user=request.user,
-                    group_id=request.group_id,
-                    group=request.group,
-                    stdin=request.stdin if request.stdin is not None else '',
-                    encoding=request.encoding,
-                    combine_stderr=request.combine_stderr,
-                )
-            )
+            stdin = request.stdin if request.stdin is not None else ''
+            history.append(ExecArgs._from_request(request, stdin=stdin))
         model.exec_history.clear()
         if not history:
             return None

@@ -11,6 +11,7 @@ from ops_core.charm import CharmBase
 from ops_core.model import Application, Unit
 
 if TYPE_CHECKING:
+    from ._pebble import ExecRequest
     from ._state import State
 
 __all__ = [
@@ -119,6 +120,23 @@ class ExecArgs:
     stdin: str | bytes | None
     encoding: str | None
     combine_stderr: bool
+
+    @classmethod
+    def _from_request(cls, request: ExecRequest, *, stdin: str | bytes | None) -> ExecArgs:
+        """The arguments of the simulated Pebble's ``request``, with ``stdin`` as given."""
+        return cls(
+            command=list(request.command),
+            environment=dict(request.environment),
+            working_dir=request.working_dir,
+            timeout=request.timeout,
+            user_id=request.user_id,
+            user=request.user,
+            group_id=request.group_id,
+            group=request.group,
+            stdin=stdin,
+            encoding=request.encoding,
+            combine_stderr=request.combine_stderr,
+        )
 
 
 @dataclasses.dataclass(frozen=True)
