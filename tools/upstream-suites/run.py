@@ -1,0 +1,121 @@
+"""Run ops 3.9's and ops-scenario 8.9's own test-suites against this implementation.
+
+A compatibility measurement, not part of CI: it downloads the two source distributions
+from the package index, unpacks their tests into a scratch directory (never into this
+repository), adds a conftest with stand-ins for the private names the test modules import
+(``ops_shim.py``, ``scenario_shim.py``), runs each selected test file with the project's
+interpreter, and prints passed/failed counts per file.
+
+Usage (from the repository root)::
+
+    .venv/bin/python tools/upstream-suites/run.py            # every file listed below
+    .venv/bin/python tools/upstream-suites/run.py test_testing.py scenario
+    .venv/bin/python tools/upstream-suites/run.py --show test_testing.py   # with failures
+
+A failing upstream test is one of: a test of ops 3.9's internals (its private backend,
+private attributes, exact wording of a message), a difference kept on purpose (listed in
+docs/migrating.md), or a compatibility bug to fix. README.md says which is which for the
+last measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OPS_FILES = [
+    'test_testing.py',
+    'test_model.py',
+    'test_charm.py',
+    'test_framework.py',
+    'test_main.py',
+    'test_model_relation_data_class.py',
+    'test_jujuversion.py',
+    'test_jujucontext.py',
+    'test_storage.py',
+]
+SUMMARY = re.compile(r'(\d+) (passed|failed|errors?|skipped)')
+
+
+def _fetch(python: str, work: Path) -> tuple[Path, Path]:
+    """Download and unpack both sdists (once); return their directories."""
+    sdists = work / 'sdists'
+    sdists.mkdir(parents=True, exist_ok=True)
+    wanted = {'ops-3.9.0.tar.gz': 'ops-3.9.0', 'ops_scenario-8.9.0.tar.gz': 'ops_scenario-8.9.0'}
+    if not all((sdists / name).exists() for name in wanted):
+        subprocess.run(
+            [python, '-m', 'pip', 'download', '--quiet', '--no-deps', '--no-binary', ':all:']
+            + ['--dest', str(sdists), 'ops==3.9.0', 'ops-scenario==8.9.0'],
+            check=True,
+            timeout=300,
+        )
+    for name, directory in wanted.items():
+        if not (work / directory).exists():
+            with tarfile.open(sdists / name) as archive:
+                try:
+                    archive.extractall(work, filter='data')
+                except TypeError:  # a Python without extraction filters (before 3.10.12)
+                    archive.extractall(work)
+    return work / 'ops-3.9.0', work / 'ops_scenario-8.9.0'
+
+
+def _prepare(work: Path, ops_src: Path, scenario_src: Path) -> tuple[Path, Path]:
+    """Lay out the two runnable trees, each with its conftest shim."""
+    ops_run, scenario_run = work / 'ops-run', work / 'scenario-run'
+    for tree in (ops_run, scenario_run):
+        shutil.rmtree(tree, ignore_errors=True)
+        tree.mkdir()
+    shutil.copytree(ops_src / 'test', ops_run / 'test')
+    shutil.copy(HERE / 'ops_shim.py', ops_run / 'conftest.py')
+    shutil.copytree(scenario_src / 'tests', scenario_run / 'tests')
+    # ops-scenario's end-to-end tests import ops 3.9's test charms as test.charms.
+    (scenario_run / 'test').mkdir()
+    (scenario_run / 'test' / '__init__.py').write_text('')
+    shutil.copytree(ops_src / 'test' / 'charms', scenario_run / 'test' / 'charms')
+    shutil.copy(HERE / 'scenario_shim.py', scenario_run / 'conftest.py')
+    return ops_run, scenario_run
+
+
+def _run(python: str, cwd: Path, target: str, show: bool) -> dict[str, int]:
+    args = [python, '-m', 'pytest', '-q', '-p', 'no:randomly', '-p', 'no:cacheprovider']
+    args += ['--tb=line' if show else '--tb=no', target]
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=1200)
+    lines = done.stdout.strip().splitlines()
+    if show:
+        print('\n'.join(line for line in lines if line.startswith(('E ', 'FAILED', 'ERROR'))))
+    counts = {'passed': 0, 'failed': 0, 'errors': 0, 'skipped': 0}
+    for number, kind in SUMMARY.findall(lines[-1] if lines else ''):
+        counts['errors' if kind.startswith('error') else kind] += int(number)
+    return counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('files', nargs='*', help="ops test files, or 'scenario'")
+    parser.add_argument('--python', default=sys.executable, help='the interpreter to test')
+    parser.add_argument('--work', default='/tmp/upstream-suites', help='scratch directory')
+    parser.add_argument('--show', action='store_true', help='print each failure line')
+    options = parser.parse_args()
+    work = Path(options.work)
+    ops_run, scenario_run = _prepare(work, *_fetch(options.python, work))
+    targets = options.files or [*OPS_FILES, 'scenario']
+    print(f'{"suite":45} {"passed":>7} {"failed":>7} {"errors":>7}')
+    for target in targets:
+        if target == 'scenario':
+            counts = _run(options.python, scenario_run, 'tests', options.show)
+            name = 'ops-scenario 8.9 tests/'
+        else:
+            counts = _run(options.python, ops_run, f'test/{target}', options.show)
+            name = f'ops 3.9 test/{target}'
+        print(f'{name:45} {counts["passed"]:7} {counts["failed"]:7} {counts["errors"]:7}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
