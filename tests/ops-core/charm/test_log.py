@@ -11,7 +11,7 @@ from typing import Any
 
 import ops.log
 import pytest
-from ops_core._log import _juju_log_level, _setup_logging
+from ops_core._log import _juju_log_levels, _setup_logging
 
 FakeBackend = Any
 
@@ -87,19 +87,63 @@ def test_debug_adds_a_stderr_handler(backend: FakeBackend) -> None:
     assert out.getvalue().rstrip().endswith('INFO     hello')
 
 
+def test_framework_chatter_below_its_level_is_not_forwarded_but_the_charms_is(
+    backend: FakeBackend,
+) -> None:
+    ops_logger = logging.getLogger('ops')
+    old_level = ops_logger.level
+    try:
+        _setup_logging(
+            backend,
+            debug=False,
+            exc_stderr=False,
+            level=logging.DEBUG,
+            framework_level=logging.INFO,
+        )
+        logging.getLogger('ops.framework').debug('chatter')
+        logging.getLogger('ops.framework').info('news')
+        logging.getLogger('__main__').debug('charm detail')
+        logging.getLogger('operations').debug('not the ops logger')
+    finally:
+        ops_logger.setLevel(old_level)
+    assert backend.logs == [
+        ('INFO', 'news'),
+        ('DEBUG', 'charm detail'),
+        ('DEBUG', 'not the ops logger'),
+    ]
+
+
+def test_a_level_the_charm_gave_the_ops_logger_is_kept(backend: FakeBackend) -> None:
+    ops_logger = logging.getLogger('ops')
+    old_level = ops_logger.level
+    ops_logger.setLevel(logging.DEBUG)
+    try:
+        _setup_logging(
+            backend,
+            debug=False,
+            exc_stderr=False,
+            level=logging.DEBUG,
+            framework_level=logging.INFO,
+        )
+        logging.getLogger('ops.main').debug('wanted chatter')
+    finally:
+        ops_logger.setLevel(old_level)
+    assert backend.logs == [('DEBUG', 'wanted chatter')]
+
+
 @pytest.mark.parametrize(
     ('env', 'debug', 'expected'),
     [
-        ({}, False, logging.INFO),
-        ({}, True, logging.DEBUG),
-        ({'OPS_JUJU_LOG_LEVEL': 'debug'}, False, logging.DEBUG),
-        ({'OPS_JUJU_LOG_LEVEL': 'WARNING'}, True, logging.WARNING),
-        ({'OPS_JUJU_LOG_LEVEL': '5'}, False, 5),
-        ({'OPS_JUJU_LOG_LEVEL': 'nonsense'}, False, logging.INFO),
+        ({}, False, (logging.DEBUG, logging.INFO)),
+        ({}, True, (logging.DEBUG, logging.DEBUG)),
+        ({'OPS_JUJU_LOG_LEVEL': 'debug'}, False, (logging.DEBUG, logging.DEBUG)),
+        ({'OPS_JUJU_LOG_LEVEL': 'WARNING'}, True, (logging.WARNING, logging.WARNING)),
+        ({'OPS_JUJU_LOG_LEVEL': '5'}, False, (5, 5)),
+        ({'OPS_JUJU_LOG_LEVEL': 'nonsense'}, False, (logging.DEBUG, logging.INFO)),
     ],
 )
-def test_juju_log_threshold(env: dict[str, str], debug: bool, expected: int) -> None:
-    assert _juju_log_level(env, debug) == expected
+def test_juju_log_thresholds(env: dict[str, str], debug: bool, expected: tuple[int, int]) -> None:
+    assert _juju_log_levels(env, debug) == expected
 
 
 def test_logging_from_inside_the_backend_does_not_recurse() -> None:

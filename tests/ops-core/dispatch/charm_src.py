@@ -99,6 +99,9 @@ class TestCharm(ops.CharmBase):
             if 'typed-config' in MODE:
                 extra['typed'] = dataclasses.asdict(self.load_config(Config, errors='blocked'))
         record(event=kind, runs=self._stored.runs, **extra)
+        if 'debug-log' in MODE:
+            logger.debug('charm debug line in %s', kind)
+            logging.getLogger('charms.lib').debug('library debug line')
         if f'defer-{kind}' in MODE:
             logger.info('deferring %s', kind)
             event.defer()

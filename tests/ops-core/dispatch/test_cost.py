@@ -10,9 +10,28 @@ CharmDir = Any  # the conftest's CharmDir
 def test_update_status_that_sets_a_status_runs_only_status_set(charm_dir: CharmDir) -> None:
     proc = charm_dir.run('hooks/update-status', mode='status-only')
     assert proc.returncode == 0, proc.stderr
-    # No juju-log for DEBUG chatter (below the default INFO level), no is-leader, nothing else.
+    # No juju-log for the framework's DEBUG chatter, no is-leader, nothing else.
     assert charm_dir.juju.argvs() == [
         ['status-set', '--application=False', 'active', '--', 'all good']
+    ]
+
+
+def test_the_charms_debug_records_reach_juju_log_as_in_ops_39(charm_dir: CharmDir) -> None:
+    # Juju's logging-config (`<root>=DEBUG` to debug a unit) decides what is shown, so every
+    # record the charm (or a charm library) logs is sent, DEBUG included; the framework's
+    # own per-hook chatter is not.
+    proc = charm_dir.run('hooks/update-status', mode='debug-log')
+    assert proc.returncode == 0, proc.stderr
+    assert charm_dir.juju.juju_logs() == [
+        ('DEBUG', 'charm debug line in update_status'),
+        ('DEBUG', 'library debug line'),
+    ]
+    assert charm_dir.juju.argvs('juju-log')[0] == [
+        'juju-log',
+        '--log-level',
+        'DEBUG',
+        '--',
+        'charm debug line in update_status',
     ]
 
 
@@ -34,6 +53,7 @@ def test_logging_at_the_configured_level_is_what_costs_juju_log_calls(
     charm_dir.clear()
     proc = charm_dir.run('hooks/install', mode='defer-install')
     messages = [argv[-1] for argv in charm_dir.juju.argvs('juju-log')]
+    assert proc.returncode == 0, proc.stderr
     assert set(charm_dir.tools()) == {'juju-log'}
     # INFO lines only: the charm's own, and the framework's note that an identical install
     # event is already queued (the previous run deferred one).

@@ -1,8 +1,10 @@
 """Sending Python logging to Juju's debug log through the ``juju-log`` hook command.
 
-Each record the handler forwards costs one ``juju-log`` process, so ``ops.main`` forwards
-only records at or above the level Juju shows (see :func:`_juju_log_level`); records
-below it cost no process at all.
+``ops.main`` forwards every record the charm logs, whatever its level, as ops 3.9 does:
+Juju's ``logging-config`` decides what the operator sees. Only the framework's own
+per-hook chatter (DEBUG records of the ``ops`` loggers, such as "Emitting Juju event
+...") stays in the process unless asked for (see :func:`_juju_log_levels`), because each
+forwarded record costs one ``juju-log`` process.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ if TYPE_CHECKING:
 LOG_LEVEL_ENV = 'OPS_JUJU_LOG_LEVEL'
 """Environment variable naming the lowest level forwarded to ``juju-log`` by ``ops.main``."""
 
-_DEFAULT_JUJU_LOG_LEVEL = logging.INFO
+FRAMEWORK_LOGGER = 'ops'
+"""The logger under which the framework's own records are logged (``ops.main``, ...)."""
+
+_FRAMEWORK_CHATTER_LEVEL = logging.INFO
 
 
 class JujuLogHandler(logging.Handler):
@@ -53,23 +58,24 @@ class JujuLogHandler(logging.Handler):
             self._sending = False
 
 
-def _juju_log_level(environ: Mapping[str, str], debug: bool) -> int:
-    """The lowest level ``ops.main`` forwards to ``juju-log``.
+def _juju_log_levels(environ: Mapping[str, str], debug: bool) -> tuple[int, int]:
+    """The lowest levels ``ops.main`` forwards to ``juju-log``: (every record, the framework's).
 
-    ``OPS_JUJU_LOG_LEVEL`` (a level name such as ``DEBUG`` or ``WARNING``, or a number)
-    wins; otherwise DEBUG when ``JUJU_DEBUG`` is set (``juju debug-hooks``), else INFO,
-    the level Juju's default ``logging-config`` (``<root>=INFO``) shows. Set
-    ``OPS_JUJU_LOG_LEVEL=DEBUG`` (for example in the charm's ``dispatch`` script) when the
-    model's ``logging-config`` shows the unit's DEBUG lines.
+    By default every record of the charm is forwarded (DEBUG up, as in ops 3.9; Juju's
+    ``logging-config`` filters what is shown), and the framework's own records (the
+    ``ops`` loggers) from INFO up, or from DEBUG under ``JUJU_DEBUG`` (``juju
+    debug-hooks``). ``OPS_JUJU_LOG_LEVEL`` (a level name such as ``DEBUG`` or ``WARNING``,
+    or a number) sets both: ``DEBUG`` forwards everything ops 3.9 forwards, ``WARNING``
+    keeps INFO and DEBUG records of the charm in the process too.
     """
     raw = environ.get(LOG_LEVEL_ENV, '').strip()
     if raw:
         if raw.isdigit():
-            return int(raw)
+            return int(raw), int(raw)
         level = logging.getLevelName(raw.upper())
         if isinstance(level, int):
-            return level
-    return logging.DEBUG if debug else _DEFAULT_JUJU_LOG_LEVEL
+            return level, level
+    return logging.DEBUG, logging.DEBUG if debug else _FRAMEWORK_CHATTER_LEVEL
 
 
 def setup_root_logging(
@@ -96,12 +102,20 @@ def _setup_logging(
     debug: bool,
     exc_stderr: bool,
     level: int,
+    framework_level: int = logging.NOTSET,
     stderr: TextIO | None = None,
 ) -> JujuLogHandler:
-    """:func:`setup_root_logging` with the ``juju-log`` threshold chosen by the caller."""
+    """:func:`setup_root_logging` with the ``juju-log`` thresholds chosen by the caller.
+
+    ``framework_level`` becomes the level of the ``ops`` logger unless the charm set one
+    itself, so the framework's records below it are not even created.
+    """
     handler = JujuLogHandler(model_backend, level=level)
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
+    framework_logger = logging.getLogger(FRAMEWORK_LOGGER)
+    if framework_level > logging.NOTSET and framework_logger.level == logging.NOTSET:
+        framework_logger.setLevel(framework_level)
     for existing in list(root.handlers):
         if isinstance(existing, JujuLogHandler):
             root.removeHandler(existing)

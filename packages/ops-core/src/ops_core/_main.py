@@ -142,9 +142,9 @@ def main(charm_class: type[CharmBase], use_juju_for_storage: bool | None = None)
         if __name__ == '__main__':
             ops.main(MyCharm)
 
-    Reads the Juju context from the environment, forwards logging to ``juju-log`` (records
-    below ``OPS_JUJU_LOG_LEVEL``, default INFO or DEBUG under ``JUJU_DEBUG``, are not sent,
-    so they cost no process), re-emits deferred events, emits the event Juju dispatched,
+    Reads the Juju context from the environment, forwards logging to ``juju-log`` (every
+    record the charm logs, as ops 3.9 does; the framework's own DEBUG chatter only under
+    ``JUJU_DEBUG`` or ``OPS_JUJU_LOG_LEVEL=DEBUG``), re-emits deferred events, emits the event Juju dispatched,
     evaluates collect-status and commits the charm's state. An uncaught exception is
     logged with its traceback, nothing is committed, and the process exits non-zero.
 
@@ -163,15 +163,17 @@ def _main(charm_class: type[CharmBase], use_juju_for_storage: bool | None) -> No
     from ._charm_meta import CharmMeta
     from ._dispatch import RESTRICTED_EVENTS, _Dispatcher, event_name_from_dispatch_path
     from ._jujucontext import JujuContext
-    from ._log import _juju_log_level, _setup_logging
+    from ._log import _juju_log_levels, _setup_logging
 
     context = JujuContext._from_dict(os.environ)
     backend = _production_backend(context)
+    level, framework_level = _juju_log_levels(os.environ, context.debug)
     _setup_logging(
         backend,
         debug=context.debug,
         exc_stderr=bool(context.action_name),
-        level=_juju_log_level(os.environ, context.debug),
+        level=level,
+        framework_level=framework_level,
     )
     logger.debug('ops %s up and running.', _ops_version())
 
