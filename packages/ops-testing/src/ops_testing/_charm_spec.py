@@ -22,6 +22,11 @@ _RELATION_ROLES = ('requires', 'provides', 'peers')
 class CharmSpec:
     """The parsed metadata of the charm under test (read-only once built).
 
+    Built by :class:`Context` from its arguments or from the charm's files. It also serves
+    as ``scenario.state._CharmSpec`` (the keyword arguments, :meth:`autoload` and
+    :meth:`get_all_relations` of ops-scenario 8.9), which tools such as
+    pytest-interface-tester use to read a charm's metadata.
+
     Attributes:
         meta: the metadata.yaml content (or charmcraft.yaml without ``config``/``actions``).
         actions: the actions.yaml content (``None`` if the charm has none).
@@ -32,11 +37,10 @@ class CharmSpec:
 
     def __init__(
         self,
-        meta: Mapping[str, Any],
-        actions: Mapping[str, Any] | None,
-        config: Mapping[str, Any] | None,
         charm_type: type[Any],
-        *,
+        meta: Mapping[str, Any],
+        actions: Mapping[str, Any] | None = None,
+        config: Mapping[str, Any] | None = None,
         is_autoloaded: bool = False,
     ) -> None:
         self.meta: dict[str, Any] = dict(meta)
@@ -44,6 +48,30 @@ class CharmSpec:
         self.config: dict[str, Any] | None = dict(config) if config is not None else None
         self.charm_type = charm_type
         self.is_autoloaded = is_autoloaded
+
+    def __class_getitem__(cls, item: Any) -> type[CharmSpec]:
+        # ops-scenario's spec is generic in the charm type (``_CharmSpec[MyCharm]``).
+        return cls
+
+    def __repr__(self) -> str:
+        return f'CharmSpec({self.charm_type.__name__}, meta={self.meta!r})'
+
+    @staticmethod
+    def autoload(charm_type: type[Any]) -> CharmSpec:
+        """The spec read from the charm's files (see :func:`autoload_spec`).
+
+        Raises:
+            MetadataNotFoundError: no metadata was found next to the charm's source.
+        """
+        return autoload_spec(charm_type)
+
+    def get_all_relations(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every relation endpoint as ``(name, spec)``: requires, then provides, then peers."""
+        return [
+            (name, spec)
+            for role in _RELATION_ROLES
+            for name, spec in (self.meta.get(role) or {}).items()
+        ]
 
     @property
     def name(self) -> str:
@@ -144,10 +172,10 @@ def spec_from_arguments(
     if config is None:
         config = meta_dict.pop('config', None)
     return CharmSpec(
+        charm_type,
         meta_dict,
         copy.deepcopy(dict(actions)) if actions is not None else None,
         copy.deepcopy(dict(config)) if config is not None else None,
-        charm_type,
     )
 
 
@@ -184,4 +212,4 @@ def autoload_spec(charm_type: type[Any]) -> CharmSpec:
             f'invalid charm root {charm_root!r}; expected to contain at least a '
             "`charmcraft.yaml` file (or a `metadata.yaml` file if it's an old charm)."
         )
-    return CharmSpec(meta, actions, config, charm_type, is_autoloaded=True)
+    return CharmSpec(charm_type, meta, actions, config, is_autoloaded=True)

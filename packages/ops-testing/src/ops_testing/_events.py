@@ -13,7 +13,7 @@ from ._state_misc import DeferredEvent, Storage
 from ._state_relations import PeerRelation, RelationBase
 from ._state_secrets import Secret
 
-__all__ = ['CharmEvents', 'Action', 'Event', 'EventKind']
+__all__ = ['CharmEvents', 'Action', 'Event', 'EventKind', 'EventPath']
 
 # Suffixes of events named after a metadata entity (relation, storage, container, action).
 _RELATION_SUFFIXES = (
@@ -83,6 +83,81 @@ class Action:
         return hash(self.id)
 
 
+_ENTITY_SUFFIXES = _RELATION_SUFFIXES + _STORAGE_SUFFIXES + _WORKLOAD_SUFFIXES + ('_action',)
+
+
+def _kind_of(name: str) -> str:
+    if name.endswith('_action'):
+        return EventKind.ACTION
+    if name.endswith(_RELATION_SUFFIXES):
+        return EventKind.RELATION
+    if name.endswith(_STORAGE_SUFFIXES):
+        return EventKind.STORAGE
+    if name.endswith(_WORKLOAD_SUFFIXES):
+        return EventKind.WORKLOAD
+    if name in _SECRET_EVENTS:
+        return EventKind.SECRET
+    if name in _FRAMEWORK_EVENTS:
+        return EventKind.FRAMEWORK
+    if name in _LIFECYCLE_EVENTS:
+        return EventKind.LIFECYCLE
+    return EventKind.CUSTOM
+
+
+class EventPath(str):
+    """An event's path, split into its parts: the type of :attr:`Event.path`.
+
+    The string is the event's attribute name on its emitter (``'foo_bar_relation_changed'``;
+    hyphens of an entity name, as in ``'foo-bar_relation_changed'``, become underscores),
+    optionally preceded by the dotted path of the emitter (``'my_lib.on.ready'``).
+
+    Attributes:
+        python_name: the attribute name (the last dotted part).
+        owner_path: the dotted parts before it (``['on']`` when there are none).
+        prefix: for an entity event, the entity part (``'foo_bar'``); otherwise the name.
+        suffix: for an entity event, the event part (``'_relation_changed'``), else ``''``.
+        juju_prefix: the entity part as given (``'foo-bar'``), for the Juju hook name.
+        type: the event's family (an :class:`EventKind` constant).
+    """
+
+    python_name: str
+    owner_path: list[str]
+    prefix: str
+    suffix: str
+    juju_prefix: str
+    type: str
+
+    def __new__(cls, path: str) -> EventPath:
+        *owner, raw = str(path).split('.')
+        prefix, suffix = raw, ''
+        for candidate in _ENTITY_SUFFIXES:
+            if raw.endswith(candidate) and len(raw) > len(candidate):
+                prefix, suffix = raw[: -len(candidate)], candidate
+                break
+        name = prefix.replace('-', '_') + suffix
+        self = super().__new__(cls, '.'.join([*owner, name]))
+        kind = _kind_of(name)
+        self.python_name = name
+        self.owner_path = owner or ['on']
+        self.juju_prefix = getattr(path, 'juju_prefix', prefix)
+        self.type = kind
+        self.prefix = name[: -len(suffix)] if suffix else name
+        self.suffix = suffix
+        return self
+
+    @property
+    def python_suffix(self) -> str:
+        """:attr:`suffix`, or for a Juju or framework event its whole name (as ops-scenario 8.9)."""
+        if self.suffix or self.type == EventKind.CUSTOM:
+            return self.suffix
+        return self.python_name
+
+    @property
+    def name(self) -> str:
+        """The attribute name (same as :attr:`python_name`)."""
+        return self.python_name
+
+
 _OBSERVER_REPR = re.compile(r'^<function (?P<owner>\S+)\.(?P<method>\w+) at ')
 
 
@@ -91,7 +166,8 @@ class Event:
     """An event to run with :meth:`Context.run`, built by ``ctx.on.<event>(...)``.
 
     Attributes:
-        path: the event's attribute name on ``charm.on``, for example ``'db_relation_changed'``.
+        path: the event's attribute name on ``charm.on``, for example ``'db_relation_changed'``
+            (an :class:`EventPath`; an entity name's hyphens become underscores).
         storage, relation, secret, container, notice, check_info, action: the State object the
             event concerns, if any.
         relation_remote_unit_id: the remote unit of a relation event, if given.
@@ -114,6 +190,9 @@ class Event:
     custom_args: tuple[Any, ...] = ()
     custom_kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, 'path', EventPath(self.path))
+
     @property
     def name(self) -> str:
         """The event's attribute name on ``charm.on`` (same as :attr:`path`)."""
@@ -124,29 +203,15 @@ class Event:
         """The event's family (one of the :class:`EventKind` constants)."""
         if self.custom_event is not None:
             return EventKind.CUSTOM
-        if self.action is not None or self.path.endswith('_action'):
+        if self.action is not None:
             return EventKind.ACTION
-        if self.path.endswith(_RELATION_SUFFIXES):
-            return EventKind.RELATION
-        if self.path.endswith(_STORAGE_SUFFIXES):
-            return EventKind.STORAGE
-        if self.path.endswith(_WORKLOAD_SUFFIXES):
-            return EventKind.WORKLOAD
-        if self.path in _SECRET_EVENTS:
-            return EventKind.SECRET
-        if self.path in _FRAMEWORK_EVENTS:
-            return EventKind.FRAMEWORK
-        if self.path in _LIFECYCLE_EVENTS:
-            return EventKind.LIFECYCLE
-        return EventKind.CUSTOM
+        return _kind_of(self.path)
 
     @property
     def prefix(self) -> str:
         """For an entity event, the entity part of the path (``'db'`` in ``db_relation_joined``)."""
-        for suffix in _RELATION_SUFFIXES + _STORAGE_SUFFIXES + _WORKLOAD_SUFFIXES + ('_action',):
-            if self.path.endswith(suffix):
-                return self.path[: -len(suffix)]
-        return self.path
+        path = self.path
+        return path.prefix if isinstance(path, EventPath) and path.suffix else path
 
     @property
     def suffix(self) -> str:
