@@ -27,9 +27,12 @@ from __future__ import annotations
 import importlib as _importlib
 from typing import TYPE_CHECKING, Any
 
-from . import _alias
+from . import _alias, _incidental
+from ._ops39_submodules import SUBMODULES as _SUBMODULES
 
 _alias.install()
+# ops 3.9's ``import ops`` leaves urllib.request, http.client, ... loaded; charms rely on it.
+_incidental.hook_submodules(_SUBMODULES)
 
 import ops_core as _ops_core  # noqa: E402
 import ops_core.main as _core_main  # noqa: E402
@@ -55,6 +58,7 @@ if TYPE_CHECKING:
         model,
         pebble,
         storage,
+        version,
     )
 
 __version__: str = '3.9.0'
@@ -78,7 +82,7 @@ class _Main:
 
 main = _Main()
 
-__all__ = [*_ops_core.__all__, 'main', 'pebble', '__version__']
+__all__ = [*_ops_core.__all__, 'main', 'pebble', 'tracing', '__version__']  # noqa: F405
 
 
 _CORE_NAMES = frozenset(_ops_core.__all__)
@@ -93,10 +97,21 @@ def __getattr__(name: str) -> Any:
         value = getattr(_ops_core, name)
         globals()[name] = value
         return value
-    if f'ops.{name}' in _alias.ALIASES:
+    if f'ops.{name}' in _alias.ALIASES or name == 'version':
         return _importlib.import_module(f'ops.{name}')
+    if name == 'tracing':
+        # ops 3.9: the ops_tracing module with ops[tracing] installed, None without it.
+        try:
+            tracing = _importlib.import_module('ops_tracing')
+        except ModuleNotFoundError as exc:
+            if exc.name != 'ops_tracing':
+                raise
+            tracing = None
+        globals()['tracing'] = tracing
+        return tracing
     raise AttributeError(f"module 'ops' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_CORE_NAMES, *(alias[4:] for alias in _alias.ALIASES)})
+    submodules = {alias[4:] for alias in _alias.ALIASES}
+    return sorted({*globals(), *_CORE_NAMES, *submodules, 'tracing', 'version'})

@@ -15,6 +15,8 @@ import importlib.machinery
 import sys
 from typing import TYPE_CHECKING, cast
 
+from . import _incidental
+
 if TYPE_CHECKING:
     import importlib.abc
     import types
@@ -75,6 +77,8 @@ class _AliasLoader:
         # The import system re-reads sys.modules after exec_module, so the alias name
         # ends up bound to the real module (and so does the parent package attribute).
         sys.modules[module.__name__] = real
+        if module.__name__ in ALIASES:
+            _incidental.attach(module.__name__, real)
 
 
 class AliasFinder:
