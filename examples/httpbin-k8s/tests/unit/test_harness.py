@@ -35,7 +35,7 @@ def test_pebble_ready_starts_service_with_config_layer(
     harness.container_pebble_ready('httpbin')
 
     plan = harness.get_container_pebble_plan('httpbin')
-    assert plan.to_dict()['services']['httpbin']['command'] == (
+    assert plan.services['httpbin'].command == (
         'gunicorn --bind 0.0.0.0:8080 --workers 2 --log-level info httpbin:app'
     )
     container = harness.model.unit.get_container('httpbin')
@@ -50,11 +50,11 @@ def test_config_changed_updates_layer(harness: testing.Harness[HttpbinCharm]) ->
 
     harness.update_config({'port': 9000, 'workers': 8})
 
-    plan = harness.get_container_pebble_plan('httpbin').to_dict()
-    assert plan['services']['httpbin']['command'] == (
+    plan = harness.get_container_pebble_plan('httpbin')
+    assert plan.services['httpbin'].command == (
         'gunicorn --bind 0.0.0.0:9000 --workers 8 --log-level info httpbin:app'
     )
-    assert plan['checks']['httpbin-ready']['http'] == {'url': 'http://localhost:9000/status/200'}
+    assert plan.checks['httpbin-ready'].http == {'url': 'http://localhost:9000/status/200'}
     assert harness.model.unit.opened_ports() == {ops.Port('tcp', 9000)}
 
 
@@ -69,8 +69,8 @@ def test_invalid_config_blocks(harness: testing.Harness[HttpbinCharm]) -> None:
         "not 'chatty'"
     )
     # The previous, valid layer stays in place.
-    plan = harness.get_container_pebble_plan('httpbin').to_dict()
-    assert '--log-level info' in plan['services']['httpbin']['command']
+    plan = harness.get_container_pebble_plan('httpbin')
+    assert '--log-level info' in plan.services['httpbin'].command
 
 
 def test_leader_creates_password_secret_and_pushes_it(

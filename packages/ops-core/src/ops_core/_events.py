@@ -239,6 +239,13 @@ class ObjectEvents(Object):
     def __repr__(self) -> str:
         return f'<{type(self).__module__}.{type(self).__qualname__}: {", ".join(sorted(self._event_kinds()))}>'
 
+    if TYPE_CHECKING:
+        # For type checkers only: the events defined at run time from the charm's metadata
+        # (``self.on.db_relation_joined``, ``self.on.restart_action``) and by
+        # ``define_event`` are bound events too. At run time a missing attribute is still
+        # an AttributeError.
+        def __getattr__(self, name: str) -> BoundEvent: ...
+
 
 class PrefixedEvents:
     """A view of an emitter's events sharing a prefix: ``charm.on['db'].relation_changed``.

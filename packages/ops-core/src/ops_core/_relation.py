@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ._errors import (
     ModelError,
@@ -175,7 +175,6 @@ class Relation:
     ):
         self.name: str = relation_name
         self.id: int = relation_id
-        self.app: Application | None = None
         self.units: set[Unit] = set()
         self.active: bool = active
         self._backend = backend
@@ -184,20 +183,23 @@ class Relation:
         self._is_peer = is_peer
         self._remote_model: RemoteModel | None = None
 
-        if is_peer:
-            self.app = our_unit.app
+        app: Application | None = our_unit.app if is_peer else None
         try:
             for unit_name in backend.relation_list(relation_name, relation_id):
                 unit = cache.get_unit(unit_name)
                 self.units.add(unit)
-                if self.app is None:
-                    self.app = unit.app
+                if app is None:
+                    app = unit.app
         except RelationNotFoundError:
             self.active = False
-        if self.app is None:
+        if app is None:
             app_name = backend.relation_remote_app_name(relation_name, relation_id)
             if app_name:
-                self.app = cache.get_app(app_name)
+                app = cache.get_app(app_name)
+        # Typed as always present, as in ops 3.9, so that ``relation.data[relation.app]``
+        # type-checks in charms; it is None only when Juju no longer knows the remote
+        # application (documented above).
+        self.app: Application = cast('Application', app)
 
         remote_unit = None
         if _remote_unit is not None and _remote_unit.app is self.app:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ._serialise import DictMixin
 from ._state_common import random_secret_id, set_field
@@ -46,7 +46,11 @@ class Secret(DictMixin):
     """
 
     tracked_content: Mapping[str, str]
-    latest_content: Mapping[str, str] | None = dataclasses.field(default=None, kw_only=True)
+    # Typed as always present (as in ops 3.9) because __post_init__ fills it in, so that
+    # ``secret.latest_content['key']`` type-checks; None is still accepted as "the same".
+    latest_content: Mapping[str, str] = dataclasses.field(
+        default=cast('Mapping[str, str]', None), kw_only=True
+    )
     id: str = dataclasses.field(default_factory=random_secret_id, kw_only=True)
     owner: Literal['unit', 'app'] | None = dataclasses.field(default=None, kw_only=True)
     remote_grants: Mapping[int, Iterable[str]] = dataclasses.field(
