@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import pathlib
+import posixpath
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, overload
@@ -492,43 +493,49 @@ class Container:
     ) -> None:
         """Copy workload files or directory trees into local directory ``dest_dir``.
 
-        Paths work as for :meth:`push_path` (absolute workload paths).
+        Paths work as for :meth:`push_path` (absolute workload paths). Nothing is ever
+        written outside ``dest_dir``: an entry Pebble lists that does not lie under the
+        directory being listed (``..`` segments, another absolute path) is refused with
+        :class:`ops.pebble.ProtocolError`, and no symbolic link below ``dest_dir`` is
+        followed (one found there is an error for the files under it).
 
         Raises:
             MultiPushPullError: if any file could not be pulled.
         """
         import ops_pebble
 
-        dest = pathlib.Path(dest_dir)
+        from ._pull_tree import LocalTree, child_path, clean_workload_path
+
+        tree = LocalTree(dest_dir)
         errors: list[tuple[str, Exception]] = []
         for source in _as_paths(source_path):
             text = str(source)
             try:
-                if text.endswith('/*'):
-                    root = pathlib.PurePosixPath(text[:-2])
-                    entries = self.pebble.list_files(str(root))
-                    prefix = root
+                if text.endswith('/*') or clean_workload_path(text) == '/':
+                    prefix = clean_workload_path(text[:-2] or '/' if text.endswith('/*') else text)
+                    entries = self.pebble.list_files(prefix)
                 else:
                     entries = self.pebble.list_files(text, itself=True)
-                    prefix = pathlib.PurePosixPath(text).parent
+                    prefix = posixpath.dirname(clean_workload_path(text))
             except ops_pebble.Error as exc:
                 errors.append((text, exc))
                 continue
-            stack = list(entries)
+            stack = [(info, prefix, '') for info in entries]
             while stack:
-                info = stack.pop()
-                remote = pathlib.PurePosixPath(info.path)
-                local = dest / remote.relative_to(prefix)
+                info, parent, parent_local = stack.pop()
+                below = child_path(info.path, parent)
+                if below is None:
+                    errors.append((str(info.path), _outside(info.path, parent)))
+                    continue
+                local = f'{parent_local}/{below}' if parent_local else below
                 try:
                     if info.type is ops_pebble.FileType.DIRECTORY:
-                        local.mkdir(parents=True, exist_ok=True)
-                        stack.extend(self.pebble.list_files(info.path))
+                        tree.make_dir(local)
+                        children = self.pebble.list_files(info.path)
+                        stack.extend((child, info.path, local) for child in children)
                     elif info.type is ops_pebble.FileType.FILE:
-                        local.parent.mkdir(parents=True, exist_ok=True)
                         with self.pebble.pull(info.path, encoding=None) as src:
-                            with open(local, 'wb') as out:
-                                while chunk := src.read(64 * 1024):
-                                    out.write(chunk)
+                            tree.write_file(local, src)
                 except Exception as exc:  # collected, re-raised below
                     errors.append((info.path, exc))
         if errors:
@@ -582,6 +589,16 @@ class Container:
             combine_stderr=combine_stderr,
         )
         return process
+
+
+def _outside(path: object, parent: str) -> Exception:
+    import ops_pebble
+
+    shown = repr(path) if isinstance(path, str) and len(path) <= 300 else 'an invalid path'
+    return ops_pebble.ProtocolError(
+        f'Pebble listed {shown} in {parent!r}, which does not lie under it (only clean '
+        f'absolute paths below the listed directory are pulled); nothing was written for it'
+    )
 
 
 def _as_paths(
