@@ -9,12 +9,18 @@ first hook that failed before committing leaves behind, so it holds no state and
 
 from __future__ import annotations
 
+import os
+import pickle
+import sqlite3
+import stat
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
+from ops.storage import SQLiteStorage
 
 from tests.reliability.conftest import Charm, make_charm
 from tests.reliability.test_kill import committed_state
@@ -136,3 +142,142 @@ def test_a_state_file_locked_by_another_process_is_reported_not_reset(
     state = committed_state(charm.state_db)
     assert state['gen'] == 7
     assert state['pending'] == [4, 5, 6, 7]
+
+
+def test_a_fifo_at_the_state_file_is_refused_at_once(charm_factory: Any) -> None:
+    charm: Charm = charm_factory('kill_charm.py')
+    os.mkfifo(charm.state_db)
+    start = time.monotonic()
+    result = charm.run(timeout=60)
+    assert time.monotonic() - start < 20, 'the hook waited on the FIFO'
+    assert result.returncode != 0
+    log = charm.juju_log_text()
+    assert 'StateFileError' in log and str(charm.state_db) in log
+    assert 'a FIFO (named pipe), not a regular file' in log
+    assert stat.S_ISFIFO(charm.state_db.lstat().st_mode), 'the FIFO was replaced'
+
+
+@pytest.mark.parametrize('kind', ['fifo', 'directory'])
+def test_a_special_file_at_the_journal_is_refused_at_once(
+    charm_factory: Any, seeded_state: bytes, kind: str
+) -> None:
+    charm = _charm_with_state(charm_factory, seeded_state)
+    journal = charm.path / '.unit-state.db-journal'
+    if kind == 'fifo':
+        os.mkfifo(journal)
+    else:
+        journal.mkdir()
+    start = time.monotonic()
+    _assert_refused(charm, seeded_state, 'not a regular file', str(journal))
+    assert time.monotonic() - start < 20
+    journal.unlink() if kind == 'fifo' else journal.rmdir()
+    assert charm.run().returncode == 0
+    assert committed_state(charm.state_db)['gen'] == 7
+
+
+def test_a_second_hook_waits_for_the_running_one_and_then_runs(
+    charm_factory: Any, seeded_state: bytes
+) -> None:
+    charm = _charm_with_state(charm_factory, seeded_state)
+    first = charm.popen(REL_SLEEP='3')
+    try:
+        deadline = time.monotonic() + 30
+        while not any('sleeping' in r for r in charm.records()):
+            assert time.monotonic() < deadline and first.poll() is None, first.communicate()
+            time.sleep(0.05)
+        second = charm.run(timeout=60)
+    finally:
+        out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert second.returncode == 0, second.stderr + charm.juju_log_text()[-2000:]
+    # The second hook ran after the first committed, and saw what it committed.
+    saw = [r['saw'] for r in charm.records() if 'saw' in r]
+    assert saw == [6, 7], saw
+    assert committed_state(charm.state_db)['gen'] == 8
+    assert 'is locked by another process (another hook of this unit?); waiting' in (
+        charm.juju_log_text()
+    )
+
+
+def _sql(db: Path, statement: str, *args: Any) -> None:
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute(statement, args)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize('damage', ['orphan-notice', 'null-snapshot', 'null-notice'])
+def test_a_broken_deferred_event_is_skipped_with_a_warning(
+    charm_factory: Any, seeded_state: bytes, damage: str
+) -> None:
+    charm = _charm_with_state(charm_factory, seeded_state)
+    first_tick = '(SELECT event_path FROM notice ORDER BY sequence LIMIT 1)'
+    if damage == 'orphan-notice':
+        _sql(charm.state_db, f'DELETE FROM snapshot WHERE handle = {first_tick}')
+    elif damage == 'null-snapshot':
+        _sql(charm.state_db, f'UPDATE snapshot SET data = NULL WHERE handle = {first_tick}')
+    else:
+        _sql(charm.state_db, 'INSERT INTO notice VALUES (NULL, NULL, NULL, NULL)')
+    for _ in range(2):  # not just once: the unit is not wedged
+        result = charm.run()
+        assert result.returncode == 0, result.stderr + charm.juju_log_text()[-2000:]
+    log = charm.juju_log_text()
+    if damage == 'null-notice':
+        assert 'WARNING Dropping a broken deferred-event notice' in log
+    else:
+        assert 'WARNING Dropping deferred event KillCharm/on/tick[' in log
+        assert 'its saved data is missing' in log
+    storage = SQLiteStorage(charm.state_db)
+    try:
+        stored = storage.load_snapshot('KillCharm/StoredStateData[_stored]')
+        assert stored['gen'] == 8
+        notices = list(storage.notices())
+        assert all(None not in n for n in notices)
+        assert len(notices) == 4
+    finally:
+        storage.close()
+
+
+def test_permissions_are_not_set_through_a_symlinked_state_file(
+    charm_factory: Any, seeded_state: bytes, tmp_path: Path
+) -> None:
+    charm: Charm = charm_factory('kill_charm.py')
+    target = tmp_path / 'elsewhere.db'
+    target.write_bytes(seeded_state)
+    target.chmod(0o644)
+    charm.state_db.symlink_to(target)
+    result = charm.run()
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644, 'chmod followed the symlink'
+    assert charm.state_db.is_symlink()
+    assert 'is a symbolic link; its permissions are left as they are' in charm.juju_log_text()
+    assert committed_state(target)['gen'] == 7
+
+
+class _Payload:
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_pickle_that_would_run_code_is_refused(
+    charm_factory: Any, seeded_state: bytes, tmp_path: Path
+) -> None:
+    charm = _charm_with_state(charm_factory, seeded_state)
+    marker = tmp_path / 'code-ran'
+    evil = pickle.dumps({'gen': 6, 'x': _Payload(marker)})
+    _sql(
+        charm.state_db,
+        'UPDATE snapshot SET data = ? WHERE handle = ?',
+        evil,
+        'KillCharm/StoredStateData[_stored]',
+    )
+    before = charm.state_db.read_bytes()
+    _assert_refused(
+        charm, before, 'was refused: it refers to posix.mkdir', 'nothing from it was run'
+    )
+    assert not marker.exists(), 'unpickling the state file ran code'

@@ -9,6 +9,7 @@ checked on the committed state.
 
 ``REL_BIG_KB`` stores that many KiB more (the file must grow); ``REL_RAISE`` makes the
 handler fail. ``REL_LOCK_TIMEOUT`` (seconds) shortens how long the state file's lock is waited for.
+``REL_SLEEP`` (seconds) makes the handler record ``{"sleeping": gen}`` and then sleep (a long hook).
 ``REL_KILL`` makes the process SIGKILL itself at a chosen point:
 ``pre_commit``/``commit`` (in those framework events), ``db-commit-before``/``db-commit-after``
 (around the SQLite commit), ``timer:<seconds>`` (from a thread started at ``pre_commit``, so
@@ -20,6 +21,7 @@ import json
 import os
 import signal
 import threading
+import time
 
 import ops
 from ops.storage import SQLiteStorage
@@ -90,6 +92,10 @@ class KillCharm(ops.CharmBase):
             f.write(json.dumps({'delivered': event.n}) + '\n')
 
     def _on_update_status(self, event):
+        if os.environ.get('REL_SLEEP'):
+            with open(os.environ['TEST_RECORD'], 'a', encoding='utf-8') as f:
+                f.write(json.dumps({'sleeping': self._stored.gen}) + '\n')
+            time.sleep(float(os.environ['REL_SLEEP']))
         g = self._stored.gen + 1
         self._stored.gen = g
         self._stored.hist.append(g)

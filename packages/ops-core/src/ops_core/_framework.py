@@ -619,6 +619,18 @@ class Framework(Object):
             except NoTypeError:
                 self._storage.drop_notice(event_path, observer_path, method_name)
                 continue
+            except NoSnapshotError:
+                # An orphan notice (its event's data is gone): it can never be delivered,
+                # and failing here would fail every hook of the unit from now on.
+                logger.warning(
+                    'Dropping deferred event %s for %s.%s: its saved data is missing from '
+                    'the unit state.',
+                    event_path,
+                    observer_path,
+                    method_name,
+                )
+                self._storage.drop_notice(event_path, observer_path, method_name)
+                continue
             note: tuple[Any, ...] = (
                 ('Re-emitting deferred event %s (%d of %d in queue).', event, index, total)
                 if single_event_path is None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import errno
 import logging
 import os
+import stat
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -26,13 +28,33 @@ if TYPE_CHECKING:
     import pickle
     import sqlite3
 
+    from . import _snapshot_pickle
+
+# The files SQLite itself opens next to the database (a FIFO there hangs it too).
+_COMPANIONS = ('', '-journal', '-wal', '-shm')
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISFIFO, 'a FIFO (named pipe)'),
+        (stat.S_ISDIR, 'a directory'),
+        (stat.S_ISSOCK, 'a socket'),
+        (stat.S_ISCHR, 'a character device'),
+        (stat.S_ISBLK, 'a block device'),
+    ):
+        if test(mode):
+            return kind
+    return 'a special file'
+
 
 def _load_modules() -> None:
     # sqlite3 and pickle cost a few milliseconds to import; load them only when a storage
     # is actually opened (``import ops`` alone should not pay for them).
-    global pickle, sqlite3
+    global pickle, sqlite3, _snapshot_pickle
     import pickle
     import sqlite3
+
+    from . import _snapshot_pickle
 
 
 class SQLiteStorage:
@@ -40,15 +62,20 @@ class SQLiteStorage:
 
     The file is opened with an exclusive lock held until :meth:`close`, and everything
     done between opening and :meth:`commit` is one transaction: closing without committing
-    discards it. The file is created with mode 0600.
+    discards it. While another process (another hook of the unit) holds the lock, opening
+    waits for it, up to :attr:`DB_LOCK_TIMEOUT`. The file is created with mode 0600, and
+    made 0600 again if it was loosened (a symbolic link is left alone, not followed).
+    Snapshots are decoded without running code from the file: only the builtin types stored
+    state can hold are accepted.
 
     Args:
         filename: the database file (``<charm dir>/.unit-state.db``), or ``':memory:'``.
 
     Raises:
-        StateFileError: if the file is not a usable SQLite database, is truncated, cannot be
-            written (disk full, read-only directory), or is locked by another process for
-            longer than :attr:`DB_LOCK_TIMEOUT`.
+        StateFileError: if the file is not a usable SQLite database, is not a regular file
+            (a FIFO, a device, a directory), is truncated, cannot be written (disk full,
+            read-only directory), or is locked by another process for longer than
+            :attr:`DB_LOCK_TIMEOUT`.
         RuntimeError: if the file's permissions cannot be set to 0600.
     """
 
@@ -63,17 +90,16 @@ class SQLiteStorage:
         self._by_notice: dict[_Notice, list[int]] = {}
         self._by_event: dict[str, list[int]] = {}
         existed = self._filename != ':memory:' and os.path.exists(self._filename)
+        if self._filename != ':memory:':
+            self._check_regular_files()
         if existed:
             self._check_not_truncated()
         self._secure_file(existed)
         if not existed:
             logger.debug('Initializing SQLite local storage: %s.', self._filename)
         try:
-            self._db = sqlite3.connect(
-                self._filename,
-                isolation_level=None,
-                timeout=self.DB_LOCK_TIMEOUT.total_seconds(),
-            )
+            # No busy wait while connecting: _setup() waits for the lock itself, saying so.
+            self._db = sqlite3.connect(self._filename, isolation_level=None, timeout=0)
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
         try:
@@ -82,20 +108,73 @@ class SQLiteStorage:
             self._db.close()
             raise self._error(exc) from exc
 
+    def _check_regular_files(self) -> None:
+        # SQLite blocks for ever opening a FIFO (the database or its journal), and reading
+        # a device or directory as a database helps nobody: refuse them before SQLite opens.
+        for suffix in _COMPANIONS:
+            path = self._filename + suffix
+            try:
+                mode = os.stat(path).st_mode
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                if exc.errno == errno.ENOENT or exc.errno == errno.ENOTDIR:
+                    continue
+                raise StateFileError(
+                    f'the unit state file {path} cannot be examined ({exc.strerror}); make '
+                    f'sure it is a readable file, then retry the hook',
+                    self._filename,
+                ) from exc
+            if not stat.S_ISREG(mode):
+                kind = _file_kind(mode)
+                raise StateFileError(
+                    f'the unit state file {path} is {kind}, not a regular file; SQLite '
+                    f'cannot use it (a FIFO would hang the hook): remove it (if it is the '
+                    f'database, restore the real file from a backup), then retry the hook',
+                    self._filename,
+                )
+
     def _secure_file(self, existed: bool) -> None:
         if self._filename == ':memory:':
             return
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
         try:
             if not existed:
-                try:
-                    os.close(os.open(self._filename, os.O_CREAT | os.O_EXCL, 0o600))
-                except FileExistsError:
-                    pass
-            os.chmod(self._filename, 0o600)
+                flags |= os.O_CREAT | os.O_EXCL
+            try:
+                fd = os.open(self._filename, flags, 0o600)
+            except FileExistsError:
+                fd = os.open(self._filename, flags & ~(os.O_CREAT | os.O_EXCL))
+        except PermissionError:
+            # Not readable by us: chmod by name, unless it is a link (checked just before).
+            try:
+                if not os.path.islink(self._filename):
+                    os.chmod(self._filename, 0o600)
+                return
+            except OSError as exc:
+                raise RuntimeError(
+                    f"Unable to adjust access permission of '{self._filename}'"
+                ) from exc
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                # A symbolic link: chmod would change its target, wherever it points.
+                logger.warning(
+                    'The unit state file %s is a symbolic link; its permissions are left '
+                    'as they are (make sure only this unit can read its target).',
+                    self._filename,
+                )
+                return
+            raise RuntimeError(
+                f"Unable to adjust access permission of '{self._filename}'"
+            ) from exc
+        try:
+            os.fchmod(fd, 0o600)  # also when already 0600: a read-only mount fails here, early
         except OSError as exc:
             raise RuntimeError(
                 f"Unable to adjust access permission of '{self._filename}'"
             ) from exc
+        finally:
+            os.close(fd)
 
     def _check_not_truncated(self) -> None:
         # SQLite keeps no checksums: it reads a cut-off last page as zeros, so a truncated
@@ -155,7 +234,23 @@ class SQLiteStorage:
 
     def _setup(self) -> None:
         self._db.execute('PRAGMA locking_mode=EXCLUSIVE')
-        self._db.execute('BEGIN')
+        # Take the write lock now, not at the first write: two hooks that both held a read
+        # lock and then wanted to write would deadlock, and SQLite fails one of them at once
+        # with "database is locked" instead of letting it wait.
+        try:
+            self._db.execute('BEGIN EXCLUSIVE')
+        except sqlite3.OperationalError as exc:
+            if 'locked' not in str(exc) and 'busy' not in str(exc):
+                raise
+            wait = self.DB_LOCK_TIMEOUT.total_seconds()
+            logger.info(
+                'The unit state file %s is locked by another process (another hook of this '
+                'unit?); waiting up to %g seconds for it.',
+                self._filename,
+                wait,
+            )
+            self._db.execute(f'PRAGMA busy_timeout = {max(1, int(wait * 1000))}')
+            self._db.execute('BEGIN EXCLUSIVE')
         cursor = self._db.execute(
             "SELECT count(name) FROM sqlite_master WHERE type='table' AND name='snapshot'"
         )
@@ -208,8 +303,24 @@ class SQLiteStorage:
         row = self._run('SELECT data FROM snapshot WHERE handle=?', (handle_path,)).fetchone()
         if row is None:
             raise NoSnapshotError(handle_path)
+        if row[0] is None:
+            logger.warning(
+                'The snapshot %r in the unit state file %s holds no data (NULL); it is '
+                'treated as missing.',
+                handle_path,
+                self._filename,
+            )
+            raise NoSnapshotError(handle_path)
         try:
-            return pickle.loads(row[0])
+            return _snapshot_pickle.loads(row[0])
+        except _snapshot_pickle.ForbiddenPickleError as exc:
+            raise StateFileError(
+                f'the snapshot {handle_path!r} in the unit state file {self._filename} was '
+                f'refused: it refers to {exc.name}, which stored state and events never hold, '
+                f'so the file was tampered with or damaged (nothing from it was run); move it '
+                f'aside or restore it from a backup',
+                self._filename,
+            ) from None
         except Exception as exc:
             raise StateFileError(
                 f'the snapshot {handle_path!r} in the unit state file {self._filename} cannot be '
@@ -238,8 +349,24 @@ class SQLiteStorage:
             self._by_notice = {}
             self._by_event = {}
             for seq, event_path, observer_path, method_name in rows:
-                self._remember(seq, (event_path, observer_path, method_name))
+                notice = (event_path, observer_path, method_name)
+                if not all(isinstance(part, str) and part for part in notice):
+                    self._drop_broken_notice(seq, notice)
+                    continue
+                self._remember(seq, notice)
         return self._notices
+
+    def _drop_broken_notice(self, seq: Any, notice: tuple[Any, ...]) -> None:
+        # A row no ops version writes (NULLs, empty or non-text fields): it can never be
+        # delivered, and keeping it would fail every later hook.
+        logger.warning(
+            'Dropping a broken deferred-event notice (sequence %r: %r) from the unit state '
+            'file %s.',
+            seq,
+            notice,
+            self._filename,
+        )
+        self._run('DELETE FROM notice WHERE sequence IS ?', (seq,))
 
     def _remember(self, seq: int, notice: _Notice) -> None:
         assert self._notices is not None
