@@ -43,15 +43,19 @@ OPS_FILES = [
 SUMMARY = re.compile(r'(\d+) (passed|failed|errors?|skipped)')
 
 
-def _fetch(python: str, work: Path) -> tuple[Path, Path]:
-    """Download and unpack both sdists (once); return their directories."""
+def _fetch(python: str, work: Path) -> tuple[Path, Path, Path]:
+    """Download and unpack the sdists (once); return their directories."""
     sdists = work / 'sdists'
     sdists.mkdir(parents=True, exist_ok=True)
-    wanted = {'ops-3.9.0.tar.gz': 'ops-3.9.0', 'ops_scenario-8.9.0.tar.gz': 'ops_scenario-8.9.0'}
+    wanted = {
+        'ops-3.9.0.tar.gz': 'ops-3.9.0',
+        'ops_scenario-8.9.0.tar.gz': 'ops_scenario-8.9.0',
+        'ops_tracing-3.9.0.tar.gz': 'ops_tracing-3.9.0',
+    }
     if not all((sdists / name).exists() for name in wanted):
         subprocess.run(
             [python, '-m', 'pip', 'download', '--quiet', '--no-deps', '--no-binary', ':all:']
-            + ['--dest', str(sdists), 'ops==3.9.0', 'ops-scenario==8.9.0'],
+            + ['--dest', str(sdists), 'ops==3.9.0', 'ops-scenario==8.9.0', 'ops-tracing==3.9.0'],
             check=True,
             timeout=300,
         )
@@ -62,13 +66,16 @@ def _fetch(python: str, work: Path) -> tuple[Path, Path]:
                     archive.extractall(work, filter='data')
                 except TypeError:  # a Python without extraction filters (before 3.10.12)
                     archive.extractall(work)
-    return work / 'ops-3.9.0', work / 'ops_scenario-8.9.0'
+    return work / 'ops-3.9.0', work / 'ops_scenario-8.9.0', work / 'ops_tracing-3.9.0'
 
 
-def _prepare(work: Path, ops_src: Path, scenario_src: Path) -> tuple[Path, Path]:
-    """Lay out the two runnable trees, each with its conftest shim."""
+def _prepare(
+    work: Path, ops_src: Path, scenario_src: Path, tracing_src: Path
+) -> tuple[Path, Path, Path]:
+    """Lay out the runnable trees, ops' and ops-scenario's each with its conftest shim."""
     ops_run, scenario_run = work / 'ops-run', work / 'scenario-run'
-    for tree in (ops_run, scenario_run):
+    tracing_run = work / 'tracing-run'
+    for tree in (ops_run, scenario_run, tracing_run):
         shutil.rmtree(tree, ignore_errors=True)
         tree.mkdir()
     shutil.copytree(ops_src / 'test', ops_run / 'test')
@@ -79,11 +86,13 @@ def _prepare(work: Path, ops_src: Path, scenario_src: Path) -> tuple[Path, Path]
     (scenario_run / 'test' / '__init__.py').write_text('')
     shutil.copytree(ops_src / 'test' / 'charms', scenario_run / 'test' / 'charms')
     shutil.copy(HERE / 'scenario_shim.py', scenario_run / 'conftest.py')
-    return ops_run, scenario_run
+    # ops-tracing's tests (and their own conftest) run as they are: no stand-ins.
+    shutil.copytree(tracing_src / 'test', tracing_run / 'test')
+    return ops_run, scenario_run, tracing_run
 
 
-def _run(python: str, cwd: Path, target: str, show: bool) -> dict[str, int]:
-    args = [python, '-m', 'pytest', '-q', '-p', 'no:randomly', '-p', 'no:cacheprovider']
+def _run(python: str, cwd: Path, target: str, show: bool, *extra: str) -> dict[str, int]:
+    args = [python, '-m', 'pytest', '-q', '-p', 'no:randomly', '-p', 'no:cacheprovider', *extra]
     args += ['--tb=line' if show else '--tb=no', target]
     done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=1200)
     lines = done.stdout.strip().splitlines()
@@ -97,19 +106,29 @@ def _run(python: str, cwd: Path, target: str, show: bool) -> dict[str, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('files', nargs='*', help="ops test files, or 'scenario'")
+    parser.add_argument('files', nargs='*', help="ops test files, 'scenario' or 'tracing'")
     parser.add_argument('--python', default=sys.executable, help='the interpreter to test')
     parser.add_argument('--work', default='/tmp/upstream-suites', help='scratch directory')
     parser.add_argument('--show', action='store_true', help='print each failure line')
     options = parser.parse_args()
     work = Path(options.work)
-    ops_run, scenario_run = _prepare(work, *_fetch(options.python, work))
-    targets = options.files or [*OPS_FILES, 'scenario']
+    ops_run, scenario_run, tracing_run = _prepare(work, *_fetch(options.python, work))
+    targets = options.files or [*OPS_FILES, 'scenario', 'tracing']
     print(f'{"suite":45} {"passed":>7} {"failed":>7} {"errors":>7}')
     for target in targets:
         if target == 'scenario':
             counts = _run(options.python, scenario_run, 'tests', options.show)
             name = 'ops-scenario 8.9 tests/'
+        elif target == 'tracing':
+            # Two of its files import ops-tracing 3.9's private modules: count the rest.
+            counts = _run(
+                options.python,
+                tracing_run,
+                'test',
+                options.show,
+                '--continue-on-collection-errors',
+            )
+            name = 'ops-tracing 3.9 test/'
         else:
             counts = _run(options.python, ops_run, f'test/{target}', options.show)
             name = f'ops 3.9 test/{target}'

@@ -14,6 +14,8 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, overload
 
+import ops_core.tracing_hook as tracing_hook
+
 from ._errors import ModelError
 from ._security import log_security_event
 
@@ -176,6 +178,16 @@ class Container:
             self._client = self._client_factory(self.name)
         return self._client
 
+    @property
+    def _calls(self) -> PebbleClient:
+        """The client that this container's own methods call: :attr:`pebble`, traced when
+        a tracer is installed (:mod:`ops_core.tracing_hook`)."""
+        client = self.pebble
+        tracer = tracing_hook.hook
+        if tracer is None:
+            return client
+        return tracer.pebble_client(client)  # type: ignore[no-any-return]
+
     # -- connectivity and services -------------------------------------------------
 
     def can_connect(self) -> bool:
@@ -183,7 +195,7 @@ class Container:
         import ops_pebble
 
         try:
-            self.pebble.get_system_info()
+            self._calls.get_system_info()
         except (ops_pebble.ConnectionError, ops_pebble.APIError, FileNotFoundError) as exc:
             _logger.debug('Pebble API is not ready; %s: %s', type(exc).__name__, exc)
             return False
@@ -194,11 +206,11 @@ class Container:
 
     def autostart(self) -> None:
         """Start every service marked ``startup: enabled``."""
-        self.pebble.autostart_services()
+        self._calls.autostart_services()
 
     def replan(self) -> None:
         """Restart changed services and start ``startup: enabled`` ones."""
-        self.pebble.replan_services()
+        self._calls.replan_services()
 
     @staticmethod
     def _need_names(method: str, names: tuple[str, ...]) -> None:
@@ -212,7 +224,7 @@ class Container:
             TypeError: if no name is given.
         """
         self._need_names('start', service_names)
-        self.pebble.start_services(service_names)
+        self._calls.start_services(service_names)
 
     def restart(self, *service_names: str) -> None:
         """Restart the named services (starting them if stopped).
@@ -224,7 +236,7 @@ class Container:
 
         self._need_names('restart', service_names)
         try:
-            self.pebble.restart_services(service_names)
+            self._calls.restart_services(service_names)
         except ops_pebble.APIError as exc:
             if exc.code != 400:
                 raise
@@ -233,8 +245,8 @@ class Container:
                 s.name for s in self.get_services(*service_names).values() if s.is_running()
             ]
             if running:
-                self.pebble.stop_services(running)
-            self.pebble.start_services(service_names)
+                self._calls.stop_services(running)
+            self._calls.start_services(service_names)
 
     def stop(self, *service_names: str) -> None:
         """Stop the named services.
@@ -243,7 +255,7 @@ class Container:
             TypeError: if no name is given.
         """
         self._need_names('stop', service_names)
-        self.pebble.stop_services(service_names)
+        self._calls.stop_services(service_names)
 
     def add_layer(
         self, label: str, layer: str | LayerDict | Layer, *, combine: bool = False
@@ -255,15 +267,15 @@ class Container:
             layer: The layer.
             combine: Merge into an existing layer of that label instead of failing.
         """
-        self.pebble.add_layer(label, layer, combine=combine)
+        self._calls.add_layer(label, layer, combine=combine)
 
     def get_plan(self) -> Plan:
         """The combined configuration of all layers (reflects ``add_layer`` at once)."""
-        return self.pebble.get_plan()
+        return self._calls.get_plan()
 
     def get_services(self, *service_names: str) -> ServiceInfoMapping:
         """The status of the named services (all if none are named), by name."""
-        return ServiceInfoMapping(self.pebble.get_services(service_names or None))
+        return ServiceInfoMapping(self._calls.get_services(service_names or None))
 
     def get_service(self, service_name: str) -> ServiceInfo:
         """The status of one service.
@@ -278,7 +290,7 @@ class Container:
 
     def get_checks(self, *check_names: str, level: CheckLevel | None = None) -> CheckInfoMapping:
         """The status of the named health checks (all if none), optionally of one level."""
-        return CheckInfoMapping(self.pebble.get_checks(level=level, names=check_names or None))
+        return CheckInfoMapping(self._calls.get_checks(level=level, names=check_names or None))
 
     def get_check(self, check_name: str) -> CheckInfo:
         """The status of one health check.
@@ -298,7 +310,7 @@ class Container:
             TypeError: if no name is given.
         """
         self._need_names('start_checks', check_names)
-        return self.pebble.start_checks(check_names)
+        return self._calls.start_checks(check_names)
 
     def stop_checks(self, *check_names: str) -> list[str]:
         """Stop the named checks; returns those that were running (each is logged as a
@@ -308,7 +320,7 @@ class Container:
             TypeError: if no name is given.
         """
         self._need_names('stop_checks', check_names)
-        stopped = self.pebble.stop_checks(check_names)
+        stopped = self._calls.stop_checks(check_names)
         for name in stopped:
             log_security_event(
                 self._backend,
@@ -325,7 +337,7 @@ class Container:
             TypeError: if no service name is given.
         """
         self._need_names('send_signal', service_names)
-        self.pebble.send_signal(sig, service_names)
+        self._calls.send_signal(sig, service_names)
 
     # -- notices ---------------------------------------------------------------------
 
@@ -338,7 +350,7 @@ class Container:
         import ops_pebble
 
         try:
-            return self.pebble.get_notice(id)
+            return self._calls.get_notice(id)
         except ops_pebble.APIError as exc:
             if exc.code == 404:
                 raise ModelError(f'notice {id!r} not found') from exc
@@ -353,7 +365,7 @@ class Container:
         keys: Iterable[str] | None = None,
     ) -> list[Notice]:
         """Pebble notices matching all the given filters."""
-        return self.pebble.get_notices(users=users, user_id=user_id, types=types, keys=keys)
+        return self._calls.get_notices(users=users, user_id=user_id, types=types, keys=keys)
 
     # -- files -----------------------------------------------------------------------
 
@@ -372,8 +384,8 @@ class Container:
             ops_pebble.PathError: if it does not exist or is not a file.
         """
         if encoding is None:
-            return self.pebble.pull(str(path), encoding=None)
-        return self.pebble.pull(str(path), encoding=encoding)
+            return self._calls.pull(str(path), encoding=None)
+        return self._calls.pull(str(path), encoding=encoding)
 
     def push(
         self,
@@ -389,7 +401,7 @@ class Container:
         group: str | None = None,
     ) -> None:
         """Write a file in the workload (see ``ops_pebble.Client.push``)."""
-        self.pebble.push(
+        self._calls.push(
             str(path),
             source,
             encoding=encoding,
@@ -405,7 +417,7 @@ class Container:
         self, path: str | pathlib.PurePath, *, pattern: str | None = None, itself: bool = False
     ) -> list[FileInfo]:
         """The entries of a workload directory (or the path itself with ``itself``)."""
-        return self.pebble.list_files(str(path), pattern=pattern, itself=itself)
+        return self._calls.list_files(str(path), pattern=pattern, itself=itself)
 
     def make_dir(
         self,
@@ -419,7 +431,7 @@ class Container:
         group: str | None = None,
     ) -> None:
         """Create a directory in the workload."""
-        self.pebble.make_dir(
+        self._calls.make_dir(
             str(path),
             make_parents=make_parents,
             permissions=permissions,
@@ -431,13 +443,13 @@ class Container:
 
     def remove_path(self, path: str | pathlib.PurePath, *, recursive: bool = False) -> None:
         """Remove a file or (with ``recursive``) a directory tree in the workload."""
-        self.pebble.remove_path(str(path), recursive=recursive)
+        self._calls.remove_path(str(path), recursive=recursive)
 
     def _stat(self, path: str | pathlib.PurePath) -> FileInfo | None:
         import ops_pebble
 
         try:
-            files = self.pebble.list_files(str(path), itself=True)
+            files = self._calls.list_files(str(path), itself=True)
         except ops_pebble.APIError as exc:
             if exc.code == 404:
                 return None
@@ -476,11 +488,11 @@ class Container:
                 target = str(dest / relative)
                 try:
                     if is_dir:
-                        self.pebble.make_dir(target, make_parents=True)
+                        self._calls.make_dir(target, make_parents=True)
                         continue
                     mode = stat.S_IMODE(os.stat(local).st_mode)
                     with open(local, 'rb') as f:
-                        self.pebble.push(target, f, make_dirs=True, permissions=mode)
+                        self._calls.push(target, f, make_dirs=True, permissions=mode)
                 except Exception as exc:  # collected, re-raised below
                     errors.append((str(local), exc))
         if errors:
@@ -513,9 +525,9 @@ class Container:
             try:
                 if text.endswith('/*') or clean_workload_path(text) == '/':
                     prefix = clean_workload_path(text[:-2] or '/' if text.endswith('/*') else text)
-                    entries = self.pebble.list_files(prefix)
+                    entries = self._calls.list_files(prefix)
                 else:
-                    entries = self.pebble.list_files(text, itself=True)
+                    entries = self._calls.list_files(text, itself=True)
                     prefix = posixpath.dirname(clean_workload_path(text))
             except ops_pebble.Error as exc:
                 errors.append((text, exc))
@@ -531,10 +543,10 @@ class Container:
                 try:
                     if info.type is ops_pebble.FileType.DIRECTORY:
                         tree.make_dir(local)
-                        children = self.pebble.list_files(info.path)
+                        children = self._calls.list_files(info.path)
                         stack.extend((child, info.path, local) for child in children)
                     elif info.type is ops_pebble.FileType.FILE:
-                        with self.pebble.pull(info.path, encoding=None) as src:
+                        with self._calls.pull(info.path, encoding=None) as src:
                             tree.write_file(local, src)
                 except Exception as exc:  # collected, re-raised below
                     errors.append((info.path, exc))
@@ -571,7 +583,7 @@ class Container:
                     f'exec with service_context needs Juju 3.1.6 or later (not 3.2.0); '
                     f'this is Juju {version}'
                 )
-        client: Any = self.pebble  # the overloads are chosen by the caller's arguments
+        client: Any = self._calls  # the overloads are chosen by the caller's arguments
         process: ExecProcess[Any] = client.exec(
             command,
             service_context=service_context,

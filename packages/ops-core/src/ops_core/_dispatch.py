@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import ops_core.tracing_hook as tracing_hook
+
 from ._abort import _Abort
 
 if TYPE_CHECKING:
@@ -96,6 +98,9 @@ class _Dispatcher:
             ``context.dispatch_path`` when ``None``.
         framework_class: the :class:`Framework` (sub)class to build, e.g. one that records
             emitted events for a testing front-end; ``Framework`` when ``None``.
+        trace_data: if tracing is on (see :mod:`ops_core.tracing_hook`), the finished
+            spans of this dispatch are appended here rather than buffered and sent out
+            (what a testing front-end wants); ``None`` in production.
     """
 
     def __init__(
@@ -109,6 +114,7 @@ class _Dispatcher:
         pebble_client_factory: Callable[[str], Any] | None = None,
         event_name: str | None = None,
         framework_class: type[Framework] | None = None,
+        trace_data: list[Any] | None = None,
     ):
         self.charm_class = charm_class
         self.framework_class = framework_class
@@ -127,6 +133,8 @@ class _Dispatcher:
         self.framework: Framework | None = None
         self.charm: CharmBase | None = None
         self._old_breakpointhook: Callable[..., Any] | None = None
+        self.trace_data = trace_data
+        self._traced = False
 
     # -- steps -----------------------------------------------------------------------
 
@@ -141,6 +149,10 @@ class _Dispatcher:
 
         name = self.event_name
         ctx = self.context
+        tracing_hook.dispatch_started(
+            ctx, self.charm_class.__name__, self.meta.name, trace_data=self.trace_data
+        )
+        self._traced = True
         broken_relation_id = ctx.relation_id if name.endswith('_relation_broken') else None
         remote_unit_name = (
             ctx.remote_unit_name
@@ -208,6 +220,9 @@ class _Dispatcher:
         if self._old_breakpointhook is not None:
             sys.breakpointhook = self._old_breakpointhook
             self._old_breakpointhook = None
+        if self._traced:
+            self._traced = False
+            tracing_hook.dispatch_finished(sys.exc_info()[1])
 
     def run(self) -> None:
         """The whole dispatch: set up, emit, commit, and always close.
@@ -238,6 +253,10 @@ class _Dispatcher:
             return
         args, kwargs = self._event_args(bound.event_type)
         logger.debug('Emitting Juju event %s.', name)
+        tracer = tracing_hook.hook
+        if tracer is not None and (trace_id := tracer.trace_id()):
+            # The exact text is what tools such as jhack look for.
+            logger.debug("Starting root trace with id='%s'.", f'{trace_id:x}')
         bound.emit(*args, **kwargs)
 
     def _event_args(self, event_type: type[Any]) -> tuple[list[Any], dict[str, Any]]:

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import FunctionType
 from typing import TYPE_CHECKING, Any, Protocol
 
+import ops_core.tracing_hook as tracing_hook
+
 from ._events import BoundEvent, EventBase, FrameworkEvents, LifecycleEvent
 from ._handle import Handle, Object
 from ._storage_errors import NoSnapshotError
@@ -470,6 +472,8 @@ class Framework(Object):
         parent = handle.parent
         observers = self._observers.get((parent.path if parent else '', handle.kind))
         if not observers:
+            if tracing_hook.hook is not None:
+                tracing_hook.hook.event_emitted(event, False)
             return
         event_path = handle.path
         queued: list[tuple[str, str]] = []
@@ -484,6 +488,8 @@ class Framework(Object):
                 self.save_snapshot(event)
             self._storage.save_notice(event_path, observer_path, method)
             queued.append((observer_path, method))
+        if tracing_hook.hook is not None:
+            tracing_hook.hook.event_emitted(event, bool(queued))
         if queued:
             self._deliver_new(handle, queued)
 
@@ -523,9 +529,17 @@ class Framework(Object):
         return ()
 
     def _deliver(
-        self, event: EventBase, observer_path: str, method_name: str, note: tuple[Any, ...]
+        self,
+        event: EventBase,
+        observer_path: str,
+        method_name: str,
+        note: tuple[Any, ...],
+        reemitted: bool = False,
     ) -> bool:
-        """Hand ``event`` to one observer (logging ``note`` first); True if it deferred it."""
+        """Hand ``event`` to one observer (logging ``note`` first); True if it deferred it.
+
+        ``reemitted`` says the event is a deferred one delivered again (for tracing).
+        """
         event.deferred = False
         observer = self._observer_objects.get(observer_path)
         if observer is None:
@@ -533,7 +547,14 @@ class Framework(Object):
             return False
         if note:
             logger.debug(*note)
-        self._call_observer(observer, method_name, event)
+        tracer = tracing_hook.hook
+        if tracer is None:
+            self._call_observer(observer, method_name, event)
+        else:
+            with tracer.observer_call(event, observer, method_name, reemitted):
+                self._call_observer(observer, method_name, event)
+                if event.deferred:
+                    tracer.event_deferred(event)
         return event.deferred
 
     def _call_observer(self, observer: Object, method_name: str, event: EventBase) -> None:
@@ -636,7 +657,9 @@ class Framework(Object):
                 if single_event_path is None
                 else self._custom_note(event)
             )
-            if self._deliver(event, observer_path, method_name, note):
+            if self._deliver(
+                event, observer_path, method_name, note, reemitted=single_event_path is None
+            ):
                 deferred = True
             else:
                 self._storage.drop_notice(event_path, observer_path, method_name)

@@ -14,9 +14,12 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import ops_core.tracing_hook as tracing_hook
+
+from . import _hook_spans as hook_command_spans
 from ._errors import ModelError
 
-__all__ = ['add_hook_notes']
+__all__ = ['add_hook_notes', 'add_hook_notes_and_spans']
 
 _PREFIX = 'Hook command '
 
@@ -152,6 +155,27 @@ def _noting(
     return wrapper
 
 
+def _noting_and_tracing(
+    method: Callable[..., Any], command: str, shown: tuple[tuple[str, str], ...]
+) -> Callable[..., Any]:
+    # One wrapper for both, so that an untraced call costs no frame more than a noted one.
+    span = hook_command_spans.SPANS[method.__name__]
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            tracer = tracing_hook.hook
+            if tracer is None:
+                return method(self, *args, **kwargs)
+            with hook_command_spans.span(tracer, span, method, (self, *args), kwargs):
+                return method(self, *args, **kwargs)
+        except ModelError as exc:
+            _note(exc, self._hook_description(), command, shown, method, (self, *args), kwargs)
+            raise
+
+    return wrapper
+
+
 def add_hook_notes(cls: type) -> type:
     """Class decorator: every hook-command method of ``cls`` notes its command on failure.
 
@@ -162,4 +186,23 @@ def add_hook_notes(cls: type) -> type:
         method = cls.__dict__.get(name)
         if method is not None:
             setattr(cls, name, _noting(method, command, shown))
+    return cls
+
+
+def add_hook_notes_and_spans(cls: type) -> type:
+    """Class decorator: as :func:`add_hook_notes`, and each hook command is a tracing span.
+
+    For the backend that runs Juju's hook tools: when a tracer is installed
+    (:mod:`ops_core.tracing_hook`), each hook-command method runs inside a span named after
+    its command (see :mod:`ops_core._hook_spans`).
+    """
+    for name in hook_command_spans.SPANS:
+        method = cls.__dict__.get(name)
+        if method is None:
+            continue
+        if name in _COMMANDS:
+            command, shown = _COMMANDS[name]
+            setattr(cls, name, _noting_and_tracing(method, command, shown))
+        else:
+            setattr(cls, name, hook_command_spans.tracing(method))
     return cls

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 import ops_hookcmds
 
 from ._errors import ModelError, RelationNotFoundError, SecretNotFoundError
-from ._hook_notes import add_hook_notes
+from ._hook_notes import add_hook_notes_and_spans
 
 if TYPE_CHECKING:
     from ._backend import Backend, ConfigValue, SecretOwner
@@ -59,7 +59,7 @@ def _juju_older_than(version: str, major: int, minor: int) -> bool:
     return (int(match.group(1)), int(match.group(2))) < (major, minor)
 
 
-@add_hook_notes
+@add_hook_notes_and_spans
 class HookCommandsBackend:
     """Talks to Juju by running its hook tools (through ``ops_hookcmds``).
 

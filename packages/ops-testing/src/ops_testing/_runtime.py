@@ -458,6 +458,7 @@ class Runtime:
                 pebble_client_factory=self._pebble.client_for,
                 event_name='' if event.custom_event is not None else event.path,
                 framework_class=_recording_class(ctx, self._deferred_keys()),
+                trace_data=ctx.trace_data,
             )
         except BaseException:
             self.close()

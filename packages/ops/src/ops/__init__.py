@@ -47,6 +47,10 @@ _importlib.import_module('ops.main')
 if TYPE_CHECKING:
     # What the import hook provides at run time, spelled out for type checkers (the
     # ``.pyi`` files beside this one); ``ops.main`` is the callable below.
+    # ``ops.tracing`` is the ``ops_tracing`` module when ops-tracing is installed
+    # (``pip install ops[tracing]``) and ``None`` otherwise.
+    import ops_tracing as tracing
+
     from . import (
         charm,
         framework,
@@ -97,19 +101,23 @@ def __getattr__(name: str) -> Any:
         value = getattr(_ops_core, name)
         globals()[name] = value
         return value
+    if name == 'tracing':
+        value = _load_tracing()
+        globals()[name] = value
+        return value
     if f'ops.{name}' in _alias.ALIASES or name == 'version':
         return _importlib.import_module(f'ops.{name}')
-    if name == 'tracing':
-        # ops 3.9: the ops_tracing module with ops[tracing] installed, None without it.
-        try:
-            tracing = _importlib.import_module('ops_tracing')
-        except ModuleNotFoundError as exc:
-            if exc.name != 'ops_tracing':
-                raise
-            tracing = None
-        globals()['tracing'] = tracing
-        return tracing
     raise AttributeError(f"module 'ops' has no attribute {name!r}")
+
+
+def _load_tracing() -> Any:
+    # Imported on first use, not with ``ops``: a charm that never touches ``ops.tracing``
+    # loads no OpenTelemetry, and importing ``ops_tracing`` is what switches tracing on.
+    # As in ops 3.9, any failure to import it means "not installed".
+    try:
+        return _importlib.import_module('ops_tracing')
+    except ImportError:
+        return None
 
 
 def __dir__() -> list[str]:

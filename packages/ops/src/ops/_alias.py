@@ -36,11 +36,13 @@ ALIASES: dict[str, str] = {
     'ops.pebble': 'ops_pebble',
     'ops.hookcmds': 'ops_hookcmds',
     'ops.testing': 'ops_testing',
+    'ops.tracing': 'ops_tracing',
 }
 
 _MISSING_DISTRIBUTION = {
     'ops_testing': 'ops.testing needs the ops-testing distribution: pip install ops[testing]',
     'ops_pebble': 'ops.pebble needs the ops-pebble distribution: pip install ops-pebble',
+    'ops_tracing': 'ops.tracing needs the ops-tracing distribution: pip install ops[tracing]',
 }
 
 
