@@ -86,7 +86,7 @@ class _Main:
 
 main = _Main()
 
-__all__ = [*_ops_core.__all__, 'main', 'pebble', 'tracing', '__version__']  # noqa: F405
+__all__ = [*_ops_core.__all__, 'main', 'pebble', 'tracing', '__version__']
 
 
 _CORE_NAMES = frozenset(_ops_core.__all__)
