@@ -131,3 +131,23 @@ def test_submodules_are_attributes_of_ops_without_importing_them_first() -> None
     )
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
+
+
+def test_dir_of_ops_is_its_public_surface_without_helper_leakage() -> None:
+    names = dir(ops)
+    for leaked in ('Any', 'TYPE_CHECKING', 'annotations', '_alias', '_incidental', '_Main'):
+        assert leaked not in names
+    for public in ('CharmBase', 'ActiveStatus', 'main', 'pebble', 'testing', '__version__'):
+        assert public in names
+    assert set(ops.__all__) <= set(names)
+
+
+def test_ops_modules_are_real_files_for_type_checkers() -> None:
+    # Pyright warns 'Import "ops.charm" could not be resolved from source' for a module that
+    # exists only as a .pyi stub; each ops.<module> is a .py file.
+    from pathlib import Path
+
+    package = Path(ops.__file__).parent
+    for alias in _ALIASES:
+        assert (package / f'{alias[4:]}.py').is_file(), alias
+    assert not list(package.glob('*.pyi'))

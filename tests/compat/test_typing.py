@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,3 +103,64 @@ def test_typing_charm_runs_and_its_tests_pass() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert '3 passed' in result.stdout
+
+
+@functools.cache
+def _pyright_problem() -> str | None:
+    """Why pyright cannot run here, or None if it can (it is a node program from PyPI)."""
+    try:
+        out = subprocess.run(
+            [sys.executable, '-m', 'pyright', '--version'],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=_pyright_env(),
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f'pyright could not start: {exc}'
+    if out.returncode != 0:
+        lines = (out.stderr or out.stdout).strip().splitlines()
+        return 'pyright (pip install pyright[nodejs]) could not run: ' + (lines[-1] if lines else '?')
+    return None
+
+
+def _pyright_env() -> dict[str, str]:
+    # Pyright finds the interpreter (and so the installed ops) on PATH / in VIRTUAL_ENV.
+    bindir = str(Path(sys.executable).parent)
+    return {**os.environ, 'PATH': bindir + os.pathsep + os.environ.get('PATH', ''), 'VIRTUAL_ENV': sys.prefix}
+
+
+def _run_pyright(*args: str, cwd: Path) -> dict[str, Any]:
+    problem = _pyright_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    out = subprocess.run(
+        [sys.executable, '-m', 'pyright', '--outputjson', *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+        env=_pyright_env(),
+    )
+    try:
+        report: dict[str, Any] = json.loads(out.stdout)
+    except json.JSONDecodeError:
+        raise AssertionError(f'pyright gave no report: {out.stdout}{out.stderr}') from None
+    return report
+
+
+@pytest.mark.parametrize('mode', ['basic', 'strict'])
+@pytest.mark.parametrize('charm', sorted(CHARMS))
+def test_charm_passes_pyright(charm: str, mode: str, tmp_path: Path) -> None:
+    root = _copy_charm(CHARMS[charm], tmp_path / charm)
+    (root / 'pyrightconfig.json').write_text(
+        json.dumps({'typeCheckingMode': mode, 'extraPaths': ['src'], 'pythonVersion': '3.10'})
+    )
+    report = _run_pyright('-p', str(root), cwd=root)
+    # Warnings count too: "Import "ops.charm" could not be resolved from source" is one.
+    problems = [
+        f'{d["file"]}:{d["range"]["start"]["line"] + 1}: {d["severity"]}: {d["message"]}'
+        for d in report['generalDiagnostics']
+        if d['severity'] in ('error', 'warning')
+    ]
+    assert not problems, '\n'.join(problems)

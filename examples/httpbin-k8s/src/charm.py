@@ -294,7 +294,7 @@ class HttpbinCharm(ops.CharmBase):
     def _ingress_url(self) -> str:
         """The URL that the ingress provider gave us, or ``''`` if there is none (yet)."""
         relation = self.model.get_relation(INGRESS_RELATION)
-        if relation is None or relation.app is None:
+        if relation is None or not relation.app:  # no app: the relation is going away
             return ''
         try:
             return relation.load(IngressProvided, relation.app).url

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any, AnyStr, Generic
+from typing import TYPE_CHECKING, Any, Generic
 
 if TYPE_CHECKING:
+    # The output type defaults to str for type checkers, so that a bare
+    # ``except ExecError as e`` is ``ExecError[str]`` rather than partially unknown
+    # (typing_extensions is only read by type checkers here, not imported at run time).
+    from typing_extensions import TypeVar
+
     from ._changes import Change
+
+    _Output = TypeVar('_Output', str, bytes, default=str)
+else:
+    from typing import TypeVar
+
+    _Output = TypeVar('_Output', str, bytes)
 
 
 class Error(Exception):
@@ -98,7 +109,7 @@ class ChangeError(Error):
         return ''.join(parts)
 
 
-class ExecError(Error, Generic[AnyStr]):
+class ExecError(Error, Generic[_Output]):
     """A command run with :meth:`Client.exec` exited with a non-zero code.
 
     The message names only the executable (the first item of the command), never its
@@ -119,14 +130,14 @@ class ExecError(Error, Generic[AnyStr]):
         self,
         command: list[str],
         exit_code: int,
-        stdout: AnyStr | None,
-        stderr: AnyStr | None,
+        stdout: _Output | None,
+        stderr: _Output | None,
     ):
         super().__init__(command, exit_code, stdout, stderr)
         self.command = command
         self.exit_code = exit_code
-        self.stdout: AnyStr | None = stdout
-        self.stderr: AnyStr | None = stderr
+        self.stdout: _Output | None = stdout
+        self.stderr: _Output | None = stderr
 
     def __str__(self) -> str:
         program = self.command[0] if self.command else ''

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from . import _alias, _incidental
 from ._ops39_submodules import SUBMODULES as _SUBMODULES
 
-_alias.install()
 # ops 3.9's ``import ops`` leaves urllib.request, http.client, ... loaded; charms rely on it.
 _incidental.hook_submodules(_SUBMODULES)
 
@@ -45,12 +44,12 @@ if TYPE_CHECKING:
 _importlib.import_module('ops.main')
 
 if TYPE_CHECKING:
-    # What the import hook provides at run time, spelled out for type checkers (the
-    # ``.pyi`` files beside this one); ``ops.main`` is the callable below.
     # ``ops.tracing`` is the ``ops_tracing`` module when ops-tracing is installed
     # (``pip install ops[tracing]``) and ``None`` otherwise.
     import ops_tracing as tracing
 
+    # Loaded on first touch at run time (see ``__getattr__``); ``ops.main`` is the
+    # callable below.
     from . import (
         charm,
         framework,
@@ -121,5 +120,8 @@ def _load_tracing() -> Any:
 
 
 def __dir__() -> list[str]:
+    # The public surface only: not the helpers this module itself imports (``Any``,
+    # ``TYPE_CHECKING``, ``annotations``, ``_alias``, ...).
     submodules = {alias[4:] for alias in _alias.ALIASES}
-    return sorted({*globals(), *_CORE_NAMES, *submodules, 'tracing', 'version'})
+    dunders = {name for name in globals() if name.startswith('__') and name.endswith('__')}
+    return sorted({*dunders, *_CORE_NAMES, *submodules, *__all__, 'version'})

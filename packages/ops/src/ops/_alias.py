@@ -1,26 +1,21 @@
-"""The import hook that makes ``ops.<name>`` *be* the module of an underlying package.
+"""How each ``ops.<name>`` module *is* the module of an underlying distribution.
 
 ``ops`` is a meta-package: it owns no classes. ``ops.model`` is not a copy of
 ``ops_core.model`` but the very same module object, so ``isinstance`` checks,
 ``mock.patch('ops.model.Relation.save')``, module-level patching and pickling all agree
-whichever name a charm uses. A finder on :data:`sys.meta_path` resolves every
-``ops.<alias>[.<sub>...]`` import to the target module and registers it under the
-``ops`` name as well; nothing is loaded until it is first imported.
+whichever name a charm uses. Each ``ops/<name>.py`` is a real module (type checkers and
+IDEs read its star import of the target); when it is imported it calls :func:`become`,
+which puts the target module in its place in :data:`sys.modules`, so the import statement
+(and the ``ops`` package attribute) ends up bound to the target itself.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.machinery
 import sys
-from typing import TYPE_CHECKING, cast
+from collections.abc import Sequence
 
 from . import _incidental
-
-if TYPE_CHECKING:
-    import importlib.abc
-    import types
-    from collections.abc import Sequence
 
 #: ``ops`` submodule name -> module of the underlying distribution that it *is*.
 ALIASES: dict[str, str] = {
@@ -46,62 +41,30 @@ _MISSING_DISTRIBUTION = {
 }
 
 
-def target_of(fullname: str) -> str | None:
-    """Return the real module name behind ``fullname``, or None if it is not an alias."""
-    if fullname in ALIASES:
-        return ALIASES[fullname]
-    head, dot, tail = fullname.rpartition('.')
-    while dot:
-        if head in ALIASES:
-            return f'{ALIASES[head]}.{fullname[len(head) + 1 :]}'
-        head, dot, tail = head.rpartition('.')
-    return None
+def become(alias: str, submodules: Sequence[str] = ()) -> None:
+    """Make the module being imported as ``alias`` be its target module from now on.
 
+    Called at the end of ``ops/<name>.py``. The import system re-reads :data:`sys.modules`
+    once the module has run, so ``import ops.model`` and ``ops.model`` give the target.
 
-# The finder and loader implement the import protocol without the ``importlib.abc`` base
-# classes: ``sys.meta_path`` needs only ``find_spec``, and ``importlib.abc`` would pull in
-# ``importlib.resources`` (and with it ``tempfile``, ``shutil``, ...) on every ``import ops``.
-class _AliasLoader:
-    def __init__(self, target: str) -> None:
-        self._target = target
+    Args:
+        alias: the ``__name__`` of the calling module (``'ops.model'``).
+        submodules: public submodules of the target package that are also importable
+            under the alias name (``ops.testing.state`` is ``ops_testing.state``).
 
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
-        return None  # a throw-away module: exec_module swaps in the real one
-
-    def exec_module(self, module: types.ModuleType) -> None:
-        try:
-            real = importlib.import_module(self._target)
-        except ModuleNotFoundError as exc:
-            hint = _MISSING_DISTRIBUTION.get(exc.name or '')
-            if hint is None:
-                raise
-            raise ModuleNotFoundError(hint, name=module.__name__) from exc
-        # The import system re-reads sys.modules after exec_module, so the alias name
-        # ends up bound to the real module (and so does the parent package attribute).
-        sys.modules[module.__name__] = real
-        if module.__name__ in ALIASES:
-            _incidental.attach(module.__name__, real)
-
-
-class AliasFinder:
-    """Resolve ``ops.*`` submodule imports to the modules of the underlying packages."""
-
-    def find_spec(
-        self,
-        fullname: str,
-        path: Sequence[str] | None,
-        target: types.ModuleType | None = None,
-    ) -> importlib.machinery.ModuleSpec | None:
-        if not fullname.startswith('ops.'):
-            return None
-        real = target_of(fullname)
-        if real is None:
-            return None
-        loader = cast('importlib.abc.Loader', _AliasLoader(real))
-        return importlib.machinery.ModuleSpec(fullname, loader)
-
-
-def install() -> None:
-    """Put the alias finder first on :data:`sys.meta_path` (once)."""
-    if not any(isinstance(finder, AliasFinder) for finder in sys.meta_path):
-        sys.meta_path.insert(0, AliasFinder())
+    Raises:
+        ModuleNotFoundError: if the distribution providing the target is not installed,
+            saying what to install.
+    """
+    target = ALIASES[alias]
+    try:
+        real = importlib.import_module(target)
+    except ModuleNotFoundError as exc:
+        hint = _MISSING_DISTRIBUTION.get(exc.name or '')
+        if hint is None:
+            raise
+        raise ModuleNotFoundError(hint, name=alias) from exc
+    sys.modules[alias] = real
+    for name in submodules:
+        sys.modules[f'{alias}.{name}'] = importlib.import_module(f'{target}.{name}')
+    _incidental.attach(alias, real)

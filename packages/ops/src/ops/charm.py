@@ -1,0 +1,14 @@
+"""Charm base class, charm events and charm metadata (``ops.charm``).
+
+At run time this module *is* ``ops_core.charm`` (see :mod:`ops._alias`); the star import below
+is what type checkers and IDEs read.
+"""
+
+from typing import TYPE_CHECKING
+
+from ._alias import become
+
+if TYPE_CHECKING:
+    from ops_core.charm import *  # noqa: F403
+
+become(__name__)

@@ -1,0 +1,14 @@
+"""The Juju hook context read from the environment (``ops.jujucontext``).
+
+At run time this module *is* ``ops_core.jujucontext`` (see :mod:`ops._alias`); the star import below
+is what type checkers and IDEs read.
+"""
+
+from typing import TYPE_CHECKING
+
+from ._alias import become
+
+if TYPE_CHECKING:
+    from ops_core.jujucontext import *  # noqa: F403
+
+become(__name__)

@@ -1,0 +1,14 @@
+"""Juju version parsing and feature checks (``ops.jujuversion``).
+
+At run time this module *is* ``ops_core.jujuversion`` (see :mod:`ops._alias`); the star import below
+is what type checkers and IDEs read.
+"""
+
+from typing import TYPE_CHECKING
+
+from ._alias import become
+
+if TYPE_CHECKING:
+    from ops_core.jujuversion import *  # noqa: F403
+
+become(__name__)

@@ -1,0 +1,14 @@
+"""Logging through Juju's ``juju-log`` hook command (``ops.log``).
+
+At run time this module *is* ``ops_core.log`` (see :mod:`ops._alias`); the star import below
+is what type checkers and IDEs read.
+"""
+
+from typing import TYPE_CHECKING
+
+from ._alias import become
+
+if TYPE_CHECKING:
+    from ops_core.log import *  # noqa: F403
+
+become(__name__)
