@@ -18,6 +18,7 @@ import dataclasses
 import logging
 import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -33,6 +34,7 @@ from ._cli_files import (
     write_state,
 )
 from ._cli_lifecycle import HEADERS, empty_state, lifecycle_steps, table_row
+from ._cli_sandbox import SideEffectGuard, describe, guarded
 from ._cli_table import (
     deferred_names,
     relation_data_written,
@@ -54,7 +56,8 @@ _EPILOG = """\
 exit status: 0 if the charm handled every event, 1 if it raised (or an action failed),
 2 for a bad command line, event, charm directory or state file.
 
-The charm's code runs for real on this machine: subprocesses it starts are started.
+The charm's code runs on this machine, but the processes it starts and its writes outside
+a scratch directory are only recorded and shown, unless --allow-side-effects is given.
 See docs/simulator.md for every event name and the state file format."""
 
 
@@ -138,6 +141,14 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '-v', '--verbose', action='store_true', help='show the whole charm log, DEBUG included'
     )
+    parser.add_argument(
+        '--allow-side-effects',
+        action='store_true',
+        help=(
+            'really start the processes the charm starts and let it write anywhere '
+            '(by default they are recorded and shown, not performed)'
+        ),
+    )
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -145,14 +156,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     stdout = out if out is not None else sys.stdout
     args = _parser().parse_args(argv)
     _show_simulator_warnings()
+    scratch = None if args.allow_side_effects else tempfile.mkdtemp(prefix='ops-simulator-')
+    guard = None if scratch is None else SideEffectGuard(scratch)
     try:
         if args.out is not None:
             check_output_path(args.out)
-        charm_type = load_charm(args.charm_dir, args.charm_class)
+        with guarded(guard):
+            charm_type = load_charm(args.charm_dir, args.charm_class)
+        _print_side_effects(stdout, guard, 'importing the charm')
         ctx = _context(charm_type, args.charm_dir)
         if args.command == 'run':
-            return _run(ctx, args, stdout)
-        return _lifecycle(ctx, args, stdout)
+            return _run(ctx, args, stdout, guard)
+        return _lifecycle(ctx, args, stdout, guard)
     except UsageError as e:
         print(f'{PROG}: error: {e}', file=sys.stderr)
         return 2
@@ -166,6 +181,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         for line in e.lines:
             print(f'  {line}', file=sys.stderr)
         return 1
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _print_side_effects(out: TextIO, guard: SideEffectGuard | None, when: str) -> None:
+    """Show what the charm tried to do to the host (and was not let do) ``when``."""
+    effects = describe(guard.take()) if guard is not None else []
+    if effects:
+        print(f'not performed while {when} (--allow-side-effects to perform):', file=out)
+        for line in effects:
+            print(f'  {line}', file=out)
 
 
 def _show_simulator_warnings() -> None:
@@ -204,8 +231,15 @@ def _with_config(ctx: Context[Any], state: State, pairs: Sequence[str]) -> State
     return dataclasses.replace(state, config={**state.config, **values})
 
 
-def simulate(ctx: Context[Any], event: Event, state: State, label: str, charm_dir: str) -> State:
-    """Run one event; translate failures into the simulator's errors.
+def simulate(
+    ctx: Context[Any],
+    event: Event,
+    state: State,
+    label: str,
+    charm_dir: str,
+    guard: SideEffectGuard | None = None,
+) -> State:
+    """Run one event (under ``guard``, if given); translate failures into the simulator's errors.
 
     Raises:
         UsageError: the event and state do not fit the charm (inconsistent scenario).
@@ -217,7 +251,7 @@ def simulate(ctx: Context[Any], event: Event, state: State, label: str, charm_di
     try:
         # Like Scenario, each run starts with empty container filesystems (files persist only
         # through mounts); closing the Context gives the next run fresh directories.
-        with ctx:
+        with guarded(guard), ctx:
             return ctx.run(event, state)
     except InconsistentScenarioError as e:
         text = str(e).split(': ', 1)[-1]
@@ -255,7 +289,9 @@ def _ports(state: State) -> str:
     return ', '.join(f'{p.port}/{p.protocol}' if p.port else p.protocol for p in ports) or '-'
 
 
-def _run(ctx: Context[Any], args: argparse.Namespace, out: TextIO) -> int:
+def _run(
+    ctx: Context[Any], args: argparse.Namespace, out: TextIO, guard: SideEffectGuard | None
+) -> int:
     state = read_state(args.state) if args.state else empty_state(ctx._spec)
     state = _with_config(ctx, state, args.config)
     request = EventRequest(
@@ -269,10 +305,11 @@ def _run(ctx: Context[Any], args: argparse.Namespace, out: TextIO) -> int:
         print(f'note: {note}', file=out)
     start = len(ctx.juju_log)
     try:
-        output = simulate(ctx, event, state, args.event, args.charm_dir)
+        output = simulate(ctx, event, state, args.event, args.charm_dir, guard)
     except CharmFailed as e:
         _print_log(out, _log_lines(ctx, start, args.verbose))
         _print_action(ctx, out)
+        _print_side_effects(out, guard, f'running {args.event}')
         if e.state is not None and args.out:
             write_state(args.out, e.state)
             print(f'output state written to {args.out}', file=out)
@@ -291,6 +328,7 @@ def _run(ctx: Context[Any], args: argparse.Namespace, out: TextIO) -> int:
         print(f'  {name + ":":<23}{value}', file=out)
     _print_action(ctx, out)
     _print_log(out, _log_lines(ctx, start, args.verbose))
+    _print_side_effects(out, guard, f'running {args.event}')
     if args.out:
         write_state(args.out, output)
         print(f'output state written to {args.out}', file=out)
@@ -316,7 +354,9 @@ def _print_action(ctx: Context[Any], out: TextIO) -> None:
             print(f'  {line}', file=out)
 
 
-def _lifecycle(ctx: Context[Any], args: argparse.Namespace, out: TextIO) -> int:
+def _lifecycle(
+    ctx: Context[Any], args: argparse.Namespace, out: TextIO, guard: SideEffectGuard | None
+) -> int:
     spec = ctx._spec
     state = _with_config(ctx, empty_state(spec), args.config)
     width = args.width or shutil.get_terminal_size((120, 24)).columns
@@ -327,19 +367,22 @@ def _lifecycle(ctx: Context[Any], args: argparse.Namespace, out: TextIO) -> int:
     )
     rows: list[list[str]] = []
     log: list[str] = []
+    blocked: list[str] = []
     failure: CharmFailed | None = None
     for step in lifecycle_steps(ctx, spec):
         event, prepared = step.prepare(state)
         start = len(ctx.juju_log)
         try:
-            after = simulate(ctx, event, prepared, step.label, args.charm_dir)
+            after = simulate(ctx, event, prepared, step.label, args.charm_dir, guard)
         except CharmFailed as e:
             rows.append([step.label, f'error: {e}', '', '', '', ''])
             log.extend(f'[{step.label}] {line}' for line in _log_lines(ctx, start, args.verbose))
+            blocked.extend(f'[{step.label}] {line}' for line in _take(guard))
             failure = e
             break
         rows.append(table_row(step.label, prepared, after))
         log.extend(f'[{step.label}] {line}' for line in _log_lines(ctx, start, args.verbose))
+        blocked.extend(f'[{step.label}] {line}' for line in _take(guard))
         state = after
     print(render_table(HEADERS, rows, width), file=out)
     print(file=out)
@@ -356,12 +399,20 @@ def _lifecycle(ctx: Context[Any], args: argparse.Namespace, out: TextIO) -> int:
         )
         for line in shown:
             print(f'  {line}', file=out)
+    if blocked:
+        print('not performed (--allow-side-effects to perform):', file=out)
+        for line in blocked:
+            print(f'  {line}', file=out)
     if failure is not None:
         raise failure
     if args.out:
         write_state(args.out, state)
         print(f'final state written to {args.out}', file=out)
     return 0
+
+
+def _take(guard: SideEffectGuard | None) -> list[str]:
+    return describe(guard.take()) if guard is not None else []
 
 
 def _is_notable(line: str) -> bool:
