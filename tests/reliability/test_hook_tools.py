@@ -106,3 +106,17 @@ def test_a_broken_juju_log_never_fails_the_hook(tools_charm: Charm, fault: str) 
     assert 'Logging error' in result.stderr  # reported where it can be seen, not lost
     assert tools_charm.records()[-1] == {'done': 2}
     assert _stored_count(tools_charm) == 2
+
+
+def test_a_hung_juju_log_is_waited_for_once_per_hook(tools_charm: Charm) -> None:
+    _break(tools_charm, 'juju-log', 'hang')
+    tools_charm.juju.clear_calls()
+    result = tools_charm.run(REL_TOOL_OP='log-many', REL_TOOL_TIMEOUT='0.5')
+    assert result.returncode == 0, result.stderr
+    # Waited for once; every later line went to stderr instead of another 0.5 s (300 s
+    # with the default timeout) wait.
+    assert len(tools_charm.juju.calls('juju-log')) == 1
+    assert "juju-log is not usable (command 'juju-log' timed out" in result.stderr
+    for n in range(10):
+        assert f'WARNING warning number {n}' in result.stderr
+    assert tools_charm.records()[-1] == {'done': 2}

@@ -48,6 +48,9 @@ class ToolsCharm(ops.CharmBase):
             relation.data[self.unit].update({'good': 'yes', 'port': 5432})
         elif OP == 'secret-add-bad':
             self.app.add_secret({'password': 'fine-value', 'x': 'bad key'})
+        elif OP == 'log-many':
+            for n in range(10):
+                logger.warning('warning number %d', n)
         elif OP == 'catch':
             try:
                 self.unit.status = ops.ActiveStatus('fine')

@@ -20,6 +20,7 @@ import datetime
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
@@ -90,6 +91,7 @@ class HookCommandsBackend:
             self._hook_name = env.get('JUJU_HOOK_NAME', '')
             self._action_name = env.get('JUJU_ACTION_NAME') or None
         self._in_juju_log = False
+        self._juju_log_broken = False
 
     def _hook_description(self) -> str:
         """``"the 'install' hook"`` or ``"the 'backup' action"``, for exception notes."""
@@ -309,9 +311,18 @@ class HookCommandsBackend:
         """Run ``juju-log --log-level <level> -- <message>`` (split when very long).
 
         Calls made while a ``juju-log`` call is already running (for example by a logging
-        handler reacting to this call's own failure) are dropped.
+        handler reacting to this call's own failure) are dropped. Once ``juju-log`` could
+        not be run at all (missing, or killed after the hook-tool timeout because it hung),
+        it is not tried again in this hook: later messages go to standard error, which Juju
+        also records, so a hung ``juju-log`` costs one timeout per hook, not one per line.
+
+        Raises:
+            ModelError: ``juju-log`` failed (only the first time, when it could not run).
         """
         if self._in_juju_log:
+            return
+        if self._juju_log_broken:
+            self._log_to_stderr(level, message)
             return
         self._in_juju_log = True
         try:
@@ -327,9 +338,23 @@ class HookCommandsBackend:
                 return
             ops_hookcmds.juju_log(message, level=cast('Any', level))
         except ops_hookcmds.Error as exc:
+            if exc.returncode == -1:  # never ran, or was killed after the timeout
+                self._juju_log_broken = True
+                sys.stderr.write(
+                    f'juju-log is not usable ({exc}); the rest of this hook logs to '
+                    f'standard error\n'
+                )
             raise self._translate('juju-log', exc) from exc
         finally:
             self._in_juju_log = False
+
+    @staticmethod
+    def _log_to_stderr(level: str, message: str) -> None:
+        try:
+            sys.stderr.write(f'{level} {message}\n')
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass  # nowhere left to report it
 
     # ---- network, resources, pods, ports -------------------------------------------
 
