@@ -9,7 +9,10 @@ on; a broken ``juju-log`` itself never fails the hook.
 
 from __future__ import annotations
 
+import os
+import signal
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -120,3 +123,53 @@ def test_a_hung_juju_log_is_waited_for_once_per_hook(tools_charm: Charm) -> None
     for n in range(10):
         assert f'WARNING warning number {n}' in result.stderr
     assert tools_charm.records()[-1] == {'done': 2}
+
+
+def _tool_processes(charm: Charm, tool: str) -> list[int]:
+    """Live processes of the fake ``tool`` belonging to this charm's fake Juju."""
+    marker = f'FAKE_JUJU_STATE={charm.juju.state_path}'.encode()
+    found = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = Path(f'/proc/{entry}/cmdline').read_bytes().split(b'\0')
+            environ = Path(f'/proc/{entry}/environ').read_bytes().split(b'\0')
+            state = Path(f'/proc/{entry}/stat').read_text().rsplit(')', 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != 'Z' and marker in environ and any(a.endswith(tool.encode()) for a in cmdline):
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.parametrize('op', ['secret-add', 'secret-set'])
+@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGHUP], ids=['SIGTERM', 'SIGHUP'])
+def test_a_signal_during_secret_add_leaves_no_secret_file_and_no_orphan(
+    tools_charm: Charm, tmp_path: Path, op: str, signum: int
+) -> None:
+    tmpdir = tmp_path / 'hook-tmp'
+    tmpdir.mkdir()
+    tools_charm.juju.state.hang(op, 120)
+    tools_charm.juju.clear_calls()
+    proc = tools_charm.popen(REL_TOOL_OP=op, TMPDIR=str(tmpdir))
+    try:
+        deadline = time.monotonic() + 30
+        while not tools_charm.juju.calls(op):  # the tool is running, the files exist
+            assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        files = list(tmpdir.rglob('*'))
+        assert any(f.is_file() for f in files), files
+        assert _tool_processes(tools_charm, op)
+        proc.send_signal(signum)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == -signum  # died of the signal, as with ops 3.9
+    assert list(tmpdir.iterdir()) == [], 'secret files were left on disk'
+    deadline = time.monotonic() + 5
+    while _tool_processes(tools_charm, op) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _tool_processes(tools_charm, op) == [], f'{op} was orphaned'

@@ -48,6 +48,11 @@ class ToolsCharm(ops.CharmBase):
             relation.data[self.unit].update({'good': 'yes', 'port': 5432})
         elif OP == 'secret-add-bad':
             self.app.add_secret({'password': 'fine-value', 'x': 'bad key'})
+        elif OP == 'secret-add':
+            self.unit.add_secret({'password': 'hunter2-in-a-file'})
+        elif OP == 'secret-set':
+            secret = self.unit.add_secret({'password': 'first-value'})
+            secret.set_content({'password': 'hunter2-in-a-file'})
         elif OP == 'log-many':
             for n in range(10):
                 logger.warning('warning number %d', n)

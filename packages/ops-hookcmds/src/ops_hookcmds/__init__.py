@@ -13,7 +13,6 @@ submodules that implement the commands are loaded the first time one of their na
 used.
 """
 
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ._action import action_fail, action_get, action_log, action_set

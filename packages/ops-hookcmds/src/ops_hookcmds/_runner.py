@@ -102,14 +102,7 @@ def run(
     tool = argv[0]
     limit = _timeout_seconds()
     try:
-        result = subprocess.run(
-            list(argv),
-            input=input,
-            capture_output=True,
-            encoding='utf-8',
-            timeout=limit,
-            check=False,
-        )
+        returncode, stdout, stderr = _run_child(list(argv), input, limit)
     except FileNotFoundError:
         raise make_error(
             -1,
@@ -153,9 +146,39 @@ def run(
         raise make_error(
             -1, shown, '', '', f'command {tool!r} could not be run: {e.strerror}'
         ) from None
-    if result.returncode != 0:
-        raise make_error(result.returncode, shown, result.stdout, result.stderr)
-    return result.stdout
+    if returncode != 0:
+        raise make_error(returncode, shown, stdout, stderr)
+    return stdout
+
+
+def _run_child(argv: list[str], input: str | None, limit: float | None) -> tuple[int, str, str]:
+    """``subprocess.run`` (capturing output, killing the tool on timeout) for a tracked child.
+
+    The running tool is known to :mod:`._termination`, so a SIGTERM that ends the hook
+    while secret files exist stops it rather than orphaning it.
+    """
+    from ._termination import track_child
+
+    with (
+        subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE if input is not None else None,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            encoding='utf-8',
+        ) as proc,
+        track_child(proc),
+    ):
+        try:
+            stdout, stderr = proc.communicate(input, timeout=limit)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+        except BaseException:
+            proc.kill()
+            raise
+    return proc.returncode, stdout, stderr
 
 
 def run_json(*argv: str, input: str | None = None, empty: Any = ...) -> Any:
@@ -283,7 +306,9 @@ def secret_files(content: Mapping[str, str]) -> Iterator[list[str]]:
 
     Each value goes into its own file, created with mode 0600 inside a fresh directory
     (mode 0700); the directory and its files are removed when the block ends, whether or
-    not the tool succeeded. Values therefore never appear in argv or in errors.
+    not the tool succeeded, and also when SIGTERM or SIGHUP ends the hook meanwhile (the
+    running tool is stopped first; see :mod:`._termination`). Values therefore never
+    appear in argv or in errors.
     """
     import shutil
     import tempfile
@@ -294,16 +319,19 @@ def secret_files(content: Mapping[str, str]) -> Iterator[list[str]]:
             raise TypeError(
                 f'secret content values must be str, got {type(value).__name__} for key {key!r}'
             )
+    from ._termination import cleanup_on_termination
+
     tmpdir = tempfile.mkdtemp(prefix='hookcmds-secret-')
     try:
-        args: list[str] = []
-        for key, value in content.items():
-            path = os.path.join(tmpdir, key)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, 'w', encoding='utf-8') as f:
-                f.write(value)
-            args.append(f'{key}#file={path}')
-        yield args
+        with cleanup_on_termination(lambda: shutil.rmtree(tmpdir, ignore_errors=True)):
+            args: list[str] = []
+            for key, value in content.items():
+                path = os.path.join(tmpdir, key)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, 'w', encoding='utf-8') as f:
+                    f.write(value)
+                args.append(f'{key}#file={path}')
+            yield args
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
