@@ -149,3 +149,26 @@ def test_new_event_never_takes_the_path_of_a_queued_deferred_event() -> None:
     assert [(d.handle_path, d.snapshot_data['unit_name']) for d in out.deferred] == [
         ('Charm/on/db_relation_changed[1]', 'remote/3')
     ]
+
+
+class LoopCharm(ops.CharmBase):
+    _stored = ops.StoredState()
+
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        framework.observe(self.on.update_status, self._on_update_status)
+
+    def _on_update_status(self, event: ops.UpdateStatusEvent) -> None:
+        looped: dict[str, object] = {}
+        looped['self'] = looped
+        self._stored.looped = looped
+
+
+def test_a_cyclic_stored_value_is_the_documented_value_error_not_a_recursion_error() -> None:
+    ctx = testing.Context(LoopCharm, meta={'name': 'app'})
+    with pytest.raises(testing.errors.UncaughtCharmError) as caught:
+        ctx.run(ctx.on.update_status(), testing.State())
+    cause = caught.value.__cause__
+    assert isinstance(cause, ValueError) and not isinstance(cause, RecursionError)
+    assert "attribute 'looped' at ['self'] of LoopCharm/StoredStateData[_stored]" in str(cause)
+    assert 'contains itself (a reference cycle)' in str(cause)

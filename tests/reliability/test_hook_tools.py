@@ -26,6 +26,8 @@ CASES = {
     'config-get-fails': ('config-get', 'config-get', 'fail', 'ERROR not allowed (boom)'),
     'config-get-garbage': ('config-get', 'config-get', 'garbage', "'config-get' printed output that is not valid JSON"),
     'relation-get-garbage': ('relation-get', 'relation-get', 'garbage', "'relation-get' printed output that is not valid JSON"),
+    'config-get-deep-json': ('config-get', 'config-get', 'deep', "'config-get' printed JSON nested too deeply to decode"),
+    'is-leader-deep-json': ('is-leader', 'is-leader', 'deep', "'is-leader' printed JSON nested too deeply to decode"),
     'is-leader-wrong-type': ('is-leader', 'is-leader', 'wrong-type', "'is-leader'"),
     'is-leader-hangs': ('is-leader', 'is-leader', 'hang', "'is-leader' timed out after 0.5 seconds and was killed"),
     'status-set-hangs': ('status-set', 'status-set', 'hang', "'status-set' timed out after 0.5 seconds"),
@@ -51,6 +53,8 @@ def _break(charm: Charm, tool: str, fault: str) -> None:
         state.fail(tool, code=2, stderr='ERROR not allowed (boom)\n')
     elif fault == 'garbage':
         state.garbage(tool, '<html>\x00 502 Bad Gateway {{{\n')
+    elif fault == 'deep':
+        state.garbage(tool, '{"a": ' * 100_000 + '1' + '}' * 100_000 + '\n')
     elif fault == 'wrong-type':
         state.garbage(tool, '{"leader": "perhaps"}\n')
     elif fault == 'hang':

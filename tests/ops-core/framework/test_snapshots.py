@@ -81,6 +81,41 @@ def test_snapshots_must_hold_simple_types_only(make_framework: MakeFramework) ->
         framework.save_snapshot(counter)
 
 
+def _cyclic() -> dict[str, object]:
+    looped: dict[str, object] = {'fine': 1}
+    looped['me'] = [looped]
+    return looped
+
+
+def _deep(levels: int) -> list[object]:
+    deep: list[object] = []
+    for _ in range(levels):
+        deep = [deep]
+    return deep
+
+
+@pytest.mark.parametrize(
+    ('value', 'problem'),
+    [
+        (
+            _cyclic(),
+            r"'value' at \['me'\]\[0\] of Counter\[c\] contains itself \(a reference cycle\)",
+        ),
+        (_deep(5000), r"'value' of Counter\[c\] is nested too deeply \(5001 levels\)"),
+    ],
+    ids=['cycle', 'deep'],
+)
+def test_cyclic_or_too_deep_snapshots_are_a_value_error(
+    make_framework: MakeFramework, value: object, problem: str
+) -> None:
+    framework = make_framework()
+    framework.register_type(Counter, None)
+    counter = Counter(framework, 'c')
+    counter.value = value  # type: ignore[assignment]
+    with pytest.raises(ValueError, match=r'unable to save the data for Counter: .*' + problem):
+        framework.save_snapshot(counter)
+
+
 def test_events_snapshot_and_restore() -> None:
     event = EventBase(Handle(None, 'on', None).nest('x', '1'))
     assert event.snapshot() == {}

@@ -227,6 +227,17 @@ def test_load_names_the_undecodable_key(
         rel.load(DbInfo, rel.app)
 
 
+def test_load_of_deeply_nested_remote_json_is_a_value_error(
+    mem: MemoryBackend, make_model: Callable[..., Model]
+) -> None:
+    deep = '[' * 100_000 + ']' * 100_000  # a hostile remote application's data
+    mem.add_relation(3, 'db', 'pg', [], {'pg': {'host': deep}})
+    rel = make_model().get_relation('db')
+    assert rel is not None and rel.app is not None
+    with pytest.raises(ValueError, match="relation data key 'host' for DbInfo: it is nested"):
+        rel.load(DbInfo, rel.app)
+
+
 def test_save_writes_one_relation_set(db_model: Model, mem: MemoryBackend) -> None:
     rel = db_model.get_relation('db')
     assert rel is not None

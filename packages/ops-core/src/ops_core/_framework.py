@@ -186,6 +186,48 @@ def _locate_unsimple(value: Any, where: str) -> tuple[str, type[Any]] | None:
     return None
 
 
+def _shape_problem(value: Any, where: str) -> tuple[str, str]:
+    """Where ``value`` refers to itself or nests too deeply, walked without recursion."""
+    on_path: set[int] = set()  # the containers from the top down to the current one
+    # (value, location, depth), or (None, '', -id) to leave a container again
+    stack: list[tuple[Any, str, int]] = [(value, where, 1)]
+    deepest = (where, 0)
+    while stack:
+        item, here, depth = stack.pop()
+        if depth <= 0:
+            on_path.discard(-depth)
+            continue
+        kind = type(item)
+        if kind is dict:
+            children = [(v, f'[{k!r}]') for k, v in item.items()]
+        elif kind in (list, tuple, set, frozenset):
+            children = [(v, f'[{i}]') for i, v in enumerate(item)]
+        else:
+            continue
+        if id(item) in on_path:
+            return here, 'contains itself (a reference cycle)'
+        on_path.add(id(item))
+        stack.append((None, '', -id(item)))
+        if depth > deepest[1]:
+            deepest = (here, depth)
+        for child, step in children:
+            # Locations stop growing after a while: a deep path would flood the message.
+            place = here + step if len(here) < 200 else here.rstrip('.') + '...'
+            stack.append((child, place, depth + 1))
+    where_deep, levels = deepest
+    if type(value) is dict:  # count from the attribute, as the location names it
+        where_deep, levels = where_deep[: where_deep.find(']') + 1] or where_deep, levels - 1
+    return where_deep, f'is nested too deeply ({levels} levels)'
+
+
+def _attribute_name(where: str, data: Any) -> str:
+    if where.startswith('snapshot[') and isinstance(data, dict):
+        # Name the attribute for stored state: "attribute 'x'" reads better than snapshot['x'].
+        name, _, rest = where[len('snapshot[') :].partition(']')
+        return f'attribute {name}{rest and " at " + rest}'
+    return where
+
+
 class Framework(Object):
     """The event framework: delivers events to observers, persists deferrals and stored state.
 
@@ -317,19 +359,28 @@ class Framework(Object):
         self._type_known.add(cls)
 
     def _validate_snapshot_data(self, value: Serializable | EventBase, data: Any) -> None:
-        found = _find_unsimple(data, 'snapshot')
+        try:
+            found = _find_unsimple(data, 'snapshot')
+        except RecursionError:
+            raise self._shape_error(value, data) from None
         if found is None:
             return
         where, bad_type = found
-        if where.startswith('snapshot[') and isinstance(data, dict):
-            # Name the attribute for stored state: "attribute 'x'" reads better than snapshot['x'].
-            name, _, rest = where[len('snapshot[') :].partition(']')
-            where = f'attribute {name}{rest and " at " + rest}'
         raise ValueError(
             f'unable to save the data for {type(value).__name__}, it must contain only simple '
-            f'types: {where} of {value.handle.path} is a {bad_type.__module__}.'
-            f'{bad_type.__qualname__}; store only None, bool, int, float, str, bytes, '
-            f'list, tuple, set, frozenset and dict values'
+            f'types: {_attribute_name(where, data)} of {value.handle.path} is a '
+            f'{bad_type.__module__}.{bad_type.__qualname__}; store only None, bool, int, '
+            f'float, str, bytes, list, tuple, set, frozenset and dict values'
+        )
+
+    @staticmethod
+    def _shape_error(value: Serializable | EventBase, data: Any) -> ValueError:
+        where, problem = _shape_problem(data, 'snapshot')
+        return ValueError(
+            f'unable to save the data for {type(value).__name__}: '
+            f'{_attribute_name(where, data)} of {value.handle.path} {problem}; store '
+            f'plain trees of None, bool, int, float, str, bytes, list, tuple, set, '
+            f'frozenset and dict values'
         )
 
     def save_snapshot(self, value: Serializable | EventBase) -> None:
@@ -337,7 +388,8 @@ class Framework(Object):
 
         Raises:
             RuntimeError: if the value's type was never registered.
-            ValueError: if the snapshot holds anything but simple builtin types.
+            ValueError: if the snapshot holds anything but simple builtin types, refers to
+                itself (a reference cycle) or is nested too deeply to encode.
         """
         if type(value) not in self._type_known:
             raise RuntimeError(
@@ -345,7 +397,10 @@ class Framework(Object):
             )
         data = value.snapshot()
         self._validate_snapshot_data(value, data)
-        self._storage.save_snapshot(value.handle.path, data)
+        try:
+            self._storage.save_snapshot(value.handle.path, data)
+        except RecursionError:  # nested deeper than the encoder can go
+            raise self._shape_error(value, data) from None
 
     def load_snapshot(self, handle: Handle) -> Any:
         """Rebuild the object saved under ``handle`` using the class registered for it.

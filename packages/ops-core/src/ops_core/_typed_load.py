@@ -142,6 +142,11 @@ def load_typed(
         if decoder is not None:
             try:
                 value = decoder(value)
+            except RecursionError:
+                raise ValueError(
+                    f'cannot decode {what} key {raw_key!r} for {_name_of(cls)}: it is nested '
+                    'too deeply'
+                ) from None
             except ValueError as exc:
                 raise ValueError(
                     f'cannot decode {what} key {raw_key!r} for {_name_of(cls)}: {exc}; '

@@ -196,6 +196,14 @@ def run_json(*argv: str, input: str | None = None, empty: Any = ...) -> Any:
         return empty
     try:
         return json.loads(out)
+    except RecursionError:
+        raise make_error(
+            0,
+            list(argv),
+            out,
+            '',
+            f'command {argv[0]!r} printed JSON nested too deeply to decode',
+        ) from None
     except ValueError as e:
         msg = getattr(e, 'msg', 'invalid JSON')
         raise make_error(
