@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import logging
 import os
@@ -133,6 +134,21 @@ def test_secret_content_files_are_private_and_removed(
         assert not os.path.exists(os.path.dirname(path))
 
 
+def _every_repr(value: Any) -> Iterator[str]:
+    """``repr`` and ``str`` of every State component in ``value``, nested ones too."""
+    if dataclasses.is_dataclass(value):
+        yield repr(value)
+        yield str(value)
+        for field in dataclasses.fields(value):
+            yield from _every_repr(getattr(value, field.name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _every_repr(item)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _every_repr(item)
+
+
 def test_secret_values_reach_no_log_or_repr_under_context(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -146,7 +162,11 @@ def test_secret_values_reach_no_log_or_repr_under_context(
         spec.loader.exec_module(module)
         ctx = testing.Context(module.SecretsCharm, meta=yaml.safe_load(METADATA))
         with caplog.at_level(logging.DEBUG):
-            out = ctx.run(ctx.on.install(), testing.State(leader=True))
+            credential = testing.CloudCredential(
+                auth_type='userpass', attributes={'password': SECRETS['REL_SECRET_4']}
+            )
+            model = testing.Model(cloud_spec=testing.CloudSpec('lxd', credential=credential))
+            out = ctx.run(ctx.on.install(), testing.State(leader=True, model=model))
             out = ctx.run(ctx.on.update_status(), out)
     finally:
         for name in [*SECRETS, 'TEST_RECORD']:
@@ -155,8 +175,10 @@ def test_secret_values_reach_no_log_or_repr_under_context(
     haystacks = {
         'log records': '\n'.join(r.getMessage() for r in caplog.records),
         'ctx.juju_log': '\n'.join(line.message for line in ctx.juju_log),
-        'state repr': repr(out.unit_status) + repr(out.deferred) + repr(out.stored_states),
+        'state reprs': '\n'.join(_every_repr(out)),
     }
+    assert 'Secret(tracked_content=' in haystacks['state reprs']
+    assert 'CloudCredential(' in haystacks['state reprs']
     assert 'refused secret content' in haystacks['log records']
     assert _leaks(haystacks) == []
 

@@ -89,6 +89,21 @@ class Secret(DictMixin):
     def __hash__(self) -> int:
         return hash(self.id)
 
+    def __repr__(self) -> str:
+        # Secret values never reach a repr (nor a pytest failure report built from it):
+        # the content fields show their keys only.
+        parts = []
+        for field in dataclasses.fields(self):
+            if not field.repr:
+                continue
+            value = getattr(self, field.name)
+            if field.name in ('tracked_content', 'latest_content') and isinstance(value, dict):
+                shown = '{' + ', '.join(f'{key!r}: <redacted>' for key in value) + '}'
+            else:
+                shown = repr(value)
+            parts.append(f'{field.name}={shown}')
+        return f'{type(self).__name__}({", ".join(parts)})'
+
     def _matches_id(self, secret_id: str) -> bool:
         return canonical_secret_id(self.id) == canonical_secret_id(secret_id)
 
