@@ -137,11 +137,11 @@ def test_port_errors(fake_juju: FakeJuju) -> None:
     assert 'invalid protocol' in exc.value.stderr
     with pytest.raises(hookcmds.Error):
         hookcmds.close_port('tcp', 70000)
-    fake_juju.state.garbage('opened-ports', '["80/sctp"]')
-    with pytest.raises(hookcmds.Error, match="unknown protocol 'sctp'"):
+    fake_juju.state.garbage('opened-ports', '["80/tcp", "80/sctp"]')
+    with pytest.raises(hookcmds.Error, match='entry 1 of the output names an unknown protocol'):
         hookcmds.opened_ports()
     fake_juju.state.garbage('opened-ports', '["eighty/tcp"]')
-    with pytest.raises(hookcmds.Error, match="cannot parse port 'eighty/tcp'"):
+    with pytest.raises(hookcmds.Error, match='entry 0 of the output is not a port or port range'):
         hookcmds.opened_ports()
 
 

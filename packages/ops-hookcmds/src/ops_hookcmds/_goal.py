@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from ._record import record
-from ._runner import bad_output, expect_dict, expect_str, require_key, run_json
+from ._runner import bad_output, expect_dict, expect_str, output_key, require_key, run_json
 from ._types import parse_timestamp
 
 
@@ -45,7 +45,7 @@ def _goal(argv: list[str], raw: Any, where: str) -> Goal:
     try:
         since = parse_timestamp(since_text)
     except ValueError:
-        bad_output(argv, f"'since' in {where} is not a timestamp: {since_text!r}")
+        bad_output(argv, f"'since' in {where} is not a timestamp")
     return Goal(status=status, since=since)
 
 
@@ -62,12 +62,14 @@ def goal_state() -> GoalState:
     data = expect_dict(argv, run_json(*argv))
     units_raw = expect_dict(argv, data.get('units') or {}, "'units'")
     relations_raw = expect_dict(argv, data.get('relations') or {}, "'relations'")
-    units = {name: _goal(argv, raw, f'units[{name!r}]') for name, raw in units_raw.items()}
+    units = {
+        name: _goal(argv, raw, f'units[{output_key(name)}]') for name, raw in units_raw.items()
+    }
     relations: dict[str, dict[str, Goal]] = {}
     for endpoint, members in relations_raw.items():
-        where = f'relations[{endpoint!r}]'
+        where = f'relations[{output_key(endpoint)}]'
         relations[endpoint] = {
-            name: _goal(argv, raw, f'{where}[{name!r}]')
+            name: _goal(argv, raw, f'{where}[{output_key(name)}]')
             for name, raw in expect_dict(argv, members, where).items()
         }
     return GoalState(units=units, relations=relations)

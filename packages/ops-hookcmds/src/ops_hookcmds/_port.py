@@ -88,7 +88,8 @@ def close_port(
     run(*_port_argv('close-port', protocol, port, to_port, endpoints))
 
 
-def _parse_port(argv: list[str], entry: str, with_endpoints: bool) -> Port:
+def _parse_port(argv: list[str], entry: str, with_endpoints: bool, index: int) -> Port:
+    where = f'entry {index} of the output'
     text = entry.strip()
     endpoints: list[str] | None = None
     if with_endpoints and text.endswith(')') and ' (' in text:
@@ -99,13 +100,13 @@ def _parse_port(argv: list[str], entry: str, with_endpoints: bool) -> Port:
     ports, _, protocol = text.partition('/')
     protocol = protocol or 'tcp'
     if protocol not in ('tcp', 'udp', 'icmp'):
-        bad_output(argv, f'unknown protocol {protocol!r} in port {entry!r}')
+        bad_output(argv, f'{where} names an unknown protocol (expected tcp, udp or icmp)')
     first, _, last = ports.partition('-')
     try:
         port = int(first)
         to_port = int(last) if last else None
     except ValueError:
-        bad_output(argv, f'cannot parse port {entry!r}')
+        bad_output(argv, f'{where} is not a port or port range')
     return Port(protocol=protocol, port=port, to_port=to_port, endpoints=endpoints)  # type: ignore[arg-type]
 
 
@@ -132,4 +133,4 @@ def opened_ports(*, endpoints: bool = False) -> list[Port]:
         else ['opened-ports', '--format=json']
     )
     entries = expect_str_list(argv, run_json(*argv))
-    return [_parse_port(argv, entry, endpoints) for entry in entries]
+    return [_parse_port(argv, entry, endpoints, i) for i, entry in enumerate(entries)]

@@ -216,6 +216,23 @@ def run_json(*argv: str, input: str | None = None, empty: Any = ...) -> Any:
 
 
 # --- shape checks for decoded output ---------------------------------------------------------
+#
+# Messages say what is wrong with the output, never what it was: output can be secret content
+# or relation data. Only the JSON kind of a value is named, and a key from the output only
+# when it looks like a name (see :func:`output_key`).
+
+_NAME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@+')
+
+
+def output_key(key: object) -> str:
+    """How a key taken from a tool's output is named in a message.
+
+    ``repr(key)`` for short name-like keys (unit names, endpoints, option names, secret
+    ids); ``'a key'`` for anything else, which is not repeated.
+    """
+    if isinstance(key, str) and 0 < len(key) <= 80 and set(key) <= _NAME_CHARS:
+        return repr(key)
+    return 'a key'
 
 
 def bad_output(argv: Sequence[str], problem: str, stdout: str = '') -> NoReturn:
@@ -232,6 +249,11 @@ _TYPE_NAMES = {
     bool: 'a JSON boolean',
     int: 'a JSON integer',
 }
+
+
+def json_kind(value: Any) -> str:
+    """The JSON kind of a decoded value (``'a JSON string'``, ``'null'``...), never the value."""
+    return _json_kind(value)
 
 
 def _json_kind(value: Any) -> str:
@@ -279,7 +301,8 @@ def expect_str_dict(argv: Sequence[str], value: Any, where: str = 'the output') 
         if not isinstance(item, str):
             bad_output(
                 argv,
-                f'expected the value of {key!r} in {where} to be a JSON string, got {_json_kind(item)}',
+                f'expected the value of {output_key(key)} in {where} to be a JSON string, '
+                f'got {_json_kind(item)}',
             )
     return data
 

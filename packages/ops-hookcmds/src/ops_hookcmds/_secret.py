@@ -13,6 +13,8 @@ from ._runner import (
     expect_str,
     expect_str_dict,
     expect_str_list,
+    json_kind,
+    output_key,
     require_key,
     run,
     run_json,
@@ -244,7 +246,7 @@ def _optional_time(argv: list[str], info: dict[str, object], key: str) -> dateti
     try:
         return parse_timestamp(text)
     except ValueError:
-        bad_output(argv, f'{key!r} is not an RFC 3339 timestamp: {text!r}')
+        bad_output(argv, f'{key!r} is not an RFC 3339 timestamp')
 
 
 def secret_info_get(*, id: str | None = None, label: str | None = None) -> SecretInfo:
@@ -266,13 +268,13 @@ def secret_info_get(*, id: str | None = None, label: str | None = None) -> Secre
     if len(data) != 1:
         bad_output(argv, f'expected one secret, got {len(data)}')
     key, raw = next(iter(data.items()))
-    info = expect_dict(argv, raw, f'the entry for {key!r}')
-    revision = require_key(argv, info, 'revision', f'the entry for {key!r}')
+    info = expect_dict(argv, raw, f'the entry for {output_key(key)}')
+    revision = require_key(argv, info, 'revision', f'the entry for {output_key(key)}')
     if not isinstance(revision, int) or isinstance(revision, bool):
-        bad_output(argv, f"'revision' must be an integer, got {revision!r}")
+        bad_output(argv, f"'revision' must be an integer, got {json_kind(revision)}")
     rotation = info.get('rotation') or None
     if rotation is not None and rotation not in _ROTATIONS:
-        bad_output(argv, f'unknown rotation policy {rotation!r}')
+        bad_output(argv, "'rotation' is not a rotation policy Juju knows")
     return SecretInfo(
         id=key,
         revision=revision,

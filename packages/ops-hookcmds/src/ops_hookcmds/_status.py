@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._record import record
-from ._runner import expect_dict, expect_str, require_key, run, run_json
+from ._runner import expect_dict, expect_str, output_key, require_key, run, run_json
 from ._types import SettableStatusName
 
 
@@ -91,7 +91,8 @@ def status_get(*, app: bool = False) -> AppStatus | UnitStatus:
         message=base.message,
         status_data=base.status_data,
         units={
-            name: _unit_status(argv, raw, f'the status of {name!r}') for name, raw in units.items()
+            name: _unit_status(argv, raw, f'the status of {output_key(name)}')
+            for name, raw in units.items()
         },
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pathlib
 
-from ._runner import MAX_ARG_BYTES, bad_output, expect_dict, run, run_json
+from ._runner import MAX_ARG_BYTES, bad_output, expect_dict, json_kind, run, run_json
 from ._types import LogLevel
 
 ConfigValue = bool | int | float | str
@@ -39,7 +39,7 @@ def is_leader() -> bool:
     argv = ['is-leader', '--format=json']
     result = run_json(*argv)
     if not isinstance(result, bool):
-        bad_output(argv, f'expected true or false, got {result!r}')
+        bad_output(argv, f'expected true or false, got {json_kind(result)}')
     return result
 
 
