@@ -276,3 +276,34 @@ def test_very_long_log_messages_are_split(fake_juju: FakeJuju) -> None:
     logged = [m for _, m in fake_juju.juju_logs()]
     assert logged[0].startswith(f'Log string greater than {MAX_LOG_LINE_LEN}.')
     assert logged[1:] == ['x' * MAX_LOG_LINE_LEN, 'tail']
+
+
+def test_a_nul_in_a_value_bound_for_argv_is_a_model_error_naming_the_field(
+    model: Model, fake_juju: FakeJuju
+) -> None:
+    fake_juju.state.set_leader(True)
+    fake_juju.state.set_action('act')
+    backend = HookCommandsBackend()
+    cases = {
+        'the status message': lambda: setattr(model.unit, 'status', ActiveStatus('a\x00b')),
+        'the workload version': lambda: model.unit.set_workload_version('1.0\x00'),
+        'the secret label': lambda: model.app.add_secret({'password': 'x'}, label='l\x00'),
+        'the secret description': lambda: model.unit.add_secret(
+            {'password': 'x'}, description='\x00'
+        ),
+        "the action result 'out'": lambda: backend.action_set({'out': 'hidden\x00value'}),
+        'the action log message': lambda: backend.action_log('progress\x00'),
+        "argument 5 of 'relation-get'": lambda: backend.relation_get('db', 1, 'a\x00', False),
+    }
+    for field, call in cases.items():
+        with pytest.raises(ModelError) as caught:
+            call()
+        message = str(caught.value)
+        assert f'{field} contains a NUL character' in message, message
+        assert 'hidden' not in message  # the value itself is not repeated
+    assert fake_juju.calls() == []  # nothing half-done: no tool ran
+
+
+def test_a_nul_in_a_log_message_is_logged_escaped(model: Model, fake_juju: FakeJuju) -> None:
+    HookCommandsBackend().juju_log('INFO', 'before\x00after')
+    assert fake_juju.juju_logs() == [('INFO', 'before\\x00after')]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ._runner import run, run_json
+from ._runner import check_no_nul, run, run_json
 
 
 def action_get(key: str | None = None) -> dict[str, Any] | Any:
@@ -59,7 +59,10 @@ def action_set(results: Mapping[str, Any]) -> None:
         if key in seen:
             raise ValueError(f'duplicate key {key!r} in the results passed to action_set')
         seen.add(key)
-        args.append(f'{key}={value}')
+        text = str(value)
+        check_no_nul('action-set', 'an action result key', key)
+        check_no_nul('action-set', f'the action result {key!r}', text)
+        args.append(f'{key}={text}')
         shown.append(f'{key}=<redacted>')
     run('action-set', *args, display_argv=['action-set', *shown])
 
@@ -70,6 +73,7 @@ def action_log(message: str) -> None:
     Raises:
         Error: not running an action, or the tool failed.
     """
+    check_no_nul('action-log', 'the action log message', message)
     run('action-log', '--', message)
 
 
@@ -87,4 +91,5 @@ def action_fail(message: str | None = None) -> None:
     if message is None:
         run('action-fail')
     else:
+        check_no_nul('action-fail', 'the action failure message', message)
         run('action-fail', '--', message)

@@ -100,6 +100,8 @@ def run(
     """
     shown = list(display_argv if display_argv is not None else argv)
     tool = argv[0]
+    for index, arg in enumerate(argv[1:], 1):
+        check_no_nul(tool, f'argument {index} of {tool!r}', arg)
     limit = _timeout_seconds()
     try:
         returncode, stdout, stderr = _run_child(list(argv), input, limit)
@@ -149,6 +151,24 @@ def run(
     if returncode != 0:
         raise make_error(returncode, shown, stdout, stderr)
     return stdout
+
+
+def check_no_nul(tool: str, field: str, value: str | None) -> None:
+    """Raise :class:`Error` naming ``field`` if ``value`` holds a NUL character.
+
+    A NUL cannot be passed in a command-line argument (the operating system ends the
+    argument there), so such a value could only be cut short or refused.
+    The value itself is not repeated: it may be an action result or other sensitive text.
+    """
+    if value is not None and '\x00' in value:
+        raise make_error(
+            -1,
+            [tool],
+            '',
+            '',
+            f'{field} contains a NUL character, which a hook command argument cannot carry; '
+            f'remove it ({tool!r} was not run)',
+        )
 
 
 def _run_child(argv: list[str], input: str | None, limit: float | None) -> tuple[int, str, str]:

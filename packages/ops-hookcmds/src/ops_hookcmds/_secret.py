@@ -9,6 +9,7 @@ from ._record import record
 from ._runner import (
     Error,
     bad_output,
+    check_no_nul,
     expect_dict,
     expect_str,
     expect_str_dict,
@@ -47,12 +48,15 @@ class SecretInfo:
 
 
 def _metadata_args(
+    tool: str,
     label: str | None,
     description: str | None,
     expire: datetime.datetime | str | None,
     rotate: SecretRotate | None,
     owner: str,
 ) -> list[str]:
+    check_no_nul(tool, 'the secret label', label)
+    check_no_nul(tool, 'the secret description', description)
     args: list[str] = []
     if label is not None:
         args += ['--label', label]
@@ -100,7 +104,7 @@ def secret_add(
         TypeError: a content value is not a str.
         Error: Juju refused (e.g. ``this unit is not the leader``) or the tool failed.
     """
-    args = _metadata_args(label, description, expire, rotate, owner)
+    args = _metadata_args('secret-add', label, description, expire, rotate, owner)
     with secret_files(content) as files:
         out = run('secret-add', *args, *files)
     uri = out.strip()
@@ -134,6 +138,8 @@ def secret_get(
         raise TypeError('secret_get() needs id or label (or both)')
     if refresh and peek:
         raise TypeError('secret_get() accepts refresh=True or peek=True, not both')
+    check_no_nul('secret-get', 'the secret id', id)
+    check_no_nul('secret-get', 'the secret label', label)
     argv = ['secret-get', '--format=json']
     if id is not None:
         argv.append(id)
@@ -170,7 +176,7 @@ def secret_set(
         TypeError: a content value is not a str.
         Error: the secret is not found, this unit may not update it, or the tool failed.
     """
-    args = _metadata_args(label, description, expire, rotate, owner)
+    args = _metadata_args('secret-set', label, description, expire, rotate, owner)
     with secret_files(content or {}) as files:
         run('secret-set', *args, id, *files)
 
@@ -262,6 +268,8 @@ def secret_info_get(*, id: str | None = None, label: str | None = None) -> Secre
     """
     if (id is None) == (label is None):
         raise TypeError('secret_info_get() needs exactly one of id or label')
+    check_no_nul('secret-info-get', 'the secret id', id)
+    check_no_nul('secret-info-get', 'the secret label', label)
     argv = ['secret-info-get', '--format=json']
     argv += [id] if id is not None else ['--label', str(label)]
     data = expect_dict(argv, run_json(*argv))

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ._record import record
-from ._runner import expect_dict, expect_str, output_key, require_key, run, run_json
+from ._runner import (
+    check_no_nul,
+    expect_dict,
+    expect_str,
+    output_key,
+    require_key,
+    run,
+    run_json,
+)
 from ._types import SettableStatusName
 
 
@@ -113,6 +121,7 @@ def status_set(
         Error: Juju rejected the status, a non-leader set the application status, or the
             tool failed.
     """
+    check_no_nul('status-set', 'the status message', message)
     argv = ['status-set', f'--application={app}', status]
     if message is not None:
         argv += ['--', message]

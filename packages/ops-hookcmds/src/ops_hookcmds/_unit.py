@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pathlib
 
-from ._runner import MAX_ARG_BYTES, bad_output, expect_dict, json_kind, run, run_json
+from ._runner import (
+    MAX_ARG_BYTES,
+    bad_output,
+    check_no_nul,
+    expect_dict,
+    json_kind,
+    run,
+    run_json,
+)
 from ._types import LogLevel
 
 ConfigValue = bool | int | float | str
@@ -71,7 +79,8 @@ def juju_log(message: str, *, level: LogLevel = 'INFO') -> None:
     Raises:
         Error: the tool failed.
     """
-    for piece in _chunks(message):
+    # A log line is never refused: a NUL (which no argument can carry) is shown escaped.
+    for piece in _chunks(message.replace('\x00', '\\x00')):
         run('juju-log', '--log-level', level, '--', piece)
 
 
@@ -108,4 +117,5 @@ def app_version_set(version: str) -> None:
     Raises:
         Error: the tool failed.
     """
+    check_no_nul('application-version-set', 'the workload version', version)
     run('application-version-set', '--', version)
