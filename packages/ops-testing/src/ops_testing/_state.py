@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._serialise import DictMixin
-from ._state_common import set_field
+from ._state_common import members_of, set_field
 from ._state_containers import Container
 from ._state_misc import (
     DeferredEvent,
@@ -23,6 +23,7 @@ from ._state_network import Network
 from ._state_relations import PeerRelation, Relation, RelationBase, SubordinateRelation
 from ._state_secrets import Secret
 from ._state_status import UnknownStatus, _EntityStatus, status_from_any
+from .errors import StateValidationError
 
 if TYPE_CHECKING:
     from ._context import Context
@@ -30,8 +31,15 @@ if TYPE_CHECKING:
 __all__ = ['State']
 
 
-def _frozen(value: Iterable[Any] | None) -> frozenset[Any]:
-    return frozenset(value or ())
+def _members(field: str, values: Iterable[Any] | None, kind: type) -> frozenset[Any]:
+    return frozenset(members_of(f'State.{field}', values, kind))
+
+
+def _storage(value: Any) -> Any:
+    # An ops.Storage (name and index) stands for the State Storage it equals.
+    if isinstance(value, (Storage, str)) or not hasattr(value, 'index'):
+        return value
+    return storage_from_ops(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,20 +98,38 @@ class State(DictMixin):
     workload_version: str = dataclasses.field(default='', kw_only=True)
 
     def __post_init__(self) -> None:
+        # Every collection is checked for what it holds here, so that a wrong value is a
+        # StateValidationError naming the field, not an AttributeError deep inside a run.
+        if self.config is not None and not isinstance(self.config, Mapping):
+            raise StateValidationError(
+                f'State.config must be a mapping of option names to values, not a '
+                f'{type(self.config).__name__}'
+            )
         set_field(self, 'config', dict(self.config or {}))
-        set_field(self, 'relations', _frozen(self.relations))
-        set_field(self, 'networks', _frozen(self.networks))
-        set_field(self, 'containers', _frozen(self.containers))
-        set_field(self, 'storages', frozenset(storage_from_ops(s) for s in self.storages or ()))
+        set_field(self, 'relations', _members('relations', self.relations, RelationBase))
+        set_field(self, 'networks', _members('networks', self.networks, Network))
+        set_field(self, 'containers', _members('containers', self.containers, Container))
+        storages = members_of('State.storages', self.storages, object)
+        set_field(
+            self,
+            'storages',
+            _members('storages', [_storage(s) for s in storages], Storage),
+        )
         set_field(
             self, 'opened_ports', frozenset(port_from_ops(p) for p in self.opened_ports or ())
         )
-        set_field(self, 'secrets', _frozen(self.secrets))
-        set_field(self, 'resources', _frozen(self.resources))
-        set_field(self, 'deferred', list(self.deferred or ()))
-        set_field(self, 'stored_states', _frozen(self.stored_states))
+        set_field(self, 'secrets', _members('secrets', self.secrets, Secret))
+        set_field(self, 'resources', _members('resources', self.resources, Resource))
+        set_field(self, 'deferred', members_of('State.deferred', self.deferred, DeferredEvent))
+        set_field(
+            self, 'stored_states', _members('stored_states', self.stored_states, StoredState)
+        )
         if self.model is None:
             set_field(self, 'model', Model())
+        elif not isinstance(self.model, Model):
+            raise StateValidationError(
+                f'State.model must be a Model, not a {type(self.model).__name__}'
+            )
         for field in ('app_status', 'unit_status'):
             value = getattr(self, field)
             set_field(

@@ -115,6 +115,66 @@ def string_list(name: str, value: Iterable[str]) -> list[str]:
     return list(value)
 
 
+def _describe(value: object) -> str:
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + '...'
+        return f'the str {shown!r}'
+    return f'a {type(value).__module__}.{type(value).__qualname__}'
+
+
+def members_of(
+    field: str, values: Iterable[Any] | None, kinds: type | tuple[type, ...]
+) -> list[Any]:
+    """The items of the collection ``values`` given for ``field``, each checked to be ``kinds``.
+
+    Raises:
+        StateValidationError: ``values`` is a single string, or an item is of another type
+            (naming the field, the item's position and its type).
+    """
+    names = ' or '.join(k.__name__ for k in (kinds if isinstance(kinds, tuple) else (kinds,)))
+    if values is None:
+        return []
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise StateValidationError(
+            f'{field} must be a collection of {names} objects, not {_describe(values)}'
+        )
+    items = list(values)
+    for index, item in enumerate(items):
+        if not isinstance(item, kinds):
+            hint = (
+                ' (a dict gives its keys when iterated: pass the objects themselves)'
+                if isinstance(values, Mapping)
+                else ''
+            )
+            raise StateValidationError(
+                f'{field} must hold {names} objects; item {index} is {_describe(item)}{hint}'
+            )
+    return items
+
+
+def values_of(
+    field: str, mapping: Mapping[Any, Any] | None, kinds: type | tuple[type, ...]
+) -> dict[Any, Any]:
+    """``mapping`` (given for ``field``) as a dict whose values are checked to be ``kinds``.
+
+    Raises:
+        StateValidationError: ``mapping`` is not a mapping, or a value is of another type.
+    """
+    names = ' or '.join(k.__name__ for k in (kinds if isinstance(kinds, tuple) else (kinds,)))
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, Mapping):
+        raise StateValidationError(
+            f'{field} must be a mapping of names to {names} objects, not {_describe(mapping)}'
+        )
+    for key, value in mapping.items():
+        if not isinstance(value, kinds):
+            raise StateValidationError(
+                f'{field}[{key!r}] must be a {names}, not {_describe(value)}'
+            )
+    return dict(mapping)
+
+
 def set_field(obj: object, name: str, value: object) -> None:
     """Set a field of a frozen dataclass during ``__post_init__`` normalisation."""
     object.__setattr__(obj, name, value)

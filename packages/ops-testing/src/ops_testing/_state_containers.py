@@ -12,7 +12,15 @@ import ops_pebble as pebble
 import yaml
 
 from ._serialise import DictMixin
-from ._state_common import change_ids, check_name, copy_dict, notice_ids, set_field
+from ._state_common import (
+    change_ids,
+    check_name,
+    copy_dict,
+    members_of,
+    notice_ids,
+    set_field,
+    values_of,
+)
 
 if TYPE_CHECKING:
     from ._context import Context
@@ -250,12 +258,16 @@ class Container(DictMixin):
     def __post_init__(self) -> None:
         check_name('container', self.name)
         set_field(self, '_base_plan', copy_dict(self._base_plan))
-        set_field(self, 'layers', dict(self.layers))
+        set_field(self, 'layers', values_of('Container.layers', self.layers, pebble.Layer))
         set_field(self, 'service_statuses', dict(self.service_statuses))
-        set_field(self, 'mounts', dict(self.mounts))
-        set_field(self, 'execs', frozenset(self.execs))
-        set_field(self, 'notices', list(self.notices))
-        set_field(self, 'check_infos', frozenset(self.check_infos))
+        set_field(self, 'mounts', values_of('Container.mounts', self.mounts, Mount))
+        set_field(self, 'execs', frozenset(members_of('Container.execs', self.execs, Exec)))
+        set_field(self, 'notices', members_of('Container.notices', self.notices, Notice))
+        set_field(
+            self,
+            'check_infos',
+            frozenset(members_of('Container.check_infos', self.check_infos, CheckInfo)),
+        )
 
     def __hash__(self) -> int:
         return hash(self.name)

@@ -68,6 +68,11 @@ class Storage(DictMixin):
 
     def __post_init__(self) -> None:
         check_name('storage', self.name)
+        # The index names the storage's directory on the test machine: only a number.
+        if not isinstance(self.index, int) or isinstance(self.index, bool) or self.index < 0:
+            raise StateValidationError(
+                f'Storage.index must be a non-negative int, got {self.index!r}'
+            )
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Storage):
@@ -256,6 +261,11 @@ class CloudSpec(DictMixin):
 
     def __post_init__(self) -> None:
         set_field(self, 'ca_certificates', string_list('ca_certificates', self.ca_certificates))
+        if self.credential is not None and not isinstance(self.credential, CloudCredential):
+            raise StateValidationError(
+                f'CloudSpec.credential must be a CloudCredential, not a '
+                f'{type(self.credential).__name__}'
+            )
 
     def __hash__(self) -> int:
         return hash((self.type, self.name, self.region, self.endpoint))
@@ -303,6 +313,10 @@ class Model(DictMixin):
             raise StateValidationError(
                 f"Model.type must be 'kubernetes' or 'lxd', got {self.type!r}"
             )
+        if self.cloud_spec is not None and not isinstance(self.cloud_spec, CloudSpec):
+            raise StateValidationError(
+                f'Model.cloud_spec must be a CloudSpec, not a {type(self.cloud_spec).__name__}'
+            )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -322,6 +336,11 @@ class StoredState(DictMixin):
     _data_type_name: str = dataclasses.field(default='StoredStateData', kw_only=True)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.content, Mapping):
+            raise StateValidationError(
+                f'StoredState.content must be a mapping of attribute names to values, not a '
+                f'{type(self.content).__name__}'
+            )
         set_field(self, 'content', copy_dict(self.content))
 
     def __hash__(self) -> int:
@@ -367,6 +386,18 @@ class DeferredEvent(DictMixin):
     snapshot_data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for field in ('handle_path', 'owner', 'observer'):
+            if not isinstance(getattr(self, field), str):
+                raise StateValidationError(
+                    f'DeferredEvent.{field} must be a str, not a '
+                    f'{type(getattr(self, field)).__name__}; build deferred events with '
+                    f'ctx.on.<event>(...).deferred(handler)'
+                )
+        if not isinstance(self.snapshot_data, Mapping):
+            raise StateValidationError(
+                f'DeferredEvent.snapshot_data must be a mapping, not a '
+                f'{type(self.snapshot_data).__name__}'
+            )
         set_field(self, 'snapshot_data', copy_dict(self.snapshot_data))
 
     def __hash__(self) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._serialise import DictMixin
-from ._state_common import set_field, string_list
+from ._state_common import members_of, set_field, string_list
 
 __all__ = ['Address', 'BindAddress', 'Network']
 
@@ -52,7 +52,7 @@ class BindAddress(DictMixin):
     mac_address: str | None = dataclasses.field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
-        set_field(self, 'addresses', list(self.addresses))
+        set_field(self, 'addresses', members_of('BindAddress.addresses', self.addresses, Address))
 
     def __hash__(self) -> int:
         return hash((tuple(self.addresses), self.interface_name, self.mac_address))
@@ -94,7 +94,11 @@ class Network(DictMixin):
     )
 
     def __post_init__(self) -> None:
-        set_field(self, 'bind_addresses', list(self.bind_addresses))
+        set_field(
+            self,
+            'bind_addresses',
+            members_of('Network.bind_addresses', self.bind_addresses, BindAddress),
+        )
         set_field(
             self, 'ingress_addresses', string_list('ingress_addresses', self.ingress_addresses)
         )
