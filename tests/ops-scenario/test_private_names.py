@@ -95,6 +95,21 @@ def test_event_path_parts(
     assert parsed.owner_path == ['on']
 
 
+def test_a_juju_hook_name_is_an_event_path() -> None:
+    # ops-scenario 8.9 tests build events as _Event('foo-pebble-ready', container=...).
+    parsed = scenario.state._EventPath('foo-bar-pebble-ready')
+    assert parsed == 'foo_bar_pebble_ready'
+    assert (parsed.prefix, parsed.suffix, parsed.juju_prefix) == (
+        'foo_bar',
+        '_pebble_ready',
+        'foo-bar',
+    )
+    container = testing.Container('foo-bar')
+    event = scenario.state._Event('foo-bar-pebble-ready', container=container)
+    assert event.prefix == 'foo_bar'
+    assert event.hook_name == 'foo-bar-pebble-ready'
+
+
 def test_a_dotted_event_path_names_its_owner() -> None:
     parsed = scenario.state._EventPath('my_lib.on.ready')
     assert parsed.owner_path == ['my_lib', 'on']

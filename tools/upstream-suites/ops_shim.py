@@ -1,9 +1,11 @@
 """Measurement-only conftest for ops 3.9's own tests: stand-ins for names private to ops 3.9.
 
 Copied as ``conftest.py`` next to the unpacked ``test/`` directory by ``run.py``. Upstream's
-test modules import a few private names at module level; without these stand-ins not one
-test in those modules would run. A test that *uses* one of them still fails, and is
-counted as testing ops 3.9's internals.
+test modules import a few private names at module level (from its private modules
+``ops._private`` and ``ops._main``, and ``_ModelBackend``, ``_get_juju_log_and_app_id``,
+``_BREAKPOINT_WELCOME_MESSAGE``); without these stand-ins not one test in those modules
+would run. Nothing public is stood in for (``ops.tracing`` included). A test that *uses*
+one of the stand-ins still fails, and is counted as testing ops 3.9's internals.
 """
 
 import functools
@@ -52,9 +54,6 @@ if not hasattr(ops.model, '_ModelBackend'):
         """Stand-in: tests that build ops 3.9's hook-tool backend fail on it."""
 
     ops.model._ModelBackend = _ModelBackend
-
-if not hasattr(ops, 'tracing'):
-    ops.tracing = None
 
 if not hasattr(ops.framework, '_BREAKPOINT_WELCOME_MESSAGE'):
     ops.framework._BREAKPOINT_WELCOME_MESSAGE = ''

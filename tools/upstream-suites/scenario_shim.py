@@ -1,10 +1,11 @@
-"""Measurement-only conftest for ops-scenario 8.9's own tests: its private names mapped onto ours.
+"""Measurement-only conftest for ops-scenario 8.9's own tests: stand-ins for its private names.
 
-Copied as ``conftest.py`` next to the unpacked ``tests/`` directory by ``run.py``. The test
-modules import private names of ops-scenario (``_Event``, ``_CharmSpec``, its runtime and
-consistency-checker modules, id counters); where ours has an equivalent the name points to
-it, so the tests that only import them can run. A test that relies on what such a private
-object does is counted as testing ops-scenario's internals.
+Copied as ``conftest.py`` next to the unpacked ``tests/`` directory by ``run.py``. Only names
+private to ops-scenario 8.9 or ops 3.9 are stood in for here (its runtime and
+consistency-checker modules, id counters, ``ops._main``, ``ops._private.harness``): every
+public name, and the private ones the ecosystem uses (``scenario.state._Event``,
+``_CharmSpec``, ...), is the project's own. A test that relies on what a stand-in does is
+counted as testing ops-scenario's internals.
 """
 
 import itertools
@@ -19,18 +20,11 @@ import scenario
 import scenario.context
 import scenario.state
 from ops_core._abort import _Abort
-from ops_testing import _charm_spec, _consistency, _events, _runtime, _state_common, _types
-from ops_testing.state import _EntityStatus
+from ops_testing import _consistency, _runtime, _state_common
 
 scenario.context._DEFAULT_JUJU_VERSION = '3.6.14'
 
 state = scenario.state
-state._Event = _events.Event
-state._Action = _events.Action
-state._EventType = _events.EventKind
-state.CharmType = _types.CharmType
-state._EntityStatus = _EntityStatus
-state._DEFAULT_JUJU_DATABAG = dict(_state_common.DEFAULT_JUJU_DATABAG)
 state._RELATION_EVENTS_SUFFIX = {
     '_relation_changed',
     '_relation_broken',
@@ -38,23 +32,6 @@ state._RELATION_EVENTS_SUFFIX = {
     '_relation_departed',
     '_relation_created',
 }
-
-
-class _CharmSpecShim(_charm_spec.CharmSpec):
-    def __init__(
-        self, charm_type: Any, meta: Any = None, actions: Any = None, config: Any = None, **kw: Any
-    ):
-        super().__init__(meta or {}, actions, config, charm_type, **kw)
-
-    def __class_getitem__(cls, item: Any) -> Any:
-        return cls
-
-    @staticmethod
-    def autoload(charm_type: Any) -> Any:
-        return _charm_spec.autoload_spec(charm_type)
-
-
-state._CharmSpec = _CharmSpecShim
 
 
 def _peek(counter: Any) -> int:

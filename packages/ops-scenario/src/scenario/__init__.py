@@ -11,5 +11,6 @@ from ops_testing import __all__ as __all__
 # ``errors`` (from ops_testing) is the error module itself; these two are the scenario
 # submodules re-exporting ops_testing.context and ops_testing.state.
 from . import context, state
+from .errors import StateValidationError as StateValidationError
 
 __all__ = [*__all__, 'context', 'state']

@@ -108,8 +108,9 @@ class EventPath(str):
     """An event's path, split into its parts: the type of :attr:`Event.path`.
 
     The string is the event's attribute name on its emitter (``'foo_bar_relation_changed'``;
-    hyphens of an entity name, as in ``'foo-bar_relation_changed'``, become underscores),
-    optionally preceded by the dotted path of the emitter (``'my_lib.on.ready'``).
+    hyphens become underscores, so ``'foo-bar_relation_changed'`` and Juju's hook name
+    ``'foo-bar-relation-changed'`` are the same path), optionally preceded by the dotted path
+    of the emitter (``'my_lib.on.ready'``).
 
     Attributes:
         python_name: the attribute name (the last dotted part).
@@ -129,19 +130,16 @@ class EventPath(str):
 
     def __new__(cls, path: str) -> EventPath:
         *owner, raw = str(path).split('.')
-        prefix, suffix = raw, ''
-        for candidate in _ENTITY_SUFFIXES:
-            if raw.endswith(candidate) and len(raw) > len(candidate):
-                prefix, suffix = raw[: -len(candidate)], candidate
-                break
-        name = prefix.replace('-', '_') + suffix
+        name = raw.replace('-', '_')  # Juju's hook names ('db-relation-changed') work too
+        suffix = next(
+            (s for s in _ENTITY_SUFFIXES if name.endswith(s) and len(name) > len(s)), ''
+        )
         self = super().__new__(cls, '.'.join([*owner, name]))
-        kind = _kind_of(name)
         self.python_name = name
         self.owner_path = owner or ['on']
-        self.juju_prefix = getattr(path, 'juju_prefix', prefix)
-        self.type = kind
-        self.prefix = name[: -len(suffix)] if suffix else name
+        self.juju_prefix = getattr(path, 'juju_prefix', raw[: len(raw) - len(suffix)])
+        self.type = _kind_of(name)
+        self.prefix = name[: len(name) - len(suffix)]
         self.suffix = suffix
         return self
 
