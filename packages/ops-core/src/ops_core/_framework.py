@@ -284,7 +284,10 @@ class Framework(Object):
         self._juju_debug_at: set[str] = set(juju_debug_at)
         self._debug_banner_shown = False
         # (emitter path, event kind) -> [(observer path, method name), ...] in registration order
-        self._observers: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._observer_index: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        # Every registration as (observer path, method name, emitter path, event kind), in
+        # order: the shape of ops 3.9's Framework._observers, which charms' tests read.
+        self._observers: list[tuple[str, str, str, str]] = []
         self._observer_objects: weakref.WeakValueDictionary[str, Object] = (
             weakref.WeakValueDictionary()
         )
@@ -467,7 +470,8 @@ class Framework(Object):
         observer_path = owner.handle.path
         self._observer_objects[observer_path] = owner
         key = (emitter.handle.path, bound_event.event_kind)
-        self._observers.setdefault(key, []).append((observer_path, name))
+        self._observer_index.setdefault(key, []).append((observer_path, name))
+        self._observers.append((observer_path, name, *key))
 
     @staticmethod
     def _check_observer_signature(owner: Object, name: str, observer: Callable[..., Any]) -> None:
@@ -525,7 +529,7 @@ class Framework(Object):
     def _emit(self, event: EventBase) -> None:
         handle = event.handle
         parent = handle.parent
-        observers = self._observers.get((parent.path if parent else '', handle.kind))
+        observers = self._observer_index.get((parent.path if parent else '', handle.kind))
         if not observers:
             if tracing_hook.hook is not None:
                 tracing_hook.hook.event_emitted(event, False)
@@ -637,7 +641,8 @@ class Framework(Object):
         Lets the framework skip work, such as the ``is-leader`` call behind
         ``collect_app_status``, that only matters if something is listening.
         """
-        return bool(self._observers.get((bound_event.emitter.handle.path, bound_event.event_kind)))
+        key = (bound_event.emitter.handle.path, bound_event.event_kind)
+        return bool(self._observer_index.get(key))
 
     def reemit(self) -> None:
         """Deliver every deferred event, oldest first, to the observers that deferred it."""

@@ -258,7 +258,12 @@ class Unit:
         self.name: str = name
         """The unit's name, for example ``'mysql/0'``."""
         app_name = name.split('/')[0]
-        self.app: Application = cache.get_app(app_name)
+        get_app = getattr(cache, 'get_app', None)
+        if get_app is None:
+            # Charms' tests build units as ops 3.9 allowed, Unit(name, None, backend, {}):
+            # its cache lookup, cache.get(Application, name), gives the name on a plain dict.
+            get_app = functools.partial(cache.get, Application)  # type: ignore[attr-defined]
+        self.app: Application = get_app(app_name)
         """The application this unit belongs to."""
         self._backend = backend
         self._cache = cache

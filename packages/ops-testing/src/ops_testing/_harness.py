@@ -32,7 +32,6 @@ from ._harness_relations import RelationsMixin
 from ._harness_secrets import SecretsMixin
 from ._harness_storage import StorageMixin
 from ._harness_store import MemoryStore
-from ._state_misc import Model as StateModel
 from ._state_relations import PeerRelation
 from ._state_status import _EntityStatus
 from ._types import ActionFailed, ActionOutput, CharmType, YAMLStringOrFile
@@ -484,11 +483,7 @@ class Harness(
             RuntimeError: after ``begin()``.
         """
         self._before_begin('uuid')
-        backend = self._backend
-        model = backend.state.model
-        backend.replace_state(
-            model=StateModel(model.name, uuid=uuid, type=model.type, cloud_spec=model.cloud_spec)
-        )
+        self._backend.set_model_uuid(uuid)
 
     def set_model_info(self, name: str | None = None, uuid: str | None = None) -> None:
         """Set the model's name and/or UUID (before :meth:`begin`).

@@ -163,9 +163,31 @@ class HarnessBackend(StateBackend):
         """The model name set with ``Harness.set_model_name`` (``None`` until then)."""
         return self._model_name  # type: ignore[return-value]  # ops 3.9 gives None here
 
+    @model_name.setter
+    def model_name(self, name: str | None) -> None:
+        # Charms' tests assign ``harness._backend.model_name`` (an attribute in ops 3.9).
+        self._model_name = name
+
     def set_model_name(self, name: str | None) -> None:
         """Set what :attr:`model_name` reports."""
         self._model_name = name
+
+    @property
+    def model_uuid(self) -> str:
+        """The model UUID (the State's, unless set with ``Harness.set_model_uuid``)."""
+        return self.state.model.uuid
+
+    @model_uuid.setter
+    def model_uuid(self, uuid: str) -> None:
+        # Charms' tests assign ``harness._backend.model_uuid`` (an attribute in ops 3.9).
+        self.set_model_uuid(uuid)
+
+    def set_model_uuid(self, uuid: str) -> None:
+        """Set what :attr:`model_uuid` reports."""
+        model = self.state.model
+        self.replace_state(
+            model=Model(model.name, uuid=uuid, type=model.type, cloud_spec=model.cloud_spec)
+        )
 
     # ---- leadership, config, planned units -----------------------------------------------------
 

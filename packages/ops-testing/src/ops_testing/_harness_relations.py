@@ -346,19 +346,26 @@ class RelationsMixin(HarnessBase[CharmType]):
             not isinstance(relation, PeerRelation) or backend.is_leader()
         ):
             return
+        self._emit_relation_changed(relation_id, name)
+
+    def _emit_relation_changed(self, relation_id: int, app_or_unit: str) -> None:
+        """Emit ``relation-changed`` for ``relation_id`` as seen from ``app_or_unit``.
+
+        Nothing happens before ``begin()`` or while hooks are disabled. Charms' tests call
+        this private method of ops 3.9's Harness directly, so it keeps that name and
+        signature (``app_or_unit`` is a unit name such as ``'db/0'`` or an app name).
+        """
         if self._charm is None or not self._hooks_enabled:
             return
+        relation = self._backend.relation_record(relation_id)
         model_relation = self._model.get_relation(relation.endpoint, relation_id)
         assert model_relation is not None
-        if '/' in name:
-            unit = self._model.get_unit(name)
-            app = unit.app
-            self._emit(
-                f'{self._attr(relation.endpoint)}_relation_changed', model_relation, app, unit
-            )
+        event = f'{self._attr(relation.endpoint)}_relation_changed'
+        if '/' in app_or_unit:
+            unit = self._model.get_unit(app_or_unit)
+            self._emit(event, model_relation, unit.app, unit)
         else:
-            app = self._model.get_app(name)
-            self._emit(f'{self._attr(relation.endpoint)}_relation_changed', model_relation, app)
+            self._emit(event, model_relation, self._model.get_app(app_or_unit))
 
     # ---- networks ----------------------------------------------------------------------------
 
