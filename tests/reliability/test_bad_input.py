@@ -280,10 +280,12 @@ def test_secret_content_values_must_be_str(value: Any) -> None:
 
 @SETTINGS
 @given(message=not_str.filter(lambda v: v is not None))
-def test_status_message_must_be_str(message: Any) -> None:
-    error = _refused(lambda charm: setattr(charm.unit, 'status', ops.ActiveStatus(message)))
-    assert isinstance(error, TypeError)
-    assert 'status message must be a str' in str(error)
+def test_status_message_that_is_not_str_is_kept_under_context(message: Any) -> None:
+    # As in ops 3.9's testing backends (charms' tests set mocks as messages); the hook-tool
+    # backend refuses it before status-set runs (tests/ops-core/model/test_hookcmds_backend.py).
+    ctx = _context(lambda charm: setattr(charm.unit, 'status', ops.ActiveStatus(message)))
+    out = ctx.run(ctx.on.update_status(), _state())
+    assert out.unit_status.name == 'active'
 
 
 @SETTINGS

@@ -152,6 +152,15 @@ def test_status_round_trip(model: Model, fake_juju: FakeJuju) -> None:
     assert fake_juju.state['unit_status']['status'] == 'active'
 
 
+def test_status_message_that_is_not_a_str_is_refused_before_status_set(
+    model: Model, fake_juju: FakeJuju
+) -> None:
+    # The testing backends keep such a message (as ops 3.9's do); Juju never could.
+    with pytest.raises(TypeError, match='status message must be a str, not int'):
+        model.unit.status = ActiveStatus(42)  # type: ignore[arg-type]
+    assert fake_juju.calls('status-set') == []
+
+
 def test_secret_flow_keeps_content_off_the_command_line(model: Model, fake_juju: FakeJuju) -> None:
     fake_juju.state.set_leader(True)
     secret = model.app.add_secret(

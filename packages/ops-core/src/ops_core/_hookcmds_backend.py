@@ -253,7 +253,16 @@ class HookCommandsBackend:
         return result.status or 'unknown', result.message or ''
 
     def status_set(self, status: str, message: str, *, is_app: bool) -> None:
-        """Run ``status-set --application=<bool> <status> -- <message>``."""
+        """Run ``status-set --application=<bool> <status> -- <message>``.
+
+        Raises:
+            TypeError: if ``message`` is not a str (refused before the hook tool runs; the
+                in-memory backends of ``ops.testing`` keep such a message, as ops 3.9 does).
+        """
+        if not isinstance(message, str):
+            raise TypeError(
+                f'status message must be a str, not {type(message).__name__}: {message!r}'
+            )
         self._call(
             'status-set',
             ops_hookcmds.status_set,

@@ -124,11 +124,6 @@ class StatusBase:
                 f'[{", ".join(SETTABLE_STATUS_NAMES)}]: a charm cannot set '
                 f'{self.__class__.__name__}'
             )
-        if not isinstance(self.message, str):
-            raise TypeError(
-                f'status message must be a str, not {type(self.message).__name__}: '
-                f'{self.message!r}'
-            )
 
 
 @StatusBase._register

@@ -202,6 +202,12 @@ class StateBackend:
                 f'ERROR invalid status "{status}", expected one of '
                 '[active, blocked, maintenance, waiting]'
             )
+        if not isinstance(message, str):
+            # Kept, as ops 3.9's testing backends keep it (tests pass mocks as messages);
+            # in a deployed charm the hook-tool backend refuses it.
+            logger.warning(
+                'status message is a %s, not a str; Juju would refuse it', type(message).__name__
+            )
         new = _EntityStatus.from_status_name(status, message)
         if is_app:
             self._ctx.app_status_history.append(self.app_status)
