@@ -56,3 +56,24 @@ def test_context_keeps_a_status_whose_message_is_not_a_str() -> None:
     assert out.unit_status.name == 'active'
     assert isinstance(out.unit_status.message, mock.MagicMock)
 
+
+def test_harness_accepts_a_plan_with_a_service_without_command(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """superset-k8s: test_incomplete_pebble_plan adds a layer with no command and checks
+    that the charm re-plans it (ops 3.9's Harness accepts the layer; real Pebble does not)."""
+    harness = testing.Harness(ops.CharmBase, meta=K8S_META)
+    harness.set_can_connect('workload', True)
+    harness.begin()
+    container = harness.model.unit.get_container('workload')
+    with caplog.at_level(logging.WARNING):
+        container.add_layer('base', {'services': {'srv': {'override': 'replace'}}}, combine=True)
+    assert 'no "command"' in caplog.text
+    assert container.get_plan().services['srv'].command == ''
+    container.add_layer(
+        'base',
+        {'services': {'srv': {'override': 'merge', 'command': '/bin/srv'}}},
+        combine=True,
+    )
+    assert harness.get_container_pebble_plan('workload').services['srv'].command == '/bin/srv'
+    harness.cleanup()

@@ -153,9 +153,9 @@ class PebbleModel:
         # front-ends (Scenario, Harness) don't, so it is off unless asked for (the HTTP server
         # turns it on).
         self.record_change_updates = False
-        # ops 3.9's unit-test Pebble accepted layer items without "override" (real Pebble
-        # refuses them): the Harness and Context turn this on so such charm tests keep
-        # passing; the HTTP server leaves it off.
+        # ops 3.9's unit-test Pebble accepted layer items without "override" and plans with
+        # a service without "command" (real Pebble refuses both): the Harness and Context
+        # turn this on so such charm tests keep passing; the HTTP server leaves it off.
         self.lenient_layers = False
         # Real Pebble reports a check without "startup" in its layer as "enabled"; ops 3.9's
         # Harness reported it unset (''). The Harness turns this on.
@@ -317,21 +317,40 @@ class PebbleModel:
         except ValueError as e:
             raise api_error(400, str(e)) from None
         with self.lock:
-            if label in self.layers:
+            previous = self.layers.get(label)
+            if previous is not None:
                 if not combine:
                     raise api_error(400, f'layer "{label}" already exists')
-                merged = merge_layer_into(self.layers[label], as_dict)
+                merged = merge_layer_into(previous, as_dict)
                 # Charms re-add the same layer on every event: keeping the old object when
                 # nothing changed keeps the cached plan.
-                if merged != self.layers[label]:
+                if merged != previous:
                     self.layers[label] = merged
             else:
                 self.layers[label] = as_dict
             plan = self._shared_plan()
-            for section in ('services', 'checks', 'log-targets'):
-                for name, item in (plan.get(section) or {}).items():
-                    if section == 'services' and not item.get('command'):
-                        raise api_error(400, f'plan must define "command" for service "{name}"')
+            commandless = [
+                name for name, item in (plan.get('services') or {}).items()
+                if not item.get('command')
+            ]  # fmt: skip
+            if commandless and not self.lenient_layers:
+                # Refused as a whole, as Pebble does: the plan stays as it was.
+                if previous is None:
+                    del self.layers[label]
+                else:
+                    self.layers[label] = previous
+                raise api_error(
+                    400, f'plan must define "command" for service "{commandless[0]}"'
+                )
+            if commandless:
+                # ops 3.9's testing Pebble accepts such a plan, and charms' tests use it
+                # (for example to check that the charm re-plans an incomplete plan).
+                logger.warning(
+                    'plan of container %r has no "command" for service(s) %s; accepted here, '
+                    'but real Pebble rejects the layer',
+                    self.name,
+                    ', '.join(repr(n) for n in commandless),
+                )
             self._sync_checks(plan)
             self.changed.notify_all()
 
