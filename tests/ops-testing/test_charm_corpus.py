@@ -77,3 +77,23 @@ def test_harness_accepts_a_plan_with_a_service_without_command(
     )
     assert harness.get_container_pebble_plan('workload').services['srv'].command == '/bin/srv'
     harness.cleanup()
+
+
+def test_container_private_pebble_is_its_client() -> None:
+    """mysql-k8s: the charm calls ``self.container._pebble.replan_services(timeout=0)``."""
+    harness = testing.Harness(ops.CharmBase, meta=K8S_META)
+    harness.set_can_connect('workload', True)
+    harness.begin()
+    container = harness.model.unit.get_container('workload')
+    assert container._pebble is container.pebble
+    container.add_layer(
+        'base',
+        {
+            'services': {
+                'srv': {'override': 'replace', 'command': '/bin/srv', 'startup': 'enabled'}
+            }
+        },
+    )
+    container._pebble.replan_services(timeout=0)
+    assert container.get_service('srv').is_running()
+    harness.cleanup()

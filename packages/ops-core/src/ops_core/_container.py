@@ -188,6 +188,12 @@ class Container:
             return client
         return tracer.pebble_client(client)  # type: ignore[no-any-return]
 
+    @property
+    def _pebble(self) -> PebbleClient:
+        """ops 3.9's private name for the container's Pebble client, which charms call
+        (mysql-k8s); traced like the container's own calls when a tracer is installed."""
+        return self._calls
+
     # -- connectivity and services -------------------------------------------------
 
     def can_connect(self) -> bool:
