@@ -13,6 +13,9 @@ import ops
 import pytest
 from ops import testing
 
+# Harness is what these charms' tests use; its deprecation notice is not the point here.
+pytestmark = pytest.mark.filterwarnings('ignore::PendingDeprecationWarning')
+
 K8S_META = """
 name: db
 containers:

@@ -427,6 +427,7 @@ class Wheels:
     names: list[str]
     digest: str
     init_files: dict[str, bytes]
+    commit: str
 
 
 def build_wheels(source: Path) -> Wheels:
@@ -470,7 +471,7 @@ def build_wheels(source: Path) -> Wheels:
     # The import names whose provenance matters: what a charm's tests import.
     wanted = {'ops', 'scenario', 'ops_tracing'}
     init_files = {k: v for k, v in init_files.items() if k in wanted}
-    return Wheels(out, paths, names, digest.hexdigest()[:16], init_files)
+    return Wheels(out, paths, names, digest.hexdigest()[:16], init_files, tree_commit(source))
 
 
 # --- running and comparing --------------------------------------------------------------------
@@ -536,20 +537,39 @@ def excluded(suite: Suite, test_id: str) -> bool:
     return any(fnmatch.fnmatchcase(test_id, e['id']) for e in suite.exclude)
 
 
-def run_suite(suite: Suite, wheels: Wheels) -> dict[str, Any]:
+def run_suite(suite: Suite, wheels: Wheels, *, fresh: bool = False) -> dict[str, Any]:
+    """Run both sides of one suite and save the comparison.
+
+    The ops 3.9 side does not depend on this repository: its outcomes are reused from the
+    last run when the suite's commit and environment are unchanged (unless ``fresh``).
+    """
     suite.scratch.mkdir(parents=True, exist_ok=True)
+    saved_path = suite.scratch / 'result.json'
+    saved: dict[str, Any] = json.loads(saved_path.read_text()) if saved_path.exists() else {}
     result: dict[str, Any] = {
         'name': suite.name,
         'repo': suite.repo,
         'commit': suite.commit,
-        'ours_commit': ours_commit(),
+        'ours_commit': wheels.commit,
         'when': time.strftime('%Y-%m-%d'),
         'sides': {},
     }
     for side in SIDES:
         root = export(suite, side)
         the_plan = plan(suite, root)
+        key = the_plan.key(find_python(suite.python))
         result['dropped'] = the_plan.dropped
+        result['env_key'] = key
+        if (
+            side == 'ops39'
+            and not fresh
+            and saved.get('commit') == suite.commit
+            and saved.get('env_key') == key
+            and 'ops39' in saved.get('sides', {})
+        ):
+            result['sides'][side] = saved['sides']['ops39']
+            print(f'  {suite.name} [{side}] reused from the last run', flush=True)
+            continue
         started = time.monotonic()
         venv = build_venv(suite, side, root, the_plan, wheels if side == 'ours' else None)
         report = run_pytest(suite, side, root, venv)
@@ -560,16 +580,17 @@ def run_suite(suite: Suite, wheels: Wheels) -> dict[str, Any]:
             for o in ('passed', 'failed', 'error', 'skipped')
         }
         print(f'  {suite.name} [{side}] {counts} in {time.monotonic() - started:.0f}s', flush=True)
-    (suite.scratch / 'result.json').write_text(json.dumps(result, indent=1, sort_keys=True))
+    saved_path.write_text(json.dumps(result, indent=1, sort_keys=True))
     return result
 
 
-def ours_commit() -> str:
+def tree_commit(tree: Path) -> str:
+    """The tree's commit, short, with ``+dirty`` when its packages have uncommitted changes."""
     proc = subprocess.run(
-        ['git', '-C', str(REPO), 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True
+        ['git', '-C', str(tree), 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True
     )
     dirty = subprocess.run(
-        ['git', '-C', str(REPO), 'status', '--porcelain', '--untracked-files=no', 'packages'],
+        ['git', '-C', str(tree), 'status', '--porcelain', '--untracked-files=no', 'packages'],
         capture_output=True,
         text=True,
     ).stdout.strip()
@@ -660,7 +681,8 @@ def write_doc(results: list[dict[str, Any]], suites: list[Suite]) -> None:
     missing = [s.name for s in suites if s.name not in measured]
     if missing:
         lines += [f'Not measured yet at the pinned commit: {", ".join(missing)}.', '']
-    noted = [s for s in suites if s.note or s.exclude or s.drop]
+    dropped = {r['name']: r.get('dropped', []) for r in results}
+    noted = [s for s in suites if s.note or s.exclude or dropped.get(s.name)]
     if noted:
         lines += ['## Notes on the suites', '']
         for suite_obj in noted:
@@ -670,7 +692,7 @@ def write_doc(results: list[dict[str, Any]], suites: list[Suite]) -> None:
                 lines.append(
                     f'- {suite_obj.name}: left out on both sides: `{e["id"]}`: {e["reason"]}'
                 )
-            for d in suite_obj.drop:
+            for d in dropped.get(suite_obj.name, []):
                 lines.append(
                     f'- {suite_obj.name}: requirement `{d}` not installed (not on the package '
                     'index); tests that need it fail on both sides'
@@ -727,7 +749,7 @@ def main() -> None:
         for suite in chosen:
             print(f'{suite.name} ({suite.repo} @ {suite.commit[:10]})', flush=True)
             try:
-                run_suite(suite, wheels)
+                run_suite(suite, wheels, fresh=args.fresh)
             except (RuntimeError, subprocess.CalledProcessError) as exc:
                 print(f'  {suite.name}: FAILED TO RUN: {exc}', flush=True)
     results = []
