@@ -45,6 +45,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 SUITES_FILE = HERE / 'suites.toml'
 CAUSES_FILE = HERE / 'causes.toml'
+STAND_INS = HERE / 'stand-ins'
 DOC_FILE = REPO / 'docs' / 'compatibility.md'
 MIRRORS = Path(os.environ.get('CHARM_SUITES_MIRRORS', '/work/.mirror'))
 SCRATCH = Path(os.environ.get('CHARM_SUITES_SCRATCH', '/tmp/charm-suites'))
@@ -94,6 +95,7 @@ class Suite:
     pytest_args: list[str] = field(default_factory=list)
     exclude: list[dict[str, str]] = field(default_factory=list)
     note: str = ''
+    stand_ins: list[str] = field(default_factory=list)
 
     @property
     def mirror(self) -> Path:
@@ -484,6 +486,14 @@ def run_pytest(suite: Suite, side: str, root: Path, venv: Path) -> Path:
     for key in ('PYTHONPATH', 'VIRTUAL_ENV', 'PYTHONHOME'):
         env.pop(key, None)
     env.update({k: v.replace('{root}', str(root)) for k, v in suite.env.items()})
+    if suite.stand_ins:
+        # Stand-ins for dependencies that cannot be installed here, the same on both sides.
+        stand_ins = suite.scratch / f'stand-ins-{side}'
+        if stand_ins.exists():
+            shutil.rmtree(stand_ins)
+        for name in suite.stand_ins:
+            shutil.copytree(STAND_INS / name, stand_ins / name)
+        env['PYTHONPATH'] = ':'.join(p for p in (env.get('PYTHONPATH'), str(stand_ins)) if p)
     env['PATH'] = f'{venv / "bin"}:{env["PATH"]}'
     env['VIRTUAL_ENV'] = str(venv)
     cmd = [
