@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.helpers.fakejuju import FakeJuju
+from tests.helpers.fakejuju.fixtures import fake_juju  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
+import subprocess
 import time
 from typing import Any
 
@@ -213,3 +216,57 @@ def test_a_charm_without_tracing_loads_no_opentelemetry(traced_charm: TracedChar
     assert not traced_charm.buffer_path.exists()
     proc = traced_charm.run('start', TEST_MODE='modules')
     assert "LOADED ['opentelemetry', 'ops_tracing']" in proc.stdout
+
+
+def _chunks(charm: TracedCharm) -> int:
+    if not charm.buffer_path.exists():
+        return 0
+    with sqlite3.connect(charm.buffer_path, timeout=5) as db:
+        try:
+            (count,) = db.execute('SELECT COUNT(*) FROM chunk').fetchone()
+        except sqlite3.OperationalError:  # the schema is not there yet
+            return 0
+    return int(count)
+
+
+def test_the_trace_of_a_killed_hook_survives_up_to_its_last_flush(
+    traced_charm: TracedCharm,
+) -> None:
+    env = {
+        **os.environ,
+        **traced_charm.juju.hook_env('start'),
+        'TEST_MODE': 'many-spans,hang',
+    }
+    for inherited in ('OPERATOR_DISPATCH', 'JUJU_DEBUG', 'JUJU_DEBUG_AT'):
+        env.pop(inherited, None)
+    hook = subprocess.Popen(
+        [str(traced_charm.path / 'dispatch')],
+        cwd=traced_charm.path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while _chunks(traced_charm) == 0 and time.monotonic() < deadline:
+            assert hook.poll() is None, 'the hook ended before it was killed'
+            time.sleep(0.1)
+        assert _chunks(traced_charm) > 0, 'no spans were written while the hook ran'
+    finally:
+        os.killpg(hook.pid, signal.SIGKILL)
+        hook.wait(10)
+
+    # Juju runs the next hook; the tracing backend has appeared.
+    with OtlpReceiver() as receiver:
+        relation_id = _relate(traced_charm, receiver.base_url)
+        proc = traced_charm.run('charm-tracing-relation-changed', relation_id=str(relation_id))
+        assert proc.returncode == 0, proc.stderr
+        spans = receiver.spans()
+    work = [s for s in spans if s.name.startswith('work ')]
+    assert len(work) >= 250  # all but those made after the last write to the buffer
+    killed_traces = {s.trace_id for s in work}
+    assert len(killed_traces) == 1
+    # The killed hook's root span never ended, so never arrives; this hook's does.
+    roots = [s for s in spans if s.name == 'ops.main']
+    assert len(roots) == 1 and roots[0].trace_id not in killed_traces

@@ -3,7 +3,8 @@
 
 ``TEST_MODE`` (comma-separated) switches behaviours on: ``secret`` stores a secret whose
 content must never reach the trace, ``crash`` raises in the start handler, ``defer``
-defers ``update-status``, ``no-tracing`` does not create the ``Tracing`` object.
+defers ``update-status``, ``no-tracing`` does not create the ``Tracing`` object,
+``many-spans`` makes 300 spans in the start handler, ``hang`` then sleeps for two minutes.
 """
 
 import os
@@ -47,6 +48,14 @@ class TracedCharm(ops.CharmBase):
             tracer = opentelemetry.trace.get_tracer('traced-charm')
             with tracer.start_as_current_span('charm work'):
                 self.unit.status = ops.MaintenanceStatus('starting')
+            if 'many-spans' in MODE:
+                for i in range(300):
+                    with tracer.start_as_current_span(f'work {i}'):
+                        pass
+            if 'hang' in MODE:
+                import time
+
+                time.sleep(120)
         if 'secret' in MODE:
             secret = self.app.add_secret({'password': SECRET_VALUE}, label='db-password')
             secret.set_content({'password': SECRET_VALUE + '-2'})

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
 from typing import Any
+
+import ops_core.tracing_hook as tracing_hook
 
 from ._storage_errors import NoSnapshotError
 
@@ -63,18 +66,27 @@ class _JujuStorageBackend:
             raise FileNotFoundError(name)
         return path
 
-    def set(self, key: str, value: Any) -> None:
-        """Store ``value`` (simple types, tuples included) under ``key``."""
+    @classmethod
+    def _run(cls, argv: list[str], key: str | None, **kwargs: Any) -> str:
+        """Run a ``state-*`` tool (a tracing span when a tracer is installed); its stdout."""
         import subprocess
 
+        argv = [cls._tool(argv[0]), *argv[1:]]
+        tracer = tracing_hook.hook
+        if tracer is None:
+            return subprocess.run(argv, encoding='utf-8', check=True, **kwargs).stdout or ''
+        command = os.path.basename(argv[0])
+        with tracer.hook_command(command, [('key', key)] if key is not None else []):
+            return subprocess.run(argv, encoding='utf-8', check=True, **kwargs).stdout or ''
+
+    def set(self, key: str, value: Any) -> None:
+        """Store ``value`` (simple types, tuples included) under ``key``."""
         import yaml
 
         dumper, _ = _get_codec()
         inner = yaml.dump(value, Dumper=dumper, default_flow_style=None)
         outer = yaml.dump({key: inner}, Dumper=dumper, default_style='|', default_flow_style=False)
-        subprocess.run(
-            [self._tool('state-set'), '--file', '-'], input=outer, encoding='utf-8', check=True
-        )
+        self._run(['state-set', '--file', '-'], key, input=outer)
 
     def get(self, key: str) -> Any:
         """Return the value stored under ``key``.
@@ -86,12 +98,7 @@ class _JujuStorageBackend:
 
         import yaml
 
-        out = subprocess.run(
-            [self._tool('state-get'), key],
-            stdout=subprocess.PIPE,
-            encoding='utf-8',
-            check=True,
-        ).stdout
+        out = self._run(['state-get', key], key, stdout=subprocess.PIPE)
         if out in ('', '\n'):
             raise KeyError(key)
         _, loader = _get_codec()
@@ -99,9 +106,7 @@ class _JujuStorageBackend:
 
     def delete(self, key: str) -> None:
         """Delete ``key`` (no error if absent)."""
-        import subprocess
-
-        subprocess.run([self._tool('state-delete'), key], encoding='utf-8', check=True)
+        self._run(['state-delete', key], key)
 
 
 class JujuStorage:
