@@ -98,3 +98,19 @@ def test_an_untraced_dispatch_runs_nothing_of_tracing(traced_charm: TracedCharm)
     calls = proc.stdout.split('TRACING CALLS ', 1)[1]
     for expected in ('hook_command', 'observer_call', 'event_emitted', 'start_dispatch'):
         assert expected in calls
+
+
+def test_the_seam_and_the_span_wrappers_load_nothing_else() -> None:
+    # The modules that report to the tracing seam import it, and the hook-tool backend its
+    # span table; none of that may pull in the rest of ops_core (a ``from . import x`` of
+    # a private module goes through ops_core's lazy public names and loads them all).
+    proc = _python(
+        'import sys\n'
+        'import ops_core._hookcmds_backend, ops_core._framework, ops_core._dispatch\n'
+        'import ops_core._container, ops_core._juju_storage\n'
+        "public = ('ops_core.model', 'ops_core.charm', 'ops_core.framework', "
+        "'ops_core.storage', 'ops_core.jujucontext')\n"
+        'print(sorted(m for m in public if m in sys.modules))'
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == '[]'

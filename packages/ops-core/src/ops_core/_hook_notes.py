@@ -16,7 +16,7 @@ from typing import Any
 
 import ops_core.tracing_hook as tracing_hook
 
-from . import _hook_spans as hook_command_spans
+from ._hook_spans import SPANS, span, tracing
 from ._errors import ModelError
 
 __all__ = ['add_hook_notes', 'add_hook_notes_and_spans']
@@ -159,7 +159,7 @@ def _noting_and_tracing(
     method: Callable[..., Any], command: str, shown: tuple[tuple[str, str], ...]
 ) -> Callable[..., Any]:
     # One wrapper for both, so that an untraced call costs no frame more than a noted one.
-    span = hook_command_spans.SPANS[method.__name__]
+    entry = SPANS[method.__name__]
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -167,7 +167,7 @@ def _noting_and_tracing(
             tracer = tracing_hook.hook
             if tracer is None:
                 return method(self, *args, **kwargs)
-            with hook_command_spans.span(tracer, span, method, (self, *args), kwargs):
+            with span(tracer, entry, method, (self, *args), kwargs):
                 return method(self, *args, **kwargs)
         except ModelError as exc:
             _note(exc, self._hook_description(), command, shown, method, (self, *args), kwargs)
@@ -196,7 +196,7 @@ def add_hook_notes_and_spans(cls: type) -> type:
     (:mod:`ops_core.tracing_hook`), each hook-command method runs inside a span named after
     its command (see :mod:`ops_core._hook_spans`).
     """
-    for name in hook_command_spans.SPANS:
+    for name in SPANS:
         method = cls.__dict__.get(name)
         if method is None:
             continue
@@ -204,5 +204,5 @@ def add_hook_notes_and_spans(cls: type) -> type:
             command, shown = _COMMANDS[name]
             setattr(cls, name, _noting_and_tracing(method, command, shown))
         else:
-            setattr(cls, name, hook_command_spans.tracing(method))
+            setattr(cls, name, tracing(method))
     return cls
