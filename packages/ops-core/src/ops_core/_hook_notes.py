@@ -16,8 +16,8 @@ from typing import Any
 
 import ops_core.tracing_hook as tracing_hook
 
-from ._hook_spans import SPANS, span, tracing
 from ._errors import ModelError
+from ._hook_spans import SPANS, span, tracing
 
 __all__ = ['add_hook_notes', 'add_hook_notes_and_spans']
 
