@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import pathlib
+import re
 import sys
 import textwrap
 import uuid
@@ -95,6 +96,98 @@ def test_no_metadata_at_all(tmp_path: pathlib.Path) -> None:
     with pytest.raises(errors.ContextSetupError, match='Did you forget to pass `meta`') as info:
         testing.Context(charm)
     assert isinstance(info.value.__cause__, errors.MetadataNotFoundError)
+
+
+@pytest.mark.parametrize(
+    ('meta', 'message', 'also'),
+    [
+        # ops-scenario 8.9 raised TypeError: 'int' object is not iterable (or similar) from
+        # deep inside the run; a wrong type is still a TypeError.
+        ({'name': 'x', 'requires': 5}, 'requires: expected a mapping, got int', TypeError),
+        (
+            {'name': 'x', 'requires': {'db': 5}},
+            'requires.db: expected a mapping, got int',
+            TypeError,
+        ),
+        ({'name': 'x', 'requires': {'db': {}}}, "requires.db: missing 'interface'", ValueError),
+        (
+            {'name': 'x', 'containers': ['a']},
+            'containers: expected a mapping, got list',
+            TypeError,
+        ),
+        ({'name': 'x', 'storage': {'d': 7}}, 'storage.d: expected a mapping, got int', TypeError),
+        (
+            {'name': 'x', 'provides': {'p': {'interface': 'i', 'limit': 'many'}}},
+            "provides.p.limit: expected an integer, got 'many'",
+            TypeError,
+        ),
+        ([1, 2], 'metadata: expected a mapping, got list', TypeError),
+    ],
+)
+def test_malformed_metadata_is_a_metadata_error_naming_the_field(
+    meta: Any, message: str, also: type[Exception]
+) -> None:
+    with pytest.raises(ops.charm.MetadataError, match=f'^{re.escape(message)}') as info:
+        testing.Context(ops.CharmBase, meta=meta)
+    assert isinstance(info.value, (ValueError, also))
+
+
+def test_malformed_actions_and_config_are_metadata_errors() -> None:
+    with pytest.raises(ops.charm.MetadataError, match=r'^actions.go: expected a mapping'):
+        testing.Context(ops.CharmBase, meta={'name': 'x'}, actions={'go': 3})
+    with pytest.raises(ops.charm.MetadataError, match=r'^config.options.a: expected a mapping'):
+        testing.Context(ops.CharmBase, meta={'name': 'x'}, config={'options': {'a': 'b'}})
+
+
+def test_interface_shorthand_is_accepted() -> None:
+    ctx = testing.Context(ops.CharmBase, meta={'name': 'x', 'requires': {'db': 'pgsql'}})
+    relation = testing.Relation('db')
+    with ctx(ctx.on.relation_joined(relation), testing.State(relations=[relation])) as mgr:
+        assert mgr.charm.meta.requires['db'].interface_name == 'pgsql'
+        mgr.run()
+
+
+def test_autoloaded_malformed_metadata_names_the_file(tmp_path: pathlib.Path) -> None:
+    charm = _charm_in(tmp_path / 'a', {'metadata.yaml': 'name: x\nrequires:\n  db: 5\n'})
+    with pytest.raises(ops.charm.MetadataError) as info:
+        testing.Context(charm)
+    assert (
+        str(info.value)
+        == f'{tmp_path / "a" / "metadata.yaml"}: requires.db: expected a mapping, got int'
+    )
+    charm = _charm_in(
+        tmp_path / 'b',
+        {'metadata.yaml': 'name: x\n', 'config.yaml': 'options: {a: 5}\n'},
+    )
+    with pytest.raises(
+        ops.charm.MetadataError,
+        match=re.escape(f'{tmp_path / "b" / "config.yaml"}: config.options.a: expected a mapping'),
+    ):
+        testing.Context(charm)
+
+
+def test_autoloaded_metadata_that_is_not_yaml(tmp_path: pathlib.Path) -> None:
+    import yaml
+
+    charm = _charm_in(tmp_path, {'metadata.yaml': 'name: [x\n'})
+    with pytest.raises(ops.charm.MetadataError) as info:
+        testing.Context(charm)
+    assert str(info.value) == (
+        f'{tmp_path / "metadata.yaml"}: not valid YAML: line 2, column 1: '
+        "expected ',' or ']', but got '<stream end>'"
+    )
+    assert isinstance(info.value, yaml.YAMLError)  # what ops-scenario 8.9 raised
+
+
+def test_duplicate_endpoints_stay_an_inconsistency_as_in_scenario() -> None:
+    meta = {
+        'name': 'x',
+        'requires': {'a': {'interface': 'i'}},
+        'provides': {'a': {'interface': 'j'}},
+    }
+    ctx = testing.Context(ops.CharmBase, meta=meta)
+    with pytest.raises(errors.InconsistentScenarioError, match='duplicate endpoint name'):
+        ctx.run(ctx.on.start(), testing.State())
 
 
 def test_extensions_are_expanded(tmp_path: pathlib.Path) -> None:

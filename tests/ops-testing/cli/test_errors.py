@@ -195,3 +195,46 @@ def test_invalid_metadata_is_a_usage_error(cli: Cli, tmp_path: pathlib.Path):
     (charm / 'metadata.yaml').write_text('')
     (charm / 'charmcraft.yaml').write_text('name: x\ntype: charm\n')
     assert_usage_error(cli('run', charm, 'install'), 'charmcraft.yaml needs type: charm, name,')
+
+
+@pytest.mark.parametrize(
+    ('files', 'expected'),
+    [
+        (
+            {'metadata.yaml': 'name: x\nrequires: 5\n'},
+            'c/metadata.yaml: requires: expected a mapping, got int',
+        ),
+        (
+            {'metadata.yaml': 'name: x\nrequires:\n  db: 5\n'},
+            'c/metadata.yaml: requires.db: expected a mapping',
+        ),
+        (
+            {'metadata.yaml': 'name: [x\n'},
+            "c/metadata.yaml: not valid YAML: line 2, column 1: expected ','",
+        ),
+        ({'metadata.yaml': '- 1\n'}, 'c/metadata.yaml: expected a mapping, got list'),
+        (
+            {'metadata.yaml': 'name: x\n', 'actions.yaml': 'backup: 5\n'},
+            'c/actions.yaml: actions.backup: expected a mapping, got int',
+        ),
+        (
+            {'metadata.yaml': 'name: x\n', 'config.yaml': 'options: {a: {type: bool}}\n'},
+            "c/config.yaml: config.options.a.type: expected one of string, int, float, boolean, secret, got 'bool'",
+        ),
+        (
+            {
+                'charmcraft.yaml': 'type: charm\nname: x\nsummary: s\ndescription: d\nstorage: {data: 3}\n'
+            },
+            'c/charmcraft.yaml: storage.data: expected a mapping, got int',
+        ),
+    ],
+)
+def test_malformed_metadata_is_one_line_naming_file_and_field(
+    cli: Cli, tmp_path: pathlib.Path, files: dict[str, str], expected: str
+):
+    charm = make_charm(tmp_path / 'c', 'import ops\n\nclass C(ops.CharmBase):\n    pass\n')
+    (charm / 'metadata.yaml').unlink()
+    for name, content in files.items():
+        (charm / name).write_text(content)
+    assert_usage_error(cli('run', 'c', 'install'), f'error: invalid charm metadata: {expected}')
+    assert_usage_error(cli('lifecycle', 'c'), f'error: invalid charm metadata: {expected}')

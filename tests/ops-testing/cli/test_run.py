@@ -118,6 +118,23 @@ def test_action_params_are_typed_from_actions_yaml(cli: Cli):
     assert results['compress-type'] == 'bool'
 
 
+def test_action_defaults_are_filled_as_juju_does(cli: Cli):
+    result = cli('run', KITCHEN, 'action:backup', '--param', 'target=/srv')
+    assert result.returncode == 0, result.stderr
+    results = yaml.safe_load(result.stdout.split('action results:\n', 1)[1].split('\n\n')[0])
+    assert results['params'] == 'compress=False, count=1, target=/srv'
+
+
+def test_missing_required_action_parameter_is_a_usage_error(cli: Cli):
+    result = cli('run', KITCHEN, 'action:backup', '--param', 'count=2')
+    assert result.returncode == 2
+    assert result.stdout == ''
+    assert result.stderr.splitlines() == [
+        "python -m ops_testing: error: action 'backup' needs the required parameter 'target' "
+        '(--param target=VALUE)'
+    ]
+
+
 def test_failed_action_exits_1_and_still_writes_the_state(cli: Cli, tmp_path: pathlib.Path):
     result = cli('run', KITCHEN, 'action:backup', '--param', 'target=fail', '--out', 'out.yaml')
     assert result.returncode == 1

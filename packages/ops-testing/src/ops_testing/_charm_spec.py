@@ -6,17 +6,20 @@ import copy
 import functools
 import inspect
 import pathlib
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import yaml
+from ops_core.charm import MetadataError
 
 from ._extensions import apply_extensions
 from .errors import MetadataNotFoundError
 
-__all__ = ['CharmSpec', 'autoload_spec', 'spec_from_arguments']
+__all__ = ['CharmSpec', 'autoload_spec', 'spec_from_arguments', 'yaml_problem']
 
 _RELATION_ROLES = ('requires', 'provides', 'peers')
+_UNKNOWN_CONFIG_TYPE = re.compile(r'config\.options\.[^:]+\.type: expected one of ')
 
 
 class CharmSpec:
@@ -48,6 +51,8 @@ class CharmSpec:
         self.config: dict[str, Any] | None = dict(config) if config is not None else None
         self.charm_type = charm_type
         self.is_autoloaded = is_autoloaded
+        # The files the metadata was read from (for error messages), when autoloaded.
+        self._sources: dict[str, str] = {}
 
     def __class_getitem__(cls, item: Any) -> type[CharmSpec]:
         # ops-scenario's spec is generic in the charm type (``_CharmSpec[MyCharm]``).
@@ -84,7 +89,11 @@ class CharmSpec:
         out: dict[str, tuple[str, dict[str, Any]]] = {}
         for role in _RELATION_ROLES:
             for name, spec in (self.meta.get(role) or {}).items():
-                out[name] = (role, dict(spec or {}))
+                # ``db: pgsql`` is short for ``db: {interface: pgsql}``.
+                out[name] = (
+                    role,
+                    {'interface': spec} if isinstance(spec, str) else dict(spec or {}),
+                )
         return out
 
     @functools.cached_property
@@ -93,7 +102,9 @@ class CharmSpec:
         seen: set[str] = set()
         dupes: set[str] = set()
         for role in _RELATION_ROLES:
-            for name in self.meta.get(role) or {}:
+            section = self.meta.get(role)
+            # A section that is not a mapping is validate()'s to report.
+            for name in section if isinstance(section, Mapping) else ():
                 if name in seen:
                     dupes.add(name)
                 seen.add(name)
@@ -133,6 +144,31 @@ class CharmSpec:
         """The config options, by name."""
         return dict((self.config or {}).get('options') or {})
 
+    def validate(self, *, strict: bool = False) -> None:
+        """Check the metadata as the charm will see it (``ops.CharmMeta``), once.
+
+        Unless ``strict``, endpoints declared twice and config option types Juju does not
+        know are left to the consistency check when an event runs (ops-scenario reports
+        them there), so that the error is the same as there.
+
+        Raises:
+            MetadataError: a field is malformed; the message names the field (and the file
+                the metadata was read from, if any), and says what was expected.
+        """
+        if self.duplicate_endpoints and not strict:
+            return
+        try:
+            self._charm_meta  # noqa: B018 -- parsed once, kept for the runs
+        except MetadataError as exc:
+            text = str(exc)
+            if _UNKNOWN_CONFIG_TYPE.match(text) and not strict:
+                return
+            section = next((k for k in ('actions', 'config') if text.startswith(k)), 'meta')
+            where = self._sources.get(section)
+            if where is None:
+                raise
+            raise type(exc)(f'{where}: {text}') from None
+
     def charm_meta(self) -> Any:
         """A fresh ``ops.CharmMeta`` for this spec (the framework may keep a reference)."""
         return self._charm_meta
@@ -144,10 +180,39 @@ class CharmSpec:
         return CharmMeta(self.meta, self.actions or {}, self.config or {})
 
 
+class _MetadataTypeError(MetadataError, TypeError):
+    """Metadata of the wrong type (also a TypeError, as ops-scenario raised one)."""
+
+
+class _MetadataYAMLError(MetadataError, yaml.YAMLError):
+    """A metadata file that is not valid YAML (also a ``yaml.YAMLError``, as before)."""
+
+
+def _require_mapping(value: object, name: str) -> None:
+    if value is not None and not isinstance(value, Mapping):
+        raise _MetadataTypeError(f'{name}: expected a mapping, got {type(value).__name__}')
+
+
 def _read_yaml(path: pathlib.Path) -> Any:
+    """The YAML content of ``path`` (None if there is no such file).
+
+    Raises:
+        MetadataError: the file is not valid YAML (also a ``yaml.YAMLError``, as before).
+    """
     if not path.is_file():
         return None
-    return yaml.safe_load(path.read_text())
+    try:
+        return yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise _MetadataYAMLError(f'{path}: not valid YAML: {yaml_problem(exc)}') from None
+
+
+def yaml_problem(error: Exception) -> str:
+    """What is wrong in a YAML (or JSON) text, on one line, with the line and column."""
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        return f'line {mark.line + 1}, column {mark.column + 1}: {error.problem}'
+    return ' '.join(str(error).split())
 
 
 def spec_from_arguments(
@@ -160,7 +225,10 @@ def spec_from_arguments(
 
     Raises:
         ValueError: ``actions`` or ``config`` is given both separately and inside ``meta``.
+        MetadataError: ``meta``, ``actions`` or ``config`` is not a mapping.
     """
+    for name, value in (('metadata', meta), ('actions', actions), ('config', config)):
+        _require_mapping(value, name)
     meta_dict: dict[str, Any] = (
         copy.deepcopy(dict(meta)) if meta else {'name': charm_type.__name__}
     )
@@ -189,9 +257,11 @@ def autoload_spec(charm_type: type[Any]) -> CharmSpec:
 
     Raises:
         MetadataNotFoundError: no metadata was found.
+        MetadataError: a metadata file is not valid YAML or does not hold a mapping.
     """
     charm_root = pathlib.Path(inspect.getfile(charm_type)).resolve().parent.parent
-    charmcraft = _read_yaml(charm_root / 'charmcraft.yaml')
+    charmcraft_path = charm_root / 'charmcraft.yaml'
+    charmcraft = _read_yaml(charmcraft_path)
     if (
         isinstance(charmcraft, dict)
         and charmcraft.get('type') == 'charm'
@@ -203,13 +273,24 @@ def autoload_spec(charm_type: type[Any]) -> CharmSpec:
             apply_extensions(meta, list(extensions))
         config = meta.pop('config', None)
         actions = meta.pop('actions', None)
+        sources = dict.fromkeys(('meta', 'actions', 'config'), str(charmcraft_path))
     else:
-        meta = _read_yaml(charm_root / 'metadata.yaml') or {}
-        config = _read_yaml(charm_root / 'config.yaml')
-        actions = _read_yaml(charm_root / 'actions.yaml')
+        paths = {name: charm_root / f'{name}.yaml' for name in ('metadata', 'actions', 'config')}
+        loaded = {name: _read_yaml(path) for name, path in paths.items()}
+        for name, value in loaded.items():
+            _require_mapping(value, str(paths[name]))
+        meta = dict(loaded['metadata'] or {})
+        config, actions = loaded['config'], loaded['actions']
+        sources = {
+            'meta': str(paths['metadata']),
+            'actions': str(paths['actions']),
+            'config': str(paths['config']),
+        }
     if not meta:
         raise MetadataNotFoundError(
             f'invalid charm root {charm_root!r}; expected to contain at least a '
             "`charmcraft.yaml` file (or a `metadata.yaml` file if it's an old charm)."
         )
-    return CharmSpec(charm_type, meta, actions, config, is_autoloaded=True)
+    spec = CharmSpec(charm_type, meta, actions, config, is_autoloaded=True)
+    spec._sources = sources
+    return spec

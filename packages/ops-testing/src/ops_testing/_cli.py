@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import os
+import pathlib
 import shutil
 import sys
 import tempfile
@@ -207,16 +209,28 @@ def _show_simulator_warnings() -> None:
 
 
 def _context(charm_type: type[Any], charm_dir: str) -> Context[Any]:
+    from ops_core.charm import MetadataError
+
     from ._context import Context
     from .errors import ContextSetupError
 
     try:
         ctx: Context[Any] = Context(charm_type)
+        # Also what Context leaves to the run's consistency check: an unknown config
+        # option type, an endpoint declared twice.
+        ctx._spec.validate(strict=True)
     except ContextSetupError:
         raise UsageError(
             f'no charm metadata in {charm_dir!r}: a charmcraft.yaml needs type: charm, name, '
             'summary and description (or put the metadata in metadata.yaml)'
         ) from None
+    except MetadataError as e:
+        # The message starts with the file's absolute path: show it as given instead.
+        root = str(pathlib.Path(charm_dir).resolve())
+        text = ' '.join(str(e).split())
+        if text.startswith(root + os.sep):
+            text = os.path.join(charm_dir, text[len(root) + 1 :])
+        raise UsageError(f'invalid charm metadata: {text}') from None
     except (ValueError, TypeError) as e:
         raise UsageError(f'invalid charm metadata in {charm_dir!r}: {e}') from None
     if not ctx._spec.name:

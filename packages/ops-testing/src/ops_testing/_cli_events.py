@@ -21,6 +21,7 @@ State first, so that a single event can be tried from an empty state.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from collections.abc import Mapping, Sequence
@@ -192,6 +193,19 @@ class _EventBuilder:
             strict=strict,
             noun='parameter',
         )
+        # As Juju does: declared defaults fill what was not given, then every required
+        # parameter must have a value.
+        for key, declared in properties.items():
+            if key not in params and isinstance(declared, Mapping) and 'default' in declared:
+                params[key] = copy.deepcopy(declared['default'])
+        missing = [key for key in _required(specs[name]) if key not in params]
+        if missing:
+            flags = ' '.join(f'--param {key}=VALUE' for key in missing)
+            noun = 'parameter' if len(missing) == 1 else 'parameters'
+            raise UsageError(
+                f'action {name!r} needs the required {noun} '
+                f'{", ".join(repr(k) for k in missing)} ({flags})'
+            )
         event: Event = self.ctx.on.action(name, params=params)
         return event
 
@@ -381,6 +395,14 @@ class _EventBuilder:
             self.notes.append(f'added storage {name}/{index} to the state')
         event: Event = getattr(self.ctx.on, f'storage_{what}')(found)
         return event
+
+
+def _required(action: Mapping[str, Any]) -> list[str]:
+    """The names an action's ``required`` lists (a single name is allowed, as in YAML)."""
+    required = action.get('required') or []
+    if isinstance(required, str):
+        return [required]
+    return [str(key) for key in required] if isinstance(required, list) else []
 
 
 def new_relation(spec: CharmSpec, endpoint: str, *, remote_app: str = 'remote') -> RelationBase:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ._charm_spec import yaml_problem
 from ._cli_events import UsageError
 
 if TYPE_CHECKING:
@@ -153,11 +154,9 @@ def read_state(path: str) -> State:
     try:
         data = json.loads(text) if fmt == 'json' else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as e:
-        detail = ' '.join(str(e).split())
-        if isinstance(e, yaml.MarkedYAMLError) and e.problem_mark is not None:
-            mark = e.problem_mark
-            detail = f'line {mark.line + 1}, column {mark.column + 1}: {e.problem}'
-        raise UsageError(f'state file {path!r} is not valid {fmt.upper()}: {detail}') from None
+        raise UsageError(
+            f'state file {path!r} is not valid {fmt.upper()}: {yaml_problem(e)}'
+        ) from None
     if data is None:
         return State()
     if not isinstance(data, dict):

@@ -172,6 +172,9 @@ class Context(Generic[CharmType]):
 
     Raises:
         ContextSetupError: the metadata could not be loaded.
+        MetadataError: the metadata is malformed (``ops.charm.MetadataError``, a
+            ``ValueError``; also a ``TypeError`` for a field of the wrong type); the message
+            names the field, and the file when the metadata was read from one.
         ValueError: ``actions`` or ``config`` given both separately and in ``meta``.
     """
 
@@ -203,6 +206,7 @@ class Context(Generic[CharmType]):
                 ) from exc
         else:
             spec = spec_from_arguments(charm_type, meta, actions, config)
+        spec.validate()
         self._spec: CharmSpec = spec
         self.charm_type = charm_type
         self.charm_root = pathlib.Path(charm_root) if charm_root is not None else None

@@ -62,6 +62,7 @@ class KitchenCharm(ops.CharmBase):
                 'target': target,
                 'count-type': type(event.params.get('count')).__name__,
                 'compress-type': type(event.params.get('compress')).__name__,
+                'params': ', '.join(f'{k}={v}' for k, v in sorted(event.params.items())),
             }
         )
 
