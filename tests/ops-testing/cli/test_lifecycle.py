@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pathlib
 import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 
 import yaml
@@ -16,17 +18,26 @@ Cli = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def table_rows(stdout: str) -> dict[str, list[str]]:
-    """The table's rows by event (the first line of each row; cells stripped)."""
+    """The table's rows by event: each cell's lines joined with spaces.
+
+    Log lines printed between the rows (``-v``) are skipped.
+    """
     lines = stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith('-----'))
-    rows: dict[str, list[str]] = {}
+    rows: dict[str, list[list[str]]] = {}
+    current: list[list[str]] = []
     for line in lines[start + 1 :]:
         if not line.strip():
             break
+        if ' | ' not in line:
+            continue
         cells = [cell.strip() for cell in line.split(' | ')]
         if cells[0]:
-            rows[cells[0]] = cells
-    return rows
+            current = rows[cells[0]] = [[] for _ in cells]
+        for parts, cell in zip(current, cells, strict=False):  # trailing blanks are cut
+            if cell:
+                parts.append(cell)
+    return {name: [' '.join(parts) for parts in row] for name, row in rows.items()}
 
 
 def test_httpbin_deployment(cli: Cli, tmp_path: pathlib.Path):
@@ -99,16 +110,113 @@ def test_charm_error_stops_the_table_and_exits_1(cli: Cli, tmp_path: pathlib.Pat
     assert not (tmp_path / 'final.yaml').exists()
 
 
-def test_narrow_table_wraps_cells(cli: Cli):
-    result = cli('lifecycle', HTTPBIN, '--width', '100')
+def test_narrow_table_wraps_cells_at_word_boundaries(cli: Cli):
+    result = cli('lifecycle', HTTPBIN, '--width', '90')
     assert result.returncode == 0, result.stderr
     table = result.stdout.split('\n\n')[1]
-    assert max(len(line) for line in table.splitlines()) <= 100
+    assert max(len(line) for line in table.splitlines()) <= 90
     assert 'relation-created:httpbin-peers' in table  # the event column never wraps
+    install = table_rows(result.stdout)['install']
+    # Joining the cell's lines with spaces gives the status back: no word was cut.
+    assert install[1] == 'waiting: waiting for Pebble in the httpbin container'
+    assert len([line for line in table.splitlines() if 'waiting' in line]) > 5
 
 
-def test_verbose_lists_the_whole_log(cli: Cli):
+def test_rows_appear_as_each_event_finishes(tmp_path: pathlib.Path):
+    # The charm's start handler waits until the test has seen the install row.
+    charm = tmp_path / 'slow'
+    (charm / 'src').mkdir(parents=True)
+    (charm / 'metadata.yaml').write_text('name: slow\n')
+    go = tmp_path / 'go'
+    (charm / 'src' / 'charm.py').write_text(
+        textwrap.dedent(
+            f"""
+            import os, time
+            import ops
+
+            class Slow(ops.CharmBase):
+                def __init__(self, framework):
+                    super().__init__(framework)
+                    framework.observe(self.on.install, self._install)
+                    framework.observe(self.on.start, self._start)
+
+                def _install(self, event):
+                    self.unit.status = ops.MaintenanceStatus('installed')
+
+                def _start(self, event):
+                    deadline = time.monotonic() + 30
+                    while not os.path.exists({str(go)!r}):
+                        if time.monotonic() > deadline:
+                            raise RuntimeError('the install row was never shown')
+                        time.sleep(0.05)
+                    self.unit.status = ops.ActiveStatus()
+            """
+        )
+    )
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'ops_testing', 'lifecycle', str(charm)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env={'PATH': '/usr/bin:/bin', 'HOME': str(tmp_path), 'COLUMNS': '120'},
+    )
+    try:
+        assert proc.stdout is not None
+        seen: list[str] = []
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith('install '):
+                break
+        assert 'maintenance: installed' in seen[-1]
+        go.write_text('')
+        rest, errors = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, errors
+    assert 'start ' in rest and 'active' in rest
+
+
+def test_closed_pipe_ends_quietly(tmp_path: pathlib.Path):
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'ops_testing', 'lifecycle', str(HTTPBIN), '-v'],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={'PATH': '/usr/bin:/bin', 'HOME': str(tmp_path), 'COLUMNS': '120'},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    head = [proc.stdout.readline() for _ in range(3)]  # as `| head -3` reads
+    proc.stdout.close()
+    errors = proc.stderr.read()
+    assert proc.wait(timeout=60) == 141
+    assert head[0].startswith(b'Deploying httpbin-k8s')
+    assert errors == b''
+
+
+def test_closed_pipe_before_any_output_ends_quietly(tmp_path: pathlib.Path):
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'ops_testing', 'run', str(KITCHEN), 'install'],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={'PATH': '/usr/bin:/bin', 'HOME': str(tmp_path)},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    errors = proc.stderr.read()
+    assert proc.wait(timeout=60) == 141
+    assert errors == b''
+
+
+def test_verbose_shows_the_whole_log_as_each_event_runs(cli: Cli):
     result = cli('lifecycle', KITCHEN, '-v')
     assert result.returncode == 0, result.stderr
-    assert '[install] INFO     installing the kitchen' in result.stdout
-    assert '[config-changed] DEBUG    config is fine' in result.stdout
+    lines = result.stdout.splitlines()
+    logged = lines.index('  [install] INFO     installing the kitchen')
+    row = next(i for i, line in enumerate(lines) if line.startswith('install '))
+    rule = next(i for i, line in enumerate(lines) if line.startswith('-----'))
+    # Between the table's header and the event's row: printed while the event ran.
+    assert rule < logged < row
+    assert '  [config-changed] DEBUG    config is fine' in lines
+    assert 'charm log' not in result.stdout  # no second copy after the table

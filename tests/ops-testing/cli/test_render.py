@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from ops import testing
 from ops_testing._cli_events import UsageError, convert_options
-from ops_testing._cli_table import relation_data_written, render_table, status_text
+from ops_testing._cli_table import (
+    Column,
+    Table,
+    relation_data_written,
+    status_text,
+    wrap_cell,
+)
 
 
 def test_status_text():
@@ -27,13 +33,45 @@ def test_relation_data_written_nothing():
     assert relation_data_written(state, state) == '-'
 
 
-def test_render_table_fits_and_keeps_first_column():
-    rows = [['a-long-event-name', 'word ' * 20, 'x']]
-    table = render_table(['event', 'status', 'z'], rows, width=50)
-    lines = table.splitlines()
+def test_table_fits_and_keeps_first_column():
+    columns = [Column('status', cap=40, weight=3), Column('z', cap=10)]
+    table = Table('event', ['a-long-event-name'], columns, width=50)
+    lines = [*table.head(), *table.row(['a-long-event-name', 'word ' * 20, 'x'])]
     assert all(len(line) <= 50 for line in lines)
     assert lines[2].startswith('a-long-event-name | ')
     assert sum('word' in line for line in lines) > 1
+
+
+def test_table_columns_share_room_by_weight_up_to_their_cap():
+    columns = [Column('wide', cap=100, weight=3), Column('narrow', cap=100, weight=1)]
+    assert Table('e', ['e'], columns, width=300).widths == [1, 100, 100]
+    # 43 characters of room: 8 each at least, the 27 left shared 3 to 1.
+    assert Table('e', ['e'], columns, width=50).widths == [1, 28, 15]
+
+
+@pytest.mark.parametrize(
+    ('text', 'width', 'lines'),
+    [
+        (
+            'waiting for Pebble in the container',
+            10,
+            ['waiting', 'for Pebble', 'in the', 'container'],
+        ),
+        ('a b', 10, ['a b']),
+        ('', 5, ['']),
+        ('one\ntwo three', 9, ['one', 'two three']),
+        # A word longer than the column is cut after punctuation when it can be...
+        (
+            'db:1 app password_secret_id="secret:abc"',
+            12,
+            ['db:1 app', 'password_', 'secret_id=', '"secret:abc"'],
+        ),
+        # ...and at the width when it cannot.
+        ('abcdefghijkl', 5, ['abcde', 'fghij', 'kl']),
+    ],
+)
+def test_wrap_cell_breaks_at_word_boundaries(text: str, width: int, lines: list[str]):
+    assert wrap_cell(text, width) == lines
 
 
 @pytest.mark.parametrize(

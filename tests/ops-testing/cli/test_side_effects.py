@@ -14,7 +14,9 @@ import sys
 CHARM = pathlib.Path(__file__).parent / 'charms' / 'side-effects'
 
 
-def _simulate(tmp_path: pathlib.Path, *args: str) -> tuple[subprocess.CompletedProcess[str], pathlib.Path]:
+def _simulate(
+    tmp_path: pathlib.Path, *args: str
+) -> tuple[subprocess.CompletedProcess[str], pathlib.Path]:
     host = tmp_path / 'host'
     host.mkdir()
     (host / 'existing.conf').write_text('original')
@@ -26,7 +28,12 @@ def _simulate(tmp_path: pathlib.Path, *args: str) -> tuple[subprocess.CompletedP
         capture_output=True,
         text=True,
         timeout=60,
-        env={'PATH': '/usr/bin:/bin', 'HOME': str(tmp_path), 'SIDEFX_HOST': str(host), 'COLUMNS': '200'},
+        env={
+            'PATH': '/usr/bin:/bin',
+            'HOME': str(tmp_path),
+            'SIDEFX_HOST': str(host),
+            'COLUMNS': '200',
+        },
     )
     return result, host
 

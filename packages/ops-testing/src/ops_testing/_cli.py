@@ -35,15 +35,16 @@ from ._cli_files import (
     read_state,
     write_state,
 )
-from ._cli_lifecycle import HEADERS, empty_state, lifecycle_steps, table_row
+from ._cli_lifecycle import COLUMNS, empty_state, lifecycle_steps, table_row
 from ._cli_sandbox import SideEffectGuard, describe, guarded
 from ._cli_table import (
+    Table,
     deferred_names,
     relation_data_written,
-    render_table,
     running_services,
     status_text,
 )
+from ._state_misc import JujuLogLine
 
 if TYPE_CHECKING:
     from ._context import Context
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = ['main']
 
 PROG = 'python -m ops_testing'
+_READER_GONE = 128 + 13  # the status of a process killed by SIGPIPE
 _QUIET_LEVELS = ('DEBUG', 'TRACE')
 _EPILOG = """\
 exit status: 0 if the charm handled every event, 1 if it raised (or an action failed),
@@ -167,9 +169,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             charm_type = load_charm(args.charm_dir, args.charm_class)
         _print_side_effects(stdout, guard, 'importing the charm')
         ctx = _context(charm_type, args.charm_dir)
-        if args.command == 'run':
-            return _run(ctx, args, stdout, guard)
-        return _lifecycle(ctx, args, stdout, guard)
+        run = _run if args.command == 'run' else _lifecycle
+        status = run(ctx, args, stdout, guard)
+        stdout.flush()
+        return status
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop, quietly, as a program killed by SIGPIPE.
+        _discard_output(stdout)
+        return _READER_GONE
     except UsageError as e:
         print(f'{PROG}: error: {e}', file=sys.stderr)
         return 2
@@ -179,6 +186,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             print(f'  {line}', file=sys.stderr)
         return 1
     except CharmFailed as e:
+        try:
+            stdout.flush()
+        except BrokenPipeError:
+            _discard_output(stdout)
         print(f'{PROG}: error: {e}', file=sys.stderr)
         for line in e.lines:
             print(f'  {line}', file=sys.stderr)
@@ -186,6 +197,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _discard_output(stream: TextIO) -> None:
+    """Send what is left of ``stream`` nowhere, so that exiting does not fail to flush it."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _print_side_effects(out: TextIO, guard: SideEffectGuard | None, when: str) -> None:
@@ -373,45 +395,48 @@ def _lifecycle(
 ) -> int:
     spec = ctx._spec
     state = _with_config(ctx, empty_state(spec), args.config)
+    steps = list(lifecycle_steps(ctx, spec))
     width = args.width or shutil.get_terminal_size((120, 24)).columns
+    table = Table('event', [step.label for step in steps], COLUMNS, width)
     print(
         f'Deploying {spec.name or ctx.charm_type.__name__} '
         f'({ctx.charm_type.__name__}) as {_unit_name(ctx)}, from an empty state:\n',
         file=out,
     )
-    rows: list[list[str]] = []
+    _show(out, table.head())
     log: list[str] = []
     blocked: list[str] = []
     failure: CharmFailed | None = None
-    for step in lifecycle_steps(ctx, spec):
+    live = _LiveLog(out, args.verbose)
+    ctx.juju_log = live
+    for step in steps:
         event, prepared = step.prepare(state)
         start = len(ctx.juju_log)
+        live.label = step.label
         try:
             after = simulate(ctx, event, prepared, step.label, args.charm_dir, guard)
         except CharmFailed as e:
-            rows.append([step.label, f'error: {e}', '', '', '', ''])
-            log.extend(f'[{step.label}] {line}' for line in _log_lines(ctx, start, args.verbose))
-            blocked.extend(f'[{step.label}] {line}' for line in _take(guard))
             failure = e
-            break
-        rows.append(table_row(step.label, prepared, after))
-        log.extend(f'[{step.label}] {line}' for line in _log_lines(ctx, start, args.verbose))
+            row = [step.label, f'error: {e}', '', '', '', '']
+        else:
+            row = table_row(step.label, prepared, after)
+            state = after
+        live.check()
+        log.extend(f'[{step.label}] {line}' for line in _log_lines(ctx, start, verbose=False))
         blocked.extend(f'[{step.label}] {line}' for line in _take(guard))
-        state = after
-    print(render_table(HEADERS, rows, width), file=out)
+        _show(out, table.row(row))
+        if failure is not None:
+            break
     print(file=out)
     print(
         f'opened ports: {_ports(state)}; workload version: {state.workload_version or "-"}; '
         f'secrets: {len(list(state.secrets))}',
         file=out,
     )
-    shown = log if args.verbose else [line for line in log if _is_notable(line)]
-    if shown:
-        print(
-            'charm log' + ('' if args.verbose else ' (warnings and errors; -v for all)') + ':',
-            file=out,
-        )
-        for line in shown:
+    notable = [line for line in log if _is_notable(line)]
+    if notable and not args.verbose:
+        print('charm log (warnings and errors; -v for all):', file=out)
+        for line in notable:
             print(f'  {line}', file=out)
     if blocked:
         print('not performed (--allow-side-effects to perform):', file=out)
@@ -423,6 +448,42 @@ def _lifecycle(
         write_state(args.out, state)
         print(f'final state written to {args.out}', file=out)
     return 0
+
+
+def _show(out: TextIO, lines: Sequence[str]) -> None:
+    """Print ``lines`` now (not when the buffer fills): each row as its event finishes."""
+    for line in lines:
+        print(line, file=out)
+    out.flush()
+
+
+class _LiveLog(list[JujuLogLine]):
+    """``Context.juju_log`` that also prints each line as the charm logs it (with ``-v``).
+
+    Printing happens inside the charm's run, so a reader that has gone away (a closed pipe)
+    is only noted there; :meth:`check` raises ``BrokenPipeError`` after the event.
+    """
+
+    def __init__(self, out: TextIO, verbose: bool) -> None:
+        super().__init__()
+        self.out = out
+        self.verbose = verbose
+        self.label = ''
+        self.reader_gone = False
+
+    def append(self, line: JujuLogLine) -> None:
+        super().append(line)
+        if not self.verbose or self.reader_gone:
+            return
+        try:
+            _show(self.out, [f'  [{self.label}] {line.level:<8} {line.message}'])
+        except BrokenPipeError:
+            self.reader_gone = True
+
+    def check(self) -> None:
+        """Raise ``BrokenPipeError`` if the output's reader went away during the event."""
+        if self.reader_gone:
+            raise BrokenPipeError('the output was closed')
 
 
 def _take(guard: SideEffectGuard | None) -> list[str]:

@@ -16,7 +16,13 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ._cli_events import new_relation
-from ._cli_table import deferred_names, relation_data_written, running_services, status_text
+from ._cli_table import (
+    Column,
+    deferred_names,
+    relation_data_written,
+    running_services,
+    status_text,
+)
 from ._state_misc import Model, Storage
 
 if TYPE_CHECKING:
@@ -25,9 +31,16 @@ if TYPE_CHECKING:
     from ._events import Event
     from ._state import State
 
-__all__ = ['HEADERS', 'Step', 'empty_state', 'lifecycle_steps', 'table_row']
+__all__ = ['COLUMNS', 'Step', 'empty_state', 'lifecycle_steps', 'table_row']
 
-HEADERS = ('event', 'unit status', 'app status', 'services', 'relation data written', 'deferred')
+# The table's columns after the event's name (see table_row).
+COLUMNS = (
+    Column('unit status', cap=48, weight=8),
+    Column('app status', cap=24, weight=1),
+    Column('services', cap=24, weight=1),
+    Column('relation data written', cap=60, weight=8),
+    Column('deferred', cap=24, weight=1),
+)
 REMOTE_APP = 'remote-app'
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -10,11 +10,13 @@ if TYPE_CHECKING:
     from ._state import State
 
 __all__ = [
+    'Column',
+    'Table',
     'deferred_names',
     'relation_data_written',
-    'render_table',
     'running_services',
     'status_text',
+    'wrap_cell',
 ]
 
 _MAX_VALUE = 40
@@ -74,43 +76,99 @@ def deferred_names(state: State) -> str:
     return ', '.join(names) or '-'
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str:
-    """A text table at most ``width`` characters wide (when possible), wrapping long cells.
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """A column of a :class:`Table` after the first one.
 
-    The widest columns (all but the first) are narrowed first until the table fits; cells
-    and headers wrap on spaces, and break long words only when they must.
+    Attributes:
+        header: the heading (wraps at spaces like any cell).
+        cap: the widest the column gets; wider cells wrap.
+        weight: the column's share of the room left on a narrow screen.
     """
-    columns = len(headers)
-    natural = [
-        max([len(headers[i])] + [len(line) for row in rows for line in row[i].splitlines()])
-        for i in range(columns)
-    ]
-    widths = list(natural)
+
+    header: str
+    cap: int
+    weight: int = 1
+
+
+class Table:
+    """A text table printed row by row, as the rows become known.
+
+    The column widths are fixed up front: the first column (the row's name) is as wide as
+    the longest of ``names`` and never wraps; the others share what is left of ``width``
+    by weight, each between its header's longest word and its cap. Cells wrap at spaces;
+    a word longer than its column is cut after punctuation where possible (see
+    :func:`wrap_cell`).
+    """
+
     separator = ' | '
-    budget = width - len(separator) * (columns - 1)
-    # The first column names the row: it never wraps.
-    while sum(widths) > budget:
-        widest = max(range(1, columns), key=lambda i: widths[i])
-        if widths[widest] <= _MIN_COLUMN:
-            break
-        widths[widest] -= 1
-    lines = _row_lines(headers, widths, separator)
-    lines.append('-+-'.join('-' * w for w in widths))
-    for row in rows:
-        lines.extend(_row_lines(row, widths, separator))
-    return '\n'.join(line.rstrip() for line in lines)
 
+    def __init__(
+        self, first: str, names: Sequence[str], columns: Sequence[Column], width: int
+    ) -> None:
+        self.widths = [max([len(first), *map(len, names)])]
+        self.widths += _share(columns, width - self.widths[0] - len(self.separator) * len(columns))
+        self.headers = [first, *(c.header for c in columns)]
 
-def _row_lines(cells: Sequence[str], widths: Sequence[int], separator: str) -> list[str]:
-    wrapped = [
-        textwrap.wrap(cell, width=w, break_on_hyphens=False) or ['']
-        for cell, w in zip(cells, widths, strict=True)
-    ]
-    height = max(len(c) for c in wrapped)
-    out: list[str] = []
-    for n in range(height):
-        parts = [
-            (c[n] if n < len(c) else '').ljust(w) for c, w in zip(wrapped, widths, strict=True)
+    def head(self) -> list[str]:
+        """The header lines and the rule under them."""
+        return [*self.row(self.headers), '-+-'.join('-' * w for w in self.widths)]
+
+    def row(self, cells: Sequence[str]) -> list[str]:
+        """The lines of one row (``cells`` in column order)."""
+        wrapped = [wrap_cell(cell, w) for cell, w in zip(cells, self.widths, strict=True)]
+        height = max(len(c) for c in wrapped)
+        return [
+            self.separator.join(
+                (c[n] if n < len(c) else '').ljust(w)
+                for c, w in zip(wrapped, self.widths, strict=True)
+            ).rstrip()
+            for n in range(height)
         ]
-        out.append(separator.join(parts))
-    return out
+
+
+def _share(columns: Sequence[Column], room: int) -> list[int]:
+    """Widths for ``columns`` that fit in ``room`` if their minimums allow it."""
+    least = [max(_MIN_COLUMN, *(len(word) for word in c.header.split())) for c in columns]
+    widths = list(least)
+    spare = room - sum(least)
+    # Hand out the spare room a character at a time, to the column furthest below its share.
+    while spare > 0:
+        open_columns = [i for i, c in enumerate(columns) if widths[i] < c.cap]
+        if not open_columns:
+            break
+        i = min(open_columns, key=lambda i: (widths[i] - least[i]) / columns[i].weight)
+        widths[i] += 1
+        spare -= 1
+    return widths
+
+
+_CUT_AFTER = '=:,;/-_.'
+
+
+def wrap_cell(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at spaces.
+
+    A word longer than ``width`` is cut after the last of ``= : , ; / - _ .`` that fits
+    on the line, when one comes late enough, else at ``width``.
+    """
+    lines: list[str] = []
+    for paragraph in text.splitlines() or ['']:
+        current = ''
+        for word in paragraph.split():
+            if len(current) + 1 + len(word) <= width and current:
+                current = f'{current} {word}'
+                continue
+            if current:
+                lines.append(current)
+            while len(word) > width:
+                cut = max(
+                    (i + 1 for i, ch in enumerate(word[:width]) if ch in _CUT_AFTER), default=0
+                )
+                if cut < width // 2:
+                    cut = width
+                lines.append(word[:cut])
+                word = word[cut:]
+            current = word
+        lines.append(current)
+    return lines

@@ -25,7 +25,9 @@ class SideEffectsCharm(ops.CharmBase):
     def _on_install(self, event: ops.InstallEvent) -> None:
         os.makedirs(MARK, exist_ok=True)
         subprocess.run(['touch', f'{MARK}/run'], check=True)
-        out = subprocess.check_output(['sh', '-c', f'touch {MARK}/check_output; echo hi'], text=True)
+        out = subprocess.check_output(
+            ['sh', '-c', f'touch {MARK}/check_output; echo hi'], text=True
+        )
         subprocess.call(f'touch {MARK}/call-shell', shell=True)
         subprocess.Popen(['touch', f'{MARK}/popen']).wait()
         os.system(f'touch {MARK}/system')
