@@ -82,12 +82,12 @@ def test_an_untraced_dispatch_runs_nothing_of_tracing(traced_charm: TracedCharm)
     traced_charm.juju.state.set_leader(True)
     proc = traced_charm.run('start', TEST_MODE='no-tracing,count-calls')
     assert proc.returncode == 0, proc.stderr
-    # Per dispatch: the seam notes the dispatch (a small record) and its end. At import
-    # (of the hook-tool backend, in the dispatch): the span table's module body, and the
-    # span wrappers of four rarely used backend methods. Nothing per event, per observer or
-    # per hook command.
+    # Per dispatch: the seam notes the dispatch (a small record) and its end. When the
+    # hook-tool backend is imported: the span wrappers of four rarely used methods (the
+    # other methods' wrappers are the error-note wrappers they have anyway). Nothing per
+    # event, per observer or per hook command.
     assert (
-        "TRACING CALLS [('<module>', 1), ('__init__', 1), ('dispatch_finished', 1), "
+        "TRACING CALLS [('__init__', 1), ('dispatch_finished', 1), "
         "('dispatch_started', 1), ('tracing', 4)]"
     ) in proc.stdout
     assert len(traced_charm.juju.argvs()) >= 2  # hook commands did run (is-leader, status-set)
@@ -101,9 +101,9 @@ def test_an_untraced_dispatch_runs_nothing_of_tracing(traced_charm: TracedCharm)
 
 
 def test_the_seam_and_the_span_wrappers_load_nothing_else() -> None:
-    # The modules that report to the tracing seam import it, and the hook-tool backend its
-    # span table; none of that may pull in the rest of ops_core (a ``from . import x`` of
-    # a private module goes through ops_core's lazy public names and loads them all).
+    # The modules that report to the tracing seam import it; that may pull in nothing else
+    # of ops_core (a ``from . import x`` of a private module goes through ops_core's lazy
+    # public names and loads them all).
     proc = _python(
         'import sys\n'
         'import ops_core._hookcmds_backend, ops_core._framework, ops_core._dispatch\n'

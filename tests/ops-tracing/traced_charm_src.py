@@ -71,6 +71,10 @@ class TracedCharm(ops.CharmBase):
             event.defer()
 
 
+# The span helpers of ops_core's hook-command wrappers (the notes wrappers run regardless).
+_SPAN_CODE = frozenset({'span', '_recorded', 'tracing'})
+
+
 def _count_tracing_calls() -> None:
     """Count the calls of functions of the tracing seam and of ops_tracing; print at exit."""
     import collections
@@ -80,7 +84,11 @@ def _count_tracing_calls() -> None:
     def profile(frame, event, arg):
         if event == 'call':
             path = frame.f_code.co_filename
-            if path.endswith(('tracing_hook.py', '_hook_spans.py')) or '/ops_tracing/' in path:
+            if (
+                path.endswith('tracing_hook.py')
+                or '/ops_tracing/' in path
+                or (path.endswith('_hook_notes.py') and frame.f_code.co_name in _SPAN_CODE)
+            ):
                 calls[frame.f_code.co_name] += 1
 
     import atexit

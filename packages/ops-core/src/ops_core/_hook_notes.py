@@ -1,25 +1,31 @@
-"""Exception notes naming the hook command behind a ``ModelError`` (Python 3.11+).
+"""How a hook command call is described: exception notes and tracing spans.
 
-When a hook command fails, ops 3.9 adds a note such as ``Hook command 'secret-get'
-(label='db', refresh=False, peek=False) failed during the 'update-status' hook.`` so that
-the traceback says what was run. :func:`add_hook_notes` wraps a backend's hook-command
+Notes (Python 3.11+): when a hook command fails, ops 3.9 adds a note such as ``Hook
+command 'secret-get' (label='db', refresh=False, peek=False) failed during the
+'update-status' hook.`` so that the traceback says what was run. :func:`add_hook_notes` wraps a backend's hook-command
 methods to add the same notes: the hook-tool backend of a deployed charm, and the State
 backend of ``ops.testing`` (which raises the same errors without running a command).
 Secret content, relation data and action results are never shown.
+
+Spans: when a tracer is installed (:mod:`ops_core.tracing_hook`), each run of a hook command
+by the hook-tool backend is one span named after it (``relation-get``, ``secret-set``, ...)
+with the arguments that ops 3.9 records (:data:`SPANS`); never secret content, relation
+data, action results, log messages or metric values. :func:`add_hook_notes_and_spans` puts
+both in one wrapper, so an untraced call only checks that no tracer is installed.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import ops_core.tracing_hook as tracing_hook
 
 from ._errors import ModelError
-from ._hook_spans import SPANS, span, tracing
 
-__all__ = ['add_hook_notes', 'add_hook_notes_and_spans']
+__all__ = ['SPANS', 'add_hook_notes', 'add_hook_notes_and_spans']
 
 _PREFIX = 'Hook command '
 
@@ -113,6 +119,152 @@ _COMMANDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
+#: backend method -> (span name, ((name recorded, backend parameter), ...)); a parameter
+#: ``'=True'`` records that fixed value, ``'name?'`` records the argument only if not None.
+SPANS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    'is_leader': ('is-leader', ()),
+    'config_get': ('config-get', ()),
+    'relation_ids': ('relation-ids', (('relation_name', 'relation_name'),)),
+    'relation_list': (
+        'relation-list',
+        (('relation_id', 'relation_id'), ('endpoint', 'relation_name')),
+    ),
+    'relation_remote_app_name': (
+        'relation-list',
+        (('relation_id', 'relation_id'), ('endpoint', 'relation_name'), ('app', '=True')),
+    ),
+    'relation_get': (
+        'relation-get',
+        (
+            ('relation_id', 'relation_id'),
+            ('endpoint', 'relation_name'),
+            ('unit', 'member_name'),
+            ('app', 'is_app'),
+        ),
+    ),
+    'relation_set': (
+        'relation-set',
+        (('relation_id', 'relation_id'), ('endpoint', 'relation_name'), ('app', 'is_app')),
+    ),
+    'relation_model_get': (
+        'relation-model-get',
+        (('relation_id', 'relation_id'), ('endpoint', 'relation_name')),
+    ),
+    'status_get': ('status-get', (('app', 'is_app'),)),
+    'status_set': (
+        'status-set',
+        (('status', 'status'), ('message', 'message'), ('app', 'is_app')),
+    ),
+    'application_version_set': ('app-version-set', (('version', 'version'),)),
+    'storage_list': ('storage-list', (('name', 'name'),)),
+    'storage_get': ('storage-get', (('name', 'storage_name_id'), ('attribute', 'attribute'))),
+    'storage_add': ('storage-add', (('name', 'name'), ('count', 'count'))),
+    'action_get': ('action-get', ()),
+    'action_set': ('action-set', ()),
+    'action_log': ('action-log', ()),
+    'action_fail': ('action-fail', (('message', 'message'),)),
+    'network_get': (
+        'network-get',
+        (('binding_name', 'binding_name'), ('relation_id', 'relation_id')),
+    ),
+    'resource_get': ('resource-get', (('resource_name', 'name'),)),
+    'pod_spec_set': ('pod-spec-set', ()),
+    'opened_ports': ('opened-ports', ()),
+    'open_port': ('open-port', (('protocol', 'protocol'), ('port', 'port'))),
+    'close_port': ('close-port', (('protocol', 'protocol'), ('port', 'port'))),
+    'secret_get': (
+        'secret-get',
+        (('id', 'id'), ('label', 'label'), ('refresh', 'refresh'), ('peek', 'peek')),
+    ),
+    'secret_info_get': ('secret-info-get', (('id', 'id?'), ('label', 'label?'))),
+    'secret_set': (
+        'secret-set',
+        (
+            ('id', 'id'),
+            ('label', 'label'),
+            ('description', 'description'),
+            ('expire', 'expire'),
+            ('rotate', 'rotate'),
+        ),
+    ),
+    'secret_add': (
+        'secret-add',
+        (
+            ('label', 'label'),
+            ('description', 'description'),
+            ('expire', 'expire'),
+            ('rotate', 'rotate'),
+            ('owner', 'owner'),
+        ),
+    ),
+    'secret_grant': (
+        'secret-grant',
+        (('id', 'id'), ('relation_id', 'relation_id'), ('unit', 'unit')),
+    ),
+    'secret_revoke': (
+        'secret-revoke',
+        (('id', 'id'), ('relation_id', 'relation_id'), ('unit', 'unit')),
+    ),
+    'secret_remove': ('secret-remove', (('id', 'id'), ('revision', 'revision'))),
+    'secret_ids': ('secret-ids', ()),
+    'planned_units': ('goal-state', ()),
+    'reboot': ('juju-reboot', ()),
+    'credential_get': ('credential-get', ()),
+    'add_metrics': ('add-metric', ()),
+}
+
+
+def _recorded(
+    method: Callable[..., Any],
+    shown: tuple[tuple[str, str], ...],
+    call: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> list[tuple[str, object]]:
+    import inspect  # only when tracing: not on an untraced hook's start-up path
+
+    try:
+        arguments = inspect.signature(method).bind(*call, **kwargs).arguments
+    except TypeError:
+        arguments = {}
+    recorded: list[tuple[str, object]] = []
+    for name, param in shown:
+        if param.startswith('='):  # a fixed value: relation-list --app
+            recorded.append((name, param == '=True'))
+        elif param.endswith('?'):  # recorded only when given: secret-info-get
+            if arguments.get(param[:-1]) is not None:
+                recorded.append((name, arguments[param[:-1]]))
+        else:
+            recorded.append((name, arguments.get(param)))
+    return recorded
+
+
+def span(
+    tracer: tracing_hook.Tracer,
+    entry: tuple[str, tuple[tuple[str, str], ...]],
+    method: Callable[..., Any],
+    call: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> AbstractContextManager[None]:
+    """The span around one call of backend ``method`` (an entry of :data:`SPANS`)."""
+    command, shown = entry
+    return tracer.hook_command(command, _recorded(method, shown, call, kwargs))
+
+
+def tracing(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a backend method listed in :data:`SPANS`: a span when tracing is on."""
+    entry = SPANS[method.__name__]
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        tracer = tracing_hook.hook
+        if tracer is None:
+            return method(self, *args, **kwargs)
+        with span(tracer, entry, method, (self, *args), kwargs):
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 def _note(
     exc: ModelError,
     where: str,
@@ -194,7 +346,7 @@ def add_hook_notes_and_spans(cls: type) -> type:
 
     For the backend that runs Juju's hook tools: when a tracer is installed
     (:mod:`ops_core.tracing_hook`), each hook-command method runs inside a span named after
-    its command (see :mod:`ops_core._hook_spans`).
+    its command (see :data:`SPANS`).
     """
     for name in SPANS:
         method = cls.__dict__.get(name)
