@@ -100,3 +100,27 @@ def test_container_private_pebble_is_its_client() -> None:
     container._pebble.replan_services(timeout=0)
     assert container.get_service('srv').is_running()
     harness.cleanup()
+
+
+class _Publisher(ops.CharmBase):
+    def publish(self, url: str) -> None:
+        relation = self.model.get_relation('api')
+        assert relation is not None
+        relation.data[self.app]['url'] = url
+
+
+def test_manager_ops_state_shows_what_the_charm_changed_so_far() -> None:
+    """mimir-coordinator-k8s: test_prometheus_api_provider_sends_data_correctly reads
+    ``manager.ops.state.get_relation(id).local_app_data`` inside the ``with`` block."""
+    ctx = testing.Context(
+        _Publisher, meta={'name': 'pub', 'provides': {'api': {'interface': 'x'}}}
+    )
+    relation = testing.Relation('api')
+    with ctx(ctx.on.update_status(), testing.State(relations={relation}, leader=True)) as mgr:
+        assert mgr.ops is not None
+        assert mgr.ops.state.get_relation(relation.id).local_app_data == {}
+        mgr.charm.publish('http://api')
+        assert mgr.ops.state.get_relation(relation.id).local_app_data == {'url': 'http://api'}
+        assert mgr.ops.charm is mgr.charm
+        out = mgr.run()
+    assert out.get_relation(relation.id).local_app_data == {'url': 'http://api'}

@@ -62,6 +62,27 @@ def _shared_charm_root(spec: CharmSpec) -> pathlib.Path:
     return root
 
 
+class _RunView(Generic[CharmType]):
+    """What ``Manager.ops`` gives: the charm, and the State as the run has changed it."""
+
+    def __init__(self, manager: Manager[CharmType]) -> None:
+        self._manager = manager
+
+    @property
+    def charm(self) -> CharmType:
+        """The charm instance (as ``Manager.charm``)."""
+        return self._manager.charm
+
+    @property
+    def state(self) -> State:
+        """The State as the charm has changed it so far (the output State once it has run)."""
+        manager = self._manager
+        if manager._output is not None:
+            return manager._output
+        assert manager._runtime is not None
+        return manager._runtime.current_state()
+
+
 class Manager(Generic[CharmType]):
     """Runs one event in steps, to inspect the charm before and after the event.
 
@@ -95,6 +116,16 @@ class Manager(Generic[CharmType]):
                 'instance; mgr.run() still gives the output State'
             )
         return self._runtime.charm  # type: ignore[return-value]
+
+    @property
+    def ops(self) -> _RunView[CharmType] | None:
+        """The run in progress, as ops-scenario 8.9's ``Manager.ops``; None outside the block.
+
+        Tests read ``manager.ops.state``: the State as the charm has changed it so far.
+        """
+        if self._runtime is None:
+            return None
+        return _RunView(self)
 
     def __enter__(self) -> Manager[CharmType]:
         from ._runtime import Runtime

@@ -540,6 +540,10 @@ class Runtime:
 
         _evaluate_status(self.charm)
 
+    def current_state(self) -> State:
+        """The State as the run has changed it so far (for ``Manager.ops.state``)."""
+        return self._output({})
+
     def _output(self, stored: dict[str, Any]) -> State:
         assert self._backend is not None and self._pebble is not None
         changes = self._backend.output_changes()
