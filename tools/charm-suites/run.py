@@ -746,6 +746,11 @@ def main() -> None:
     parser.add_argument(
         '--no-doc', action='store_true', help='do not rewrite docs/compatibility.md'
     )
+    parser.add_argument(
+        '--fresh',
+        action='store_true',
+        help='rerun the ops 3.9 side even when its last outcomes still hold',
+    )
     args = parser.parse_args()
     suites = load_suites()
     unknown = set(args.suites) - {s.name for s in suites}
