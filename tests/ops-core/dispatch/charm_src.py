@@ -42,6 +42,10 @@ if 'modules' in MODE:
     atexit.register(_report_modules)
 
 
+if 'yaml-loaded' in MODE:
+    atexit.register(lambda: record(event='exit', yaml_loaded='yaml' in sys.modules))
+
+
 if 'count-reads' in MODE:
     import builtins
     import io
@@ -96,6 +100,8 @@ class TestCharm(ops.CharmBase):
             extra['content'] = event.secret.get_content()['key']
         if kind == 'config_changed':
             extra['config'] = dict(self.config)
+            if 'yaml-loaded' in MODE:
+                extra['options'] = {n: repr(o.default) for n, o in self.meta.config.items()}
             if 'typed-config' in MODE:
                 extra['typed'] = dataclasses.asdict(self.load_config(Config, errors='blocked'))
         record(event=kind, runs=self._stored.runs, **extra)

@@ -679,38 +679,70 @@ class CharmMeta:
             FileNotFoundError: if neither metadata.yaml nor charmcraft.yaml exists.
             MetadataError: if a file is malformed; the message names the file and field.
         """
-        root = Path(charm_root)
-        metadata_path = root / 'metadata.yaml'
-        text = _read_optional(metadata_path)
-        if text is not None:
-            raw = _load_yaml(text, str(metadata_path))
-            actions_text = _read_optional(root / 'actions.yaml')
-            config_text = _read_optional(root / 'config.yaml')
-            actions_raw = (
-                _load_yaml(actions_text, str(root / 'actions.yaml')) if actions_text else None
-            )
-            config_raw = (
-                _load_yaml(config_text, str(root / 'config.yaml')) if config_text else None
-            )
-            return _build(
-                raw,
-                actions_raw,
-                config_raw,
-                str(metadata_path),
-                actions_source=str(root / 'actions.yaml'),
-                config_source=str(root / 'config.yaml'),
-            )
-        charmcraft_path = root / 'charmcraft.yaml'
-        text = _read_optional(charmcraft_path)
-        if text is None:
-            raise FileNotFoundError(
-                f'no charm metadata in {root}: expected metadata.yaml (or a unified '
-                'charmcraft.yaml); is this the charm directory?'
-            )
-        unified = _mapping(_load_yaml(text, str(charmcraft_path)), str(charmcraft_path))
-        actions_raw = _mapping(unified.get('actions'), f'{charmcraft_path}: actions')
-        config_raw = _mapping(unified.get('config'), f'{charmcraft_path}: config')
-        return _build(unified, actions_raw, config_raw, str(charmcraft_path))
+        sources = _metadata_sources(charm_root)
+        return _meta_from_documents(sources, _parse_documents(sources))
+
+
+def _metadata_sources(root: str | os.PathLike[str]) -> tuple[tuple[str, str | None], ...]:
+    """The metadata files of the charm in ``root``: ``(path, text or None)``, each read once.
+
+    ``metadata.yaml`` with ``actions.yaml`` and ``config.yaml`` (``None`` where missing), or
+    the unified ``charmcraft.yaml`` alone when there is no ``metadata.yaml``.
+
+    Raises:
+        FileNotFoundError: if neither metadata.yaml nor charmcraft.yaml exists.
+    """
+    metadata_path = os.path.join(root, 'metadata.yaml')
+    text = _read_optional(metadata_path)
+    if text is not None:
+        actions_path = os.path.join(root, 'actions.yaml')
+        config_path = os.path.join(root, 'config.yaml')
+        return (
+            (metadata_path, text),
+            (actions_path, _read_optional(actions_path)),
+            (config_path, _read_optional(config_path)),
+        )
+    charmcraft_path = os.path.join(root, 'charmcraft.yaml')
+    text = _read_optional(charmcraft_path)
+    if text is None:
+        raise FileNotFoundError(
+            f'no charm metadata in {root}: expected metadata.yaml (or a unified '
+            'charmcraft.yaml); is this the charm directory?'
+        )
+    return ((charmcraft_path, text),)
+
+
+def _parse_documents(sources: tuple[tuple[str, str | None], ...]) -> list[Any]:
+    """The YAML document of each of :func:`_metadata_sources`' files (``None`` if absent or empty).
+
+    Raises:
+        MetadataError: if a file is not valid YAML (or repeats a key); names the file.
+    """
+    return [_load_yaml(text, path) if text else None for path, text in sources]
+
+
+def _meta_from_documents(
+    sources: tuple[tuple[str, str | None], ...], documents: list[Any]
+) -> CharmMeta:
+    """Build the metadata from the parsed files of :func:`_metadata_sources`.
+
+    Raises:
+        MetadataError: if the metadata is invalid; the message names the file and field.
+    """
+    if len(sources) == 3:
+        return _build(
+            documents[0],
+            documents[1],
+            documents[2],
+            sources[0][0],
+            actions_source=sources[1][0],
+            config_source=sources[2][0],
+        )
+    charmcraft_path = sources[0][0]
+    unified = _mapping(documents[0], charmcraft_path)
+    actions_raw = _mapping(unified.get('actions'), f'{charmcraft_path}: actions')
+    config_raw = _mapping(unified.get('config'), f'{charmcraft_path}: config')
+    return _build(unified, actions_raw, config_raw, charmcraft_path)
 
 
 def _build(
@@ -735,9 +767,10 @@ def _build(
         raise error_type(f'{where}: {text}') from None
 
 
-def _read_optional(path: Path) -> str | None:
+def _read_optional(path: str) -> str | None:
     try:
-        return path.read_text(encoding='utf-8')
+        with open(path, encoding='utf-8') as f:
+            return f.read()
     except FileNotFoundError:
         return None
 

@@ -160,10 +160,10 @@ def main(charm_class: type[CharmBase], use_juju_for_storage: bool | None = None)
 
 
 def _main(charm_class: type[CharmBase], use_juju_for_storage: bool | None) -> None:
-    from ._charm_meta import CharmMeta
     from ._dispatch import RESTRICTED_EVENTS, _Dispatcher, event_name_from_dispatch_path
     from ._jujucontext import JujuContext
     from ._log import _juju_log_levels, _setup_logging
+    from ._meta_cache import load_charm_meta
 
     context = JujuContext._from_dict(os.environ)
     backend = _production_backend(context)
@@ -177,7 +177,7 @@ def _main(charm_class: type[CharmBase], use_juju_for_storage: bool | None) -> No
     )
     logger.debug('ops %s up and running.', _ops_version())
 
-    meta = CharmMeta.from_charm_root(context.charm_dir)
+    meta = load_charm_meta(context.charm_dir)
 
     if 'OPERATOR_DISPATCH' in os.environ:
         logger.debug('Charm called itself via %s.', context.dispatch_path)
