@@ -135,3 +135,30 @@ def test_public_records_pickle_copy_and_replace() -> None:
     assert 'KEY' not in repr(cred)
     status = ops_hookcmds.UnitStatus(status='active', message='', status_data={})
     assert dataclasses.asdict(status) == {'status': 'active', 'message': '', 'status_data': {}}
+
+
+def test_methods_are_compiled_on_first_lookup_and_then_are_plain_functions() -> None:
+    @record(frozen=True)
+    class Late:
+        a: int
+        b: str = 'x'
+
+    class Child(Late):
+        def __init__(self, a: int) -> None:
+            super().__init__(a, 'child')
+
+    # Nothing compiled yet: the class holds stand-ins, but every lookup sees the real thing.
+    assert not inspect.isfunction(Late.__dict__['__init__'])
+    assert str(inspect.signature(Late)) == "(a: 'int', b: 'str' = 'x') -> None"
+    assert inspect.isfunction(Late.__dict__['__init__'])
+    assert Late.__init__.__qualname__.endswith('Late.__init__')
+    assert Child(1) == Child(1) and repr(Child(1)).endswith(".Child(a=1, b='child')")
+    assert hash(Child(1)) == hash(Late(1, 'child'))
+    for name in ('__init__', '__repr__', '__eq__', '__hash__'):
+        assert inspect.isfunction(Late.__dict__[name]), name
+    with pytest.raises(TypeError, match="non-default argument 'c' follows default argument"):
+
+        @record
+        class Bad:
+            a: int = 1
+            c: int

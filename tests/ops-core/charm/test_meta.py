@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
+import os
 from pathlib import Path
+from typing import Any
 
 import ops
 import pytest
@@ -199,13 +202,14 @@ def test_each_metadata_file_is_read_once(tmp_path: Path, monkeypatch: pytest.Mon
     ]:
         (tmp_path / name).write_text(text)
     reads: list[str] = []
-    original = Path.read_text
+    original = builtins.open
 
-    def counting(self: Path, *args: object, **kwargs: object) -> str:
-        reads.append(self.name)
-        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+    def counting(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file).endswith('.yaml'):
+            reads.append(os.path.basename(file))
+        return original(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, 'read_text', counting)
+    monkeypatch.setattr(builtins, 'open', counting)
     ops.CharmMeta.from_charm_root(tmp_path)
     assert sorted(reads) == ['actions.yaml', 'config.yaml', 'metadata.yaml']
 

@@ -14,8 +14,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger('ops.framework')
 
-_EventType = TypeVar('_EventType', bound='EventBase')
-_Emitter = TypeVar('_Emitter', bound='ObjectEvents')
+if TYPE_CHECKING:
+    _EventType = TypeVar('_EventType', bound='EventBase')
+    _Emitter = TypeVar('_Emitter', bound='ObjectEvents')
+else:
+    # A string bound makes a ForwardRef, whose compile() call costs a hook process the
+    # creation of every AST node type; the bound matters only to type checkers.
+    _EventType = TypeVar('_EventType')
+    _Emitter = TypeVar('_Emitter')
 
 
 class EventBase:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 __all__ = [
     'ActiveStatus',
@@ -16,7 +16,10 @@ __all__ = [
     'SETTABLE_STATUS_NAMES',
 ]
 
-_S = TypeVar('_S', bound='type[StatusBase]')
+if TYPE_CHECKING:
+    _S = TypeVar('_S', bound='type[StatusBase]')
+else:
+    _S = TypeVar('_S')  # no string bound at run time: it would compile a ForwardRef
 
 SETTABLE_STATUS_NAMES = ('active', 'blocked', 'maintenance', 'waiting')
 """The status names a charm may set (Juju sets ``error`` and ``unknown`` itself)."""

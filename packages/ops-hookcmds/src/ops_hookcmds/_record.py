@@ -4,7 +4,8 @@
 and more: a large share of the start-up cost of a hook process. The ``record`` decorator
 here generates the same ``__init__``, ``__repr__``, ``__eq__``, ``__hash__``,
 ``__setattr__``/``__delattr__`` (frozen) and ``__match_args__`` that
-``dataclasses.dataclass`` would, from the class annotations, with one ``exec`` per class.
+``dataclasses.dataclass`` would, from the class annotations; each generated method is
+compiled (one ``exec``) only when it is first looked up.
 
 The classes stay dataclasses for everything that asks: ``__dataclass_fields__`` and
 ``__dataclass_params__`` are computed on first access (importing :mod:`dataclasses` only
@@ -146,14 +147,117 @@ def _process(cls: type[_T], frozen: bool, kw_only: bool) -> type[_T]:
         specs[name] = spec
 
     fields = list(specs.values())
-    namespace: dict[str, Any] = {'_MISSING': _MISSING, '_HAS_FACTORY': _HAS_FACTORY}
-    lines: list[str] = []
+    _check_field_order(fields)
+    klass: Any = cls  # the generated attributes are not part of the class's static type
+    own = cls.__dict__
+    explicit_hash = '__hash__' in own and not (own['__hash__'] is None and '__eq__' in own)
+    methods = ['__init__', '__repr__', '__eq__']
+    if frozen and not explicit_hash:
+        methods.append('__hash__')
+    for name in methods:
+        if name not in own:
+            setattr(cls, name, _LazyMethod(cls, name, fields, frozen))
+    if not explicit_hash and not frozen:
+        klass.__hash__ = None
+    if frozen:
+        field_names = frozenset(spec.name for spec in fields)
+        for name, function in _frozen_methods(cls, field_names).items():
+            if name not in own:
+                function.__qualname__ = f'{cls.__qualname__}.{name}'
+                setattr(cls, name, function)
+    if '__match_args__' not in own:
+        match_args = tuple(spec.name for spec in fields if not spec.kw_only)
+        type.__setattr__(cls, '__match_args__', match_args)
+    klass.__record_fields__ = fields
+    klass.__record_frozen__ = frozen
+    for attr in ('__dataclass_fields__', '__dataclass_params__'):
+        setattr(cls, attr, _LazyDataclassAttr(cls, attr))
+    return cls
+
+
+def _check_field_order(fields: list[_Spec]) -> None:
+    seen_default = False
+    for spec in fields:
+        if spec.kw_only:
+            continue
+        if spec.default is not _MISSING or spec.default_factory is not _MISSING:
+            seen_default = True
+        elif seen_default:
+            raise TypeError(f'non-default argument {spec.name!r} follows default argument')
+
+
+def _frozen_methods(cls: type[Any], field_names: frozenset[str]) -> dict[str, Any]:
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is cls or name in field_names:
+            raise _frozen_error(name)
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is cls or name in field_names:
+            raise _frozen_error(name)
+        super(cls, self).__delattr__(name)
+
+    return {'__setattr__': __setattr__, '__delattr__': __delattr__}
+
+
+class _LazyMethod:
+    """A generated method, compiled the first time it is looked up, then put in its place.
+
+    Compiling source costs far more than running it once, and a hook process uses few of
+    the methods of few records: most are never compiled. Any lookup (a call, or
+    :func:`inspect.signature` reading ``__init__``) gets the real function.
+    """
+
+    def __init__(self, cls: type, name: str, fields: list[_Spec], frozen: bool) -> None:
+        self._cls = cls
+        self._name = name
+        self._fields = fields
+        self._frozen = frozen
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        function = self._compile()
+        setattr(self._cls, self._name, function)
+        return function if obj is None else function.__get__(obj, owner)
+
+    def _compile(self) -> Any:
+        fields = self._fields
+        namespace: dict[str, Any] = {'_MISSING': _MISSING, '_HAS_FACTORY': _HAS_FACTORY}
+        if self._name == '__init__':
+            source = _init_source(fields, self._frozen, namespace)
+        elif self._name == '__repr__':
+            shown = [spec.name for spec in fields if spec.repr]
+            parts = ', '.join(f'{name}={{self.{name}!r}}' for name in shown)
+            source = (
+                'def __repr__(self) -> str:\n'
+                f"    return f'{{self.__class__.__qualname__}}({parts})'\n"
+            )
+        elif self._name == '__eq__':
+            values = ''.join(f'self.{spec.name}, ' for spec in fields)
+            others = ''.join(f'other.{spec.name}, ' for spec in fields)
+            source = (
+                'def __eq__(self, other):\n'
+                '    if other.__class__ is self.__class__:\n'
+                f'        return ({values}) == ({others})\n'
+                '    return NotImplemented\n'
+            )
+        else:
+            values = ''.join(f'self.{spec.name}, ' for spec in fields)
+            source = f'def __hash__(self) -> int:\n    return hash(({values}))\n'
+        exec(source, namespace)  # the source is built from field names only
+        function = namespace[self._name]
+        function.__qualname__ = f'{self._cls.__qualname__}.{self._name}'
+        if self._name == '__init__':
+            annotations = {spec.name: spec.type for spec in fields}
+            function.__annotations__ = {**annotations, 'return': None}
+        return function
+
+
+def _init_source(fields: list[_Spec], frozen: bool, namespace: dict[str, Any]) -> str:
     positional: list[str] = []
     keyword: list[str] = []
     body: list[str] = []
     setter = '_setattr(self, {0!r}, {1})' if frozen else 'self.{0} = {1}'
     namespace['_setattr'] = object.__setattr__
-    seen_default = False
     for spec in fields:
         param = spec.name
         if spec.default_factory is not _MISSING:
@@ -166,75 +270,11 @@ def _process(cls: type[_T], frozen: bool, kw_only: bool) -> type[_T]:
             value = spec.name
         else:
             value = spec.name
-            if not spec.kw_only and seen_default:
-                raise TypeError(f'non-default argument {spec.name!r} follows default argument')
-        if '=' in param and not spec.kw_only:
-            seen_default = True
         (keyword if spec.kw_only else positional).append(param)
         body.append('    ' + setter.format(spec.name, value))
     params = ['self', *positional, *(['*', *keyword] if keyword else [])]
-    lines.append(f'def __init__({", ".join(params)}) -> None:')
-    lines.extend(body or ['    pass'])
-
-    shown = [spec.name for spec in fields if spec.repr]
-    parts = ', '.join(f'{name}={{self.{name}!r}}' for name in shown)
-    lines.append('def __repr__(self) -> str:')
-    lines.append(f"    return f'{{self.__class__.__qualname__}}({parts})'")
-
-    values = ''.join(f'self.{spec.name}, ' for spec in fields)
-    others = ''.join(f'other.{spec.name}, ' for spec in fields)
-    lines.append('def __eq__(self, other):')
-    lines.append('    if other.__class__ is self.__class__:')
-    lines.append(f'        return ({values}) == ({others})')
-    lines.append('    return NotImplemented')
-    lines.append('def __hash__(self) -> int:')
-    lines.append(f'    return hash(({values}))')
-
-    field_names = frozenset(spec.name for spec in fields)
-    namespace['_field_names'] = field_names
-    namespace['_cls'] = cls
-    namespace['_frozen_error'] = _frozen_error
-    lines.append('def __setattr__(self, name, value):')
-    lines.append('    if type(self) is _cls or name in _field_names:')
-    lines.append('        raise _frozen_error(name)')
-    lines.append('    super(_cls, self).__setattr__(name, value)')
-    lines.append('def __delattr__(self, name):')
-    lines.append('    if type(self) is _cls or name in _field_names:')
-    lines.append('        raise _frozen_error(name)')
-    lines.append('    super(_cls, self).__delattr__(name)')
-
-    exec('\n'.join(lines), namespace)  # the source is built from field names only
-
-    annotations = {spec.name: spec.type for spec in fields}
-    namespace['__init__'].__annotations__ = {**annotations, 'return': None}
-
-    own = cls.__dict__
-    klass: Any = cls  # the generated attributes are not part of the class's static type
-    qualname = cls.__qualname__
-    explicit_hash = '__hash__' in own and not (own['__hash__'] is None and '__eq__' in own)
-    methods = ['__init__', '__repr__', '__eq__']
-    if frozen:
-        methods += ['__setattr__', '__delattr__']
-    for name in methods:
-        if name not in own:
-            function = namespace[name]
-            function.__qualname__ = f'{qualname}.{name}'
-            setattr(cls, name, function)
-    if not explicit_hash:
-        if frozen:
-            function = namespace['__hash__']
-            function.__qualname__ = f'{qualname}.__hash__'
-            klass.__hash__ = function
-        else:
-            klass.__hash__ = None
-    if '__match_args__' not in own:
-        match_args = tuple(spec.name for spec in fields if not spec.kw_only)
-        type.__setattr__(cls, '__match_args__', match_args)
-    klass.__record_fields__ = fields
-    klass.__record_frozen__ = frozen
-    for attr in ('__dataclass_fields__', '__dataclass_params__'):
-        setattr(cls, attr, _LazyDataclassAttr(cls, attr))
-    return cls
+    lines = [f'def __init__({", ".join(params)}) -> None:', *(body or ['    pass'])]
+    return '\n'.join(lines) + '\n'
 
 
 def _record(cls: type[_T] | None = None, /, *, frozen: bool = False, kw_only: bool = False) -> Any:
