@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import codecs
 import io
-import pickle
 from typing import Any
+
+try:
+    # The C accelerator's classes are pickle's own (``pickle.Unpickler is
+    # _pickle.Unpickler``); importing them from it spares a hook the pure-Python half.
+    from _pickle import Unpickler, UnpicklingError
+except ImportError:  # pragma: no cover - an interpreter without the accelerator
+    from pickle import Unpickler, UnpicklingError
 
 __all__ = ['ForbiddenPickleError', 'loads']
 
 
-class ForbiddenPickleError(pickle.UnpicklingError):
+class ForbiddenPickleError(UnpicklingError):
     """A snapshot names something stored state never holds (a class, a function).
 
     Attributes:
@@ -55,7 +61,7 @@ _ALLOWED.update(
 )
 
 
-class _SnapshotUnpickler(pickle.Unpickler):
+class _SnapshotUnpickler(Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         try:
             return _ALLOWED[module, name]

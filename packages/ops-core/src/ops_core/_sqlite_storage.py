@@ -25,8 +25,8 @@ _NOTICE_DDL = """
 _Notice = tuple[str, str, str]
 
 if TYPE_CHECKING:
-    import pickle
     import sqlite3
+    from pickle import dumps as _dumps
 
     from . import _snapshot_pickle
 
@@ -49,12 +49,18 @@ def _file_kind(mode: int) -> str:
 
 def _load_modules() -> None:
     # sqlite3 and pickle cost a few milliseconds to import; load them only when a storage
-    # is actually opened (``import ops`` alone should not pay for them).
-    global pickle, sqlite3, _snapshot_pickle
-    import pickle
+    # is actually opened (``import ops`` alone should not pay for them). ``dumps`` is that
+    # of the C accelerator ``_pickle``, taken from it directly: the pure-Python half of
+    # ``pickle`` (a hook never needs it) is not loaded.
+    global _dumps, sqlite3, _snapshot_pickle
     import sqlite3
 
     from . import _snapshot_pickle
+
+    try:
+        from _pickle import dumps as _dumps
+    except ImportError:  # pragma: no cover - an interpreter without the accelerator
+        from pickle import dumps as _dumps
 
 
 class SQLiteStorage:
@@ -291,7 +297,7 @@ class SQLiteStorage:
             snapshot_data: the data; the framework passes only simple builtin types.
         """
         self._run(
-            'REPLACE INTO snapshot VALUES (?, ?)', (handle_path, pickle.dumps(snapshot_data))
+            'REPLACE INTO snapshot VALUES (?, ?)', (handle_path, _dumps(snapshot_data))
         )
 
     def load_snapshot(self, handle_path: str) -> Any:
