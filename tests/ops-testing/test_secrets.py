@@ -194,3 +194,46 @@ def test_secret_changed_for_observed_secret() -> None:
     with ctx(ctx.on.secret_changed(secret), state) as mgr:
         mgr.run()
         assert mgr.charm.result == {'key': 'new'}
+
+
+class _LookupCharm(ops.CharmBase):
+    """Looks every secret up by id (in both id forms) and by label; relabels; removes one."""
+
+    def __init__(self, framework: ops.Framework):
+        super().__init__(framework)
+        framework.observe(self.on.update_status, self._run)
+        self.seen: list[Any] = []
+
+    def _run(self, event: ops.EventBase) -> None:
+        model = self.model
+        for n in range(50):
+            sid = f'secret:{n:020d}'
+            by_id = model.get_secret(id=sid).get_content()
+            uri = model.get_secret(id=f'secret://model-uuid/{n:020d}').get_content()
+            by_label = model.get_secret(label=f'label-{n}').get_content()
+            self.seen.append(by_id == uri == by_label == {'num': str(n)})
+        model.get_secret(id=f'secret:{7:020d}', label='seven')  # relabel
+        self.seen.append(model.get_secret(label='seven').get_content())
+        with pytest.raises(ops.SecretNotFoundError):
+            model.get_secret(label='label-7')
+        model.get_secret(id=f'secret:{3:020d}').remove_all_revisions()
+        with pytest.raises(ops.SecretNotFoundError):
+            model.get_secret(id=f'secret:{3:020d}')
+        added = self.app.add_secret({'num': 'new'}, label='fresh')
+        self.seen.append(model.get_secret(label='fresh').get_content())
+        self.seen.append(model.get_secret(id=added.id).get_content())
+
+
+def test_secrets_are_found_by_either_id_form_and_by_label_after_changes() -> None:
+    secrets = [
+        testing.Secret({'num': str(n)}, id=f'secret:{n:020d}', label=f'label-{n}', owner='app')
+        for n in range(50)
+    ]
+    ctx = testing.Context(_LookupCharm, meta={'name': 'lookup'})
+    state = testing.State(secrets=secrets, leader=True)
+    with ctx(ctx.on.update_status(), state) as mgr:
+        out = mgr.run()
+        seen = mgr.charm.seen
+    assert seen[:50] == [True] * 50
+    assert seen[50:] == [{'num': '7'}, {'num': 'new'}, {'num': 'new'}]
+    assert len(out.secrets) == 50  # 50 - the removed one + the added one

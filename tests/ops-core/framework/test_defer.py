@@ -384,3 +384,91 @@ def test_events_of_other_keyed_emitters_are_not_taken_for_a_queued_duplicate(
     second.ready.emit()  # same kind and snapshot, another emitter: not a duplicate
     first.gone.emit()  # same emitter and snapshot, another kind: not a duplicate
     assert watcher.seen == ['Feed[db1]/ready[1]', 'Feed[db2]/ready[2]', 'Feed[db1]/gone[3]']
+
+
+class _CountingStorage(SQLiteStorage):
+    """A real SQLite storage that counts the snapshots it decodes."""
+
+    loads: list[str]
+
+    def load_snapshot(self, handle_path: str) -> Any:
+        self.loads.append(handle_path)
+        return super().load_snapshot(handle_path)
+
+
+def test_deferring_many_events_in_one_dispatch_decodes_each_stored_snapshot_once(
+    state_file: Path, tmp_path: Path
+) -> None:
+    # Duplicate detection compares each new deferral with the queued ones; the queue is
+    # read once per dispatch, not once per deferral (which made queueing N events O(N^2)).
+    def dispatch(names: list[str]) -> tuple[Charm, list[str]]:
+        storage = _CountingStorage(state_file)
+        storage.loads = []
+        framework = Framework(storage, tmp_path, None, None)  # type: ignore[arg-type]
+        charm = Charm(framework, defer=set(names))
+        storage.loads.clear()
+        for name in names:
+            charm.on.job.emit(name)
+        framework.commit()
+        framework.close()
+        return charm, [path for path in storage.loads if '/on/job[' in path]
+
+    names = [f'job-{i}' for i in range(200)]
+    _, loads = dispatch(names)
+    # Each emitted event is read back once per observer to deliver it, nothing more.
+    assert len(loads) == 2 * len(names)
+    charm, loads = dispatch([*names[:100], 'new', *names[100:]])
+    queued = [n for n in _notices(state_file) if n[1] == 'Charm']
+    assert len(queued) == len(names) + 1  # only 'new' was queued again
+    # Delivering each new event to its two observers, plus reading each queued snapshot
+    # once (only the charm's observer deferred them).
+    assert len(loads) == 2 * 201 + len(names)
+    # The charm already has job-7 queued, so only the watcher (which never deferred) sees it.
+    assert ('charm', 'job-7') not in charm.log and ('watcher', 'job-7') in charm.log
+    assert ('charm', 'new') in charm.log
+
+
+def test_a_duplicate_is_found_whatever_order_its_data_was_built_in(
+    make_framework: MakeFramework, state_file: Path
+) -> None:
+    class Pair(EventBase):
+        def __init__(self, handle: Any, data: Any = None):
+            super().__init__(handle)
+            self.data = data
+
+        def snapshot(self) -> dict[str, Any]:
+            return {'data': self.data}
+
+        def restore(self, snapshot: dict[str, Any]) -> None:
+            super().restore(snapshot)
+            self.data = snapshot['data']
+
+    class PairEvents(ObjectEvents):
+        pair = EventSource(Pair)
+
+    class Deferrer(Object):
+        on = PairEvents()
+
+        def __init__(self, framework: Framework):
+            super().__init__(framework, 'd')
+            self.seen: list[Any] = []
+            framework.observe(self.on.pair, self._on_pair)
+
+        def _on_pair(self, event: Pair) -> None:
+            self.seen.append(event.data)
+            event.defer()
+
+    framework = make_framework()
+    deferrer = Deferrer(framework)
+    deferrer.on.pair.emit({'a': [1, {2}], 'b': b'x'})
+    deferrer.on.pair.emit({'b': bytearray(b'x'), 'a': [1.0, frozenset({2})]})  # equal: skipped
+    deferrer.on.pair.emit({'a': (1, {2}), 'b': b'x'})  # a tuple is not a list: queued
+    deferrer.on.pair.emit({'a': [1, {2}], 'b': b'y'})  # queued
+    assert len(deferrer.seen) == 3
+    framework.commit()
+    framework.close()
+    assert [n[0] for n in _notices(state_file)] == [
+        'Deferrer[d]/on/pair[1]',
+        'Deferrer[d]/on/pair[3]',
+        'Deferrer[d]/on/pair[4]',
+    ]

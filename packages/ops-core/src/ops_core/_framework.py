@@ -160,6 +160,30 @@ def _all_simple(value: Any) -> bool:
     return False
 
 
+def _frozen(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return (dict, frozenset([(k, _frozen(v)) for k, v in value.items()]))
+    if kind is list or kind is tuple:
+        return (kind, tuple([_frozen(item) for item in value]))
+    if kind is set or kind is frozenset:
+        return (frozenset, frozenset(value))
+    if kind is bytearray:
+        return bytes(value)
+    return value
+
+
+def _equality_hash(value: Any) -> int:
+    """A hash on which equal snapshots agree (dicts in any order, set and frozenset, ...).
+
+    Unequal snapshots may share one; a value that cannot be hashed gets 0.
+    """
+    try:
+        return hash(_frozen(value))
+    except TypeError:
+        return 0
+
+
 def _find_unsimple(value: Any, where: str) -> tuple[str, type[Any]] | None:
     """Return (location, type) of the first value that is not an exact simple type."""
     if _all_simple(value):
@@ -292,6 +316,11 @@ class Framework(Object):
             weakref.WeakValueDictionary()
         )
         self._type_registry: dict[tuple[str | None, str], type[Any]] = {}
+        # Queued notices for duplicate detection: (event kind path, observer, method) ->
+        # their event paths, or once that group was needed, event paths by data digest.
+        self._duplicate_index: (
+            dict[tuple[str, str, str], list[str] | dict[int, list[str]]] | None
+        ) = None
         self._type_known: set[type[Any]] = set()
 
         self.register_type(StoredStateData, None, StoredStateData.handle_kind)
@@ -506,14 +535,12 @@ class Framework(Object):
     def _is_duplicate(self, event_path: str, observer_path: str, method: str, data: Any) -> bool:
         # Only the event's own key (the last "[n]") differs between duplicates; an emitter's
         # key earlier in the path (MyNotifier[db1]/ready[1]) tells distinct events apart.
-        prefix = event_path.rpartition('[')[0]
-        for n_event, n_observer, n_method in self._storage.notices():
-            if n_observer != observer_path or n_method != method:
-                continue
-            if n_event.rpartition('[')[0] != prefix:
+        group = (event_path.rpartition('[')[0], observer_path, method)
+        for candidate in self._queued_like(group).get(_equality_hash(data), ()):
+            if not self._still_queued(candidate, observer_path, method):
                 continue
             try:
-                existing = self._storage.load_snapshot(n_event)
+                existing = self._storage.load_snapshot(candidate)
             except NoSnapshotError:
                 existing = {}
             if existing == data:
@@ -525,6 +552,57 @@ class Framework(Object):
                 )
                 return True
         return False
+
+    def _queued_like(self, group: tuple[str, str, str]) -> dict[int, list[str]]:
+        """The queued events of ``group`` (event kind, observer, method) by data digest.
+
+        Read from the storage once per dispatch: the queue's notices on the first call,
+        then a group's snapshots the first time that group is asked for; events queued
+        later are added by :meth:`_remember_queued`. Deferring N events in one hook thus
+        decodes each stored snapshot at most once, rather than the whole queue per event.
+        Entries whose notice has gone since are skipped by the caller.
+        """
+        index = self._duplicate_index
+        if index is None:
+            paths: dict[tuple[str, str, str], list[str]] = {}
+            for n_event, n_observer, n_method in self._storage.notices():
+                key = (n_event.rpartition('[')[0], n_observer, n_method)
+                paths.setdefault(key, []).append(n_event)
+            index = self._duplicate_index = dict(paths)
+        entry = index.get(group)
+        if isinstance(entry, dict):
+            return entry
+        digests: dict[int, list[str]] = {}
+        for path in entry or ():
+            try:
+                existing = self._storage.load_snapshot(path)
+            except NoSnapshotError:
+                existing = {}
+            digests.setdefault(_equality_hash(existing), []).append(path)
+        index[group] = digests
+        return digests
+
+    def _remember_queued(
+        self, event_path: str, observer_path: str, method: str, data: Any
+    ) -> None:
+        index = self._duplicate_index
+        if index is None:
+            return  # read from the storage when first needed
+        group = (event_path.rpartition('[')[0], observer_path, method)
+        entry = index.get(group)
+        if isinstance(entry, dict):
+            entry.setdefault(_equality_hash(data), []).append(event_path)
+        else:
+            if entry is None:
+                index[group] = [event_path]
+            else:
+                entry.append(event_path)
+
+    def _still_queued(self, event_path: str, observer_path: str, method: str) -> bool:
+        return any(
+            n_observer == observer_path and n_method == method
+            for _, n_observer, n_method in self._storage.notices(event_path)
+        )
 
     def _emit(self, event: EventBase) -> None:
         handle = event.handle
@@ -546,6 +624,8 @@ class Framework(Object):
             if not queued:
                 self.save_snapshot(event)
             self._storage.save_notice(event_path, observer_path, method)
+            if self._skip_duplicate_events:
+                self._remember_queued(event_path, observer_path, method, data)
             queued.append((observer_path, method))
         if tracing_hook.hook is not None:
             tracing_hook.hook.event_emitted(event, bool(queued))

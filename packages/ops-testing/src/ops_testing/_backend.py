@@ -25,7 +25,7 @@ from ._consistency import parse_juju_version
 from ._state_misc import ICMPPort, JujuLogLine, Port, TCPPort, UDPPort
 from ._state_network import Network
 from ._state_relations import RelationBase
-from ._state_secrets import Secret
+from ._state_secrets import Secret, canonical_secret_id
 from ._state_status import _EntityStatus
 from .errors import ActionMissingFromContextError
 
@@ -58,6 +58,8 @@ class StateBackend:
         # (relation id, is_app) -> the local bag being written in this run.
         self._local_bags: dict[tuple[int, bool], dict[str, str]] = {}
         self._secrets: dict[str, Secret] = {s.id: s for s in state.secrets}
+        self._secret_ids: dict[str, str] | None = None
+        self._secret_labels: dict[str, list[str]] = {}
         self._secrets_changed = False
         self._ports: set[Port] | None = None
         self.unit_status: _EntityStatus = state.unit_status
@@ -162,7 +164,7 @@ class StateBackend:
             app, _, number = member_name.rpartition('/')
             if app == remote_app and number.isdigit():
                 uid = int(number)
-                if uid in relation._remote_unit_ids:
+                if relation._has_remote_unit(uid):
                     return relation._remote_unit_databag(uid)
         raise RelationNotFoundError(
             f'ERROR {"application" if is_app else "unit"} {member_name!r} is not in relation '
@@ -364,18 +366,49 @@ class StateBackend:
     def _find_secret(self, id: str | None, label: str | None) -> Secret:
         self._check_secrets_supported()
         if id is not None:
-            for secret in self._secrets.values():
-                if secret._matches_id(id):
-                    return secret
+            key = self._secret_index()[0].get(canonical_secret_id(id))
+            if key is not None and key in self._secrets:
+                return self._secrets[key]
             raise SecretNotFoundError(id)
-        for secret in self._secrets.values():
-            if label is not None and secret.label == label:
-                return secret
+        if label is not None:
+            found = [
+                key
+                for key in self._secret_index()[1].get(label, ())
+                if key in self._secrets and self._secrets[key].label == label
+            ]
+            if found:
+                if len(found) > 1:  # the first in the State's order, as a scan would find
+                    order = {key: i for i, key in enumerate(self._secrets)}
+                    found.sort(key=order.__getitem__)
+                return self._secrets[found[0]]
         raise SecretNotFoundError(label)
+
+    def _secret_index(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """(canonical id -> key, label -> keys) of ``_secrets``, kept up to date on changes.
+
+        Looking a secret up by id or label is then one dictionary read, not a scan of every
+        secret re-canonicalising both ids.
+        """
+        if self._secret_ids is None:
+            self._secret_ids = {}
+            self._secret_labels = {}
+            for key, secret in self._secrets.items():
+                self._index_secret(key, secret)
+        return self._secret_ids, self._secret_labels
+
+    def _index_secret(self, key: str, secret: Secret) -> None:
+        if self._secret_ids is None:
+            return  # built from _secrets when first needed
+        self._secret_ids.setdefault(canonical_secret_id(key), key)
+        if secret.label is not None:
+            keys = self._secret_labels.setdefault(secret.label, [])
+            if key not in keys:
+                keys.append(key)
 
     def _replace_secret(self, secret: Secret, **changes: Any) -> Secret:
         new = dataclasses.replace(secret, **changes)
         self._secrets[secret.id] = new
+        self._index_secret(secret.id, new)
         self._secrets_changed = True
         return new
 
@@ -483,6 +516,7 @@ class StateBackend:
             owner='app' if owner == 'application' else 'unit',
         )
         self._secrets[secret.id] = secret
+        self._index_secret(secret.id, secret)
         self._secrets_changed = True
         return secret.id
 
@@ -518,6 +552,12 @@ class StateBackend:
         self._check_manage(secret)
         if revision is None:
             del self._secrets[secret.id]
+            if self._secret_ids is not None:
+                canonical = canonical_secret_id(secret.id)
+                if self._secret_ids.get(canonical) == secret.id:
+                    del self._secret_ids[canonical]
+                    if any(canonical_secret_id(k) == canonical for k in self._secrets):
+                        self._secret_ids = None  # another secret has the same id: re-read
             self._secrets_changed = True
             return
         if revision in (secret._tracked_revision, secret._latest_revision):

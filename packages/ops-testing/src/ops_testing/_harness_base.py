@@ -110,6 +110,30 @@ class HarnessBase(Generic[CharmType]):
         for bag in bags.values():
             bag._invalidate()
 
+    def _add_relation_unit_to_model(self, relation_id: int, unit_name: str) -> None:
+        """Make the model's relation object show one more remote unit (and its bag).
+
+        What :meth:`_refresh_relation` does for a relation that gained ``unit_name``,
+        without re-listing every unit and dropping every bag (which made adding N units
+        one by one quadratic).
+        """
+        from ops_core._relation import RelationDataContent
+
+        model_relation = self._model_relation(relation_id)
+        if model_relation is None:
+            return
+        if model_relation.app is None:
+            self._refresh_relation(relation_id)
+            return
+        unit = self._model.get_unit(unit_name)
+        model_relation.units.add(unit)
+        bags = model_relation.data._data
+        bag = bags.get(unit)
+        if bag is None:
+            bags[unit] = RelationDataContent(model_relation, unit, self._backend)
+        else:
+            bag._invalidate()
+
     def _invalidate_bindings(self) -> None:
         self._model._bindings._data.clear()
 

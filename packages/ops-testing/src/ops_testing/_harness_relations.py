@@ -171,7 +171,7 @@ class RelationsMixin(HarnessBase[CharmType]):
                 stacklevel=2,
             )
             backend.odd_units.setdefault(relation_id, {}).setdefault(remote_unit_name, {})
-        self._refresh_relation(relation_id)
+        self._add_relation_unit_to_model(relation_id, remote_unit_name)
         self._emit_relation(relation_id, 'relation_joined', remote_unit_name)
 
     def _remote_bag(self, relation: RelationBase, unit_name: str) -> dict[str, str] | None:

@@ -77,6 +77,9 @@ class RelationBase(DictMixin):
     def _remote_unit_ids(self) -> tuple[int, ...]:
         return ()
 
+    def _has_remote_unit(self, unit_id: int) -> bool:
+        return False
+
     def _remote_app_name_for(self, local_app: str) -> str:
         return local_app
 
@@ -121,6 +124,9 @@ class Relation(RelationBase):
     def _remote_unit_ids(self) -> tuple[int, ...]:
         return tuple(self.remote_units_data)
 
+    def _has_remote_unit(self, unit_id: int) -> bool:
+        return unit_id in self.remote_units_data
+
     def _remote_app_name_for(self, local_app: str) -> str:
         return self.remote_app_name
 
@@ -161,6 +167,9 @@ class SubordinateRelation(RelationBase):
     def _remote_unit_ids(self) -> tuple[int, ...]:
         return (self.remote_unit_id,)
 
+    def _has_remote_unit(self, unit_id: int) -> bool:
+        return unit_id == self.remote_unit_id
+
     def _remote_app_name_for(self, local_app: str) -> str:
         return self.remote_app_name
 
@@ -195,6 +204,9 @@ class PeerRelation(RelationBase):
     @property
     def _remote_unit_ids(self) -> tuple[int, ...]:
         return tuple(self.peers_data)
+
+    def _has_remote_unit(self, unit_id: int) -> bool:
+        return unit_id in self.peers_data
 
     def _remote_app_name_for(self, local_app: str) -> str:
         return local_app
