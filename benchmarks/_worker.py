@@ -435,7 +435,15 @@ _FACTORIES: dict[str, Callable[[dict[str, Any]], Callable[[], float]]] = {
     'harness_calls': _harness_calls,
     'harness_add_relation': _harness_add_relation,
     'pebble_small': _pebble_small,
+    'scale_ctx': lambda req: _scale().ctx_scale(req),
+    'scale_harness': lambda req: _scale().harness_scale(req),
 }
+
+
+def _scale() -> Any:
+    import _scale  # type: ignore[import-not-found,unused-ignore]  # beside this script
+
+    return _scale
 
 
 def _classify(exc: BaseException) -> dict[str, Any]:

@@ -27,6 +27,7 @@ import _env
 import _figures
 import _pebble
 import _report
+import _scaling
 
 FIGURES = {
     'import': _figures.figure_import,
@@ -35,6 +36,7 @@ FIGURES = {
     'context': _figures.figure_context,
     'harness': _figures.figure_harness,
     'pebble': _figures.figure_pebble,
+    'scaling': _scaling.figure_scaling,
 }
 
 
@@ -68,6 +70,13 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         '--no-readme', action='store_true', help='do not rewrite the table in benchmarks/README.md'
     )
+    parser.add_argument(
+        '--runs',
+        type=int,
+        default=1,
+        help='whole runs in a row (2: the table is the first run, and says whether the '
+        'second gave every verdict again)',
+    )
     return parser.parse_args(argv)
 
 
@@ -91,32 +100,16 @@ def main(argv: list[str]) -> int:
     for impl in (ops39, ours):
         if impl is not None:
             _env.warm_bytecode(impl.python)
-    run = _figures.Run(
-        ours=ours,
-        ops39=ops39,
-        smoke=args.smoke,
-        reps=args.reps or (1 if args.smoke else 5),
-        ops39_missing=missing,
-    )
     names = [name for name in FIGURES if not args.only or name in args.only]
-    server = None
-    rows: list[_report.Row] = []
-    try:
-        if 'pebble' in names:
-            server = _pebble.start(run)
-        for name in names:
-            t = time.monotonic()
-            print(f'--- {name} ...', flush=True)
-            new = FIGURES[name](run)
-            rows.extend(new)
-            print(_report.render_text(new), flush=True)
-            print(f'    ({time.monotonic() - t:.1f} s)', flush=True)
-    finally:
-        run.close()
-        if server is not None:
-            server.stop()
+    runs = [
+        _run_figures(names, ours, ops39, args, missing, attempt, args.runs)
+        for attempt in range(1, args.runs + 1)
+    ]
+    run, rows = runs[0]
     elapsed = time.monotonic() - started
     table = _report.render_markdown(rows)
+    if len(runs) > 1:
+        table += '\n\n' + _reproduction(rows, runs[1][1])
     if run.notes:
         table += '\n\nDiagnostics from this run:\n\n' + '\n'.join(f'- {n}' for n in run.notes)
     print('\n' + table)
@@ -126,11 +119,71 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _run_figures(
+    names: list[str],
+    ours: _env.Impl,
+    ops39: _env.Impl | None,
+    args: argparse.Namespace,
+    missing: str,
+    attempt: int,
+    attempts: int,
+) -> tuple[_figures.Run, list[_report.Row]]:
+    """One pass over the figures (a whole run); the workers are fresh for each pass."""
+    run = _figures.Run(
+        ours=ours,
+        ops39=ops39,
+        smoke=args.smoke,
+        reps=args.reps or (1 if args.smoke else 5),
+        ops39_missing=missing,
+    )
+    server = None
+    rows: list[_report.Row] = []
+    try:
+        if 'pebble' in names:
+            server = _pebble.start(run)
+        for name in names:
+            t = time.monotonic()
+            label = f' (run {attempt} of {attempts})' if attempts > 1 else ''
+            print(f'--- {name}{label} ...', flush=True)
+            new = FIGURES[name](run)
+            rows.extend(new)
+            print(_report.render_text(new), flush=True)
+            print(f'    ({time.monotonic() - t:.1f} s)', flush=True)
+    finally:
+        run.close()
+        if server is not None:
+            server.stop()
+    return run, rows
+
+
+def _reproduction(first: list[_report.Row], second: list[_report.Row]) -> str:
+    """Whether a second run gave every verdict of the first (the table is the first run's)."""
+    differ = []
+    for a, b in zip(first, second, strict=True):
+        va, vb = a.cells()[-1], b.cells()[-1]
+        if va != vb:
+            differ.append(f'{a.title}: "{va}", then "{vb}"')
+    if not differ:
+        return (
+            f'A second run right after this one (same command, same machine) gave the same '
+            f'verdict for all {len(first)} rows.'
+        )
+    return (
+        f'A second run right after this one gave a different verdict in {len(differ)} of '
+        f'{len(first)} rows:\n\n' + '\n'.join(f'- {d}' for d in differ)
+    )
+
+
 def _write_readme(run: _figures.Run, argv: list[str], table: str, elapsed: float) -> None:
     now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     command = 'hatch run python benchmarks/run.py' + (' ' + shlex.join(argv) if argv else '')
     pythons = {'ops 3.9': run.ops39.python if run.ops39 else None, 'ours': run.ours.python}
     info = _report.machine_info(pythons)
+    info.append(
+        f'work directory and TMPDIR of both sides: {_env.WORK_ROOT} ('
+        + ('a RAM file system' if _env.RAM_DIR else 'NOT a RAM file system: none was found')
+        + ')'
+    )
     lines = [
         f'Measured {now} at commit `{_report.git_revision(_env.REPO)}` by `{command}` '
         f'({elapsed:.0f} s, {run.reps} repetitions, medians; sides interleaved).',
