@@ -7,10 +7,10 @@ import functools
 import inspect
 import pathlib
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
 from ops_core.charm import MetadataError
 
 from ._extensions import apply_extensions
@@ -184,8 +184,16 @@ class _MetadataTypeError(MetadataError, TypeError):
     """Metadata of the wrong type (also a TypeError, as ops-scenario raised one)."""
 
 
-class _MetadataYAMLError(MetadataError, yaml.YAMLError):
-    """A metadata file that is not valid YAML (also a ``yaml.YAMLError``, as before)."""
+@functools.cache
+def _metadata_yaml_error() -> type[MetadataError]:
+    """``_MetadataYAMLError``, made when first needed: ``import ops.testing`` loads no PyYAML."""
+    import yaml
+
+    class _MetadataYAMLError(MetadataError, yaml.YAMLError):
+        """A metadata file that is not valid YAML (also a ``yaml.YAMLError``, as before)."""
+
+    _MetadataYAMLError.__qualname__ = '_MetadataYAMLError'
+    return _MetadataYAMLError
 
 
 def _require_mapping(value: object, name: str) -> None:
@@ -201,15 +209,23 @@ def _read_yaml(path: pathlib.Path) -> Any:
     """
     if not path.is_file():
         return None
+    import yaml  # only a charm whose metadata comes from files needs it
+
     try:
         return yaml.safe_load(path.read_text())
     except yaml.YAMLError as exc:
-        raise _MetadataYAMLError(f'{path}: not valid YAML: {yaml_problem(exc)}') from None
+        error = _metadata_yaml_error()
+        raise error(f'{path}: not valid YAML: {yaml_problem(exc)}') from None
 
 
 def yaml_problem(error: Exception) -> str:
     """What is wrong in a YAML (or JSON) text, on one line, with the line and column."""
-    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+    yaml = sys.modules.get('yaml')  # a YAML error means PyYAML is loaded
+    if (
+        yaml is not None
+        and isinstance(error, yaml.MarkedYAMLError)
+        and error.problem_mark is not None
+    ):
         mark = error.problem_mark
         return f'line {mark.line + 1}, column {mark.column + 1}: {error.problem}'
     return ' '.join(str(error).split())

@@ -6,8 +6,6 @@ import atexit
 import functools
 import logging
 import pathlib
-import shutil
-import tempfile
 import warnings
 import weakref
 from collections.abc import Mapping
@@ -36,6 +34,8 @@ _SHARED_ROOTS: dict[str, pathlib.Path] = {}
 
 
 def _remove_shared_roots() -> None:
+    import shutil
+
     for root in _SHARED_ROOTS.values():
         shutil.rmtree(root.parent, ignore_errors=True)
     _SHARED_ROOTS.clear()
@@ -49,6 +49,8 @@ def _shared_charm_root(spec: CharmSpec) -> pathlib.Path:
     root = _SHARED_ROOTS.get(key)
     if root is not None and root.is_dir():
         return root
+    import tempfile
+
     import yaml
 
     if not _SHARED_ROOTS:
@@ -276,6 +278,9 @@ class Context(Generic[CharmType]):
     @property
     def _tmp_dir(self) -> pathlib.Path:
         if self._tmp is None:
+            import shutil
+            import tempfile
+
             self._tmp = pathlib.Path(tempfile.mkdtemp(prefix='scenario-'))
             self._finalizer = weakref.finalize(self, shutil.rmtree, str(self._tmp), True)
         return self._tmp

@@ -19,7 +19,6 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-import yaml
 from ops_core._cloud import CloudSpec as OpsCloudSpec
 from ops_core._errors import ModelError
 from ops_core._framework import Framework
@@ -55,13 +54,12 @@ _CONFIG_TYPES: dict[str, type] = {
 }
 
 
-_Loader: Any = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
-
-
 @functools.lru_cache(maxsize=256)
 def _parse(text: str) -> Any:
     # Test modules build many Harnesses from the same few YAML texts: parse each once.
-    return yaml.load(textwrap.dedent(text), Loader=_Loader)
+    import yaml  # on first use: ``import ops.testing`` alone does not load it
+
+    return yaml.load(textwrap.dedent(text), Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))
 
 
 def _load_yaml(source: YAMLStringOrFile | None) -> Any:

@@ -7,7 +7,6 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
 from ops_core._errors import ModelError
 
 from ._harness_base import HarnessBase
@@ -276,6 +275,8 @@ class StorageMixin(HarnessBase[CharmType]):
                 'username': 'username',
                 'password': 'password',
             }
+        import yaml  # only a resource given as a mapping needs it
+
         data = yaml.safe_dump(dict(contents)).encode('utf-8')
         self._write_resource(resource_name, 'contents.yaml', data)
 

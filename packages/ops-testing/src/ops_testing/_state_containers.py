@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ops_pebble as pebble
-import yaml
 
 from ._serialise import DictMixin
 from ._state_common import (
@@ -334,6 +333,8 @@ def layer_from_rockcraft(path: str | pathlib.Path) -> pebble.Layer:
         raise ValueError(
             f'rockcraft file not found: {rock_path}; pass the path of a rockcraft.yaml'
         )
+    import yaml  # only a layer built from a rockcraft.yaml needs it
+
     data = yaml.safe_load(rock_path.read_text())
     if not isinstance(data, dict):
         raise ValueError(f'{rock_path} is not a rockcraft.yaml: expected a YAML mapping')

@@ -70,10 +70,27 @@ Serving it over a socket::
         server.restart()
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import InMemoryClient, InMemoryExecProcess
 from ._fs import FileSystem
 from ._model import ExecHandler, ExecOutcome, ExecRequest, PebbleModel, api_error
-from ._server import FAULTS, PebbleServer
+
+if TYPE_CHECKING:
+    from ._server import FAULTS, PebbleServer
+
+
+def __getattr__(name: str) -> Any:
+    # The HTTP server (http.server, and with it http.client, ssl, email, socketserver) is
+    # for end-to-end client tests only: Context and Harness never need it.
+    if name in ('FAULTS', 'PebbleServer'):
+        from . import _server
+
+        value = getattr(_server, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
 
 __all__ = [
     'FAULTS',

@@ -15,7 +15,6 @@ import grp
 import os
 import posixpath
 import pwd
-import shutil
 import stat
 from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any
@@ -386,6 +385,8 @@ class FileSystem:
         try:
             if os.path.isdir(host) and not os.path.islink(host):
                 if recursive:
+                    import shutil
+
                     shutil.rmtree(host)
                 else:
                     os.rmdir(host)
@@ -481,6 +482,8 @@ class FileSystem:
         for name in os.listdir(self.root):
             target = os.path.join(self.root, name)
             if os.path.isdir(target) and not os.path.islink(target):
+                import shutil
+
                 shutil.rmtree(target)
             else:
                 os.unlink(target)
