@@ -213,3 +213,22 @@ def test_in_memory_storage_works(tmp_path: Path) -> None:
     assert storage.load_snapshot('a') == {'b': 1}
     storage.commit()
     storage.close()
+
+
+def test_opening_the_state_file_loads_no_public_module() -> None:
+    # A hook opens its state file before anything else; ``from . import _private`` inside
+    # ops_core used to go through the package's lazy public names and import every public
+    # module (the model, the charm, the hook-tool backend) on the way.
+    import subprocess
+    import sys
+
+    code = (
+        'import sys, ops_core._sqlite_storage as s\n'
+        's._load_modules()\n'
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('ops_core.') "
+        "and not m.split('.')[1].startswith('_'))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, '-c', code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ['ops_core.tracing_hook'] or out == [], out

@@ -46,7 +46,10 @@ def lazy_exports(
         return resolved[0]
 
     def __getattr__(name: str) -> Any:
-        if name.startswith('__'):
+        if name.startswith('_') and name not in submodules:
+            # Public names never start with '_'. ``from . import _private`` asks the package
+            # for the attribute before importing the submodule; answering from the table
+            # would import every public module first.
             raise AttributeError(f'module {module_name!r} has no attribute {name!r}')
         source = names().get(name)
         module = sys.modules[module_name]
