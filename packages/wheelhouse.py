@@ -11,11 +11,12 @@ Earlier artifacts of these distributions in DIR are removed first; nothing else 
 touched. Each artifact is checked before the script says it is done: its version, its
 licence, and (for an sdist) a pyproject.toml that no longer needs this repository.
 
-    ENV/bin/python packages/wheelhouse.py verify --wheelhouse DIR [--expect NAME ...]
+    ENV/bin/python packages/wheelhouse.py verify --wheelhouse DIR [--expect NAME ...] [--only]
 
 checks, with the interpreter of the environment to check (it needs only the standard
 library), that every distribution of ours installed there is the one in DIR, that the
-``--expect``-ed ones are installed, and that their packages import from that environment.
+``--expect``-ed ones are installed (and, with ``--only``, no other of ours), and that their
+packages import from that environment.
 """
 
 from __future__ import annotations
@@ -138,12 +139,13 @@ def read_constraints(wheelhouse: Path) -> dict[str, str]:
     return pins
 
 
-def verify(wheelhouse: Path, expect: list[str]) -> list[str]:
+def verify(wheelhouse: Path, expect: list[str], *, only: bool = False) -> list[str]:
     """What is wrong with this interpreter's environment, given the wheelhouse it came from.
 
     Every distribution of ours that is installed must have the wheelhouse's version (not
     upstream's, not an index project's); each of ``expect`` must be installed, and each of
-    its top-level packages must import from this environment (``sys.prefix``).
+    its top-level packages must import from this environment (``sys.prefix``). With
+    ``only``, none of ours but ``expect`` may be installed.
 
     Returns:
         One line per problem; nothing when all is well.
@@ -160,6 +162,8 @@ def verify(wheelhouse: Path, expect: list[str]) -> list[str]:
             problems.append(f'{name} {dist.version} is installed, not ours ({version})')
             continue
         if name not in expect:
+            if only:
+                problems.append(f'{name} is installed too, but only {", ".join(expect)} should be')
             continue
         packages = {
             f.parts[0]
@@ -185,8 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         check = argparse.ArgumentParser(prog='wheelhouse.py verify')
         check.add_argument('--wheelhouse', type=Path, required=True)
         check.add_argument('--expect', nargs='*', default=[], metavar='NAME')
+        check.add_argument('--only', action='store_true', help='no other of ours installed')
         checked = check.parse_args(argv[1:])
-        problems = verify(checked.wheelhouse, checked.expect)
+        problems = verify(checked.wheelhouse, checked.expect, only=checked.only)
         for problem in problems:
             print(f'wheelhouse verify: {problem}', file=sys.stderr)
         return 1 if problems else 0

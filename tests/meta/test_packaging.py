@@ -223,3 +223,8 @@ def test_an_sdist_builds_its_wheel_away_from_the_repository(tmp_path: Path):
     assert meta['License-Expression'] == 'Apache-2.0'
     assert 'Typing :: Typed' in meta.get_all('Classifier')
     assert meta.get_all('Project-URL')
+
+
+def test_the_changelog_has_a_section_for_this_release():
+    changelog = (REPO / 'CHANGELOG.md').read_text()
+    assert f'\n## {release.version("ops")} ' in changelog
