@@ -223,6 +223,14 @@ def test_charmcraft_links_contact_counts_as_a_maintainer() -> None:
     assert meta.links.websites == ['https://x']
 
 
+def test_charmcraft_links_contact_may_be_a_list() -> None:
+    # haproxy-operator's charmcraft.yaml (charmcraft allows a string or a list of them).
+    meta = ops.CharmMeta.from_yaml(
+        'name: x\nlinks:\n  contact:\n  - https://launchpad.net/~team\n  - Team <team@x>\n'
+    )
+    assert meta.maintainers == ['https://launchpad.net/~team', 'Team <team@x>']
+
+
 def test_a_container_with_both_a_resource_and_bases_is_refused() -> None:
     text = (
         'name: x\ncontainers:\n  web:\n    resource: img\n'

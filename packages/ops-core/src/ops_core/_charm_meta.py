@@ -538,8 +538,9 @@ class CharmMeta:
         self.maintainers.extend(_str_list(raw.get('maintainers'), 'maintainers'))
         links = raw.get('links')
         if isinstance(links, Mapping) and links.get('contact'):
-            # charmcraft.yaml has no maintainers; its links.contact plays that part.
-            self.maintainers.append(_str(links['contact'], 'links.contact'))
+            # charmcraft.yaml has no maintainers; its links.contact (a string or a list of
+            # them) plays that part.
+            self.maintainers.extend(_str_list(links['contact'], 'links.contact'))
         self.links = self._parse_links(raw)
         self.tags: list[str] = _str_list(raw.get('tags'), 'tags')
         self.terms: list[str] = _str_list(raw.get('terms'), 'terms')
