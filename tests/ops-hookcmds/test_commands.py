@@ -137,9 +137,9 @@ def test_port_errors(fake_juju: FakeJuju) -> None:
     assert 'invalid protocol' in exc.value.stderr
     with pytest.raises(hookcmds.Error):
         hookcmds.close_port('tcp', 70000)
+    # A protocol a newer Juju may report is passed through (as ops 3.9 does), not an error.
     fake_juju.state.garbage('opened-ports', '["80/tcp", "80/sctp"]')
-    with pytest.raises(hookcmds.Error, match='entry 1 of the output names an unknown protocol'):
-        hookcmds.opened_ports()
+    assert [(p.protocol, p.port) for p in hookcmds.opened_ports()] == [('tcp', 80), ('sctp', 80)]
     fake_juju.state.garbage('opened-ports', '["eighty/tcp"]')
     with pytest.raises(hookcmds.Error, match='entry 0 of the output is not a port or port range'):
         hookcmds.opened_ports()

@@ -8,16 +8,21 @@ would run. Nothing public is stood in for (``ops.tracing`` included). A test tha
 one of the stand-ins still fails, and is counted as testing ops 3.9's internals.
 """
 
+import dataclasses
 import functools
+import os
 import sys
 import types
+from typing import Any
 
 import ops
 import ops.framework
 import ops.log
 import ops.model
 import yaml
+from ops.jujucontext import JujuContext
 from ops_core._abort import _Abort
+from ops_core._hookcmds_backend import HookCommandsBackend
 from ops_testing._pebble import InMemoryClient
 
 private = types.ModuleType('ops._private')
@@ -50,8 +55,36 @@ if not hasattr(ops.log, '_get_juju_log_and_app_id'):
 
 if not hasattr(ops.model, '_ModelBackend'):
 
-    class _ModelBackend:
-        """Stand-in: tests that build ops 3.9's hook-tool backend fail on it."""
+    class _ModelBackend(HookCommandsBackend):
+        """Stand-in for ops 3.9's hook-tool backend: ours, with its constructor.
+
+        Tests build ``Model(meta, _ModelBackend('myapp/0'))`` with fake hook tools on PATH;
+        with our production backend behind it they exercise our public Model for real.
+        Tests that call the backend's own methods (ops 3.9's private signatures) fail.
+        """
+
+        def __init__(
+            self,
+            unit_name: str | None = None,
+            model_name: str | None = None,
+            model_uuid: str | None = None,
+            juju_context: JujuContext | None = None,
+        ) -> None:
+            context = juju_context or JujuContext._from_dict(os.environ)
+            context = dataclasses.replace(
+                context,
+                unit_name=unit_name or context.unit_name,
+                model_name=model_name or context.model_name,
+                model_uuid=model_uuid or context.model_uuid,
+            )
+            super().__init__(context)
+
+        @staticmethod
+        def log_split(message: str, max_len: int = ops.model.MAX_LOG_LINE_LEN) -> Any:
+            """Stand-in for ops 3.9's helper that test_log.py's fake backend calls."""
+            if len(message) > max_len:
+                yield f'Log string greater than {max_len}. Splitting into multiple chunks: '
+            yield from (message[i : i + max_len] for i in range(0, len(message), max_len))
 
     ops.model._ModelBackend = _ModelBackend
 

@@ -50,10 +50,16 @@ def container(pebble: tuple[PebbleModel, PebbleServer], mem: MemoryBackend) -> I
     client.close()
 
 
-def test_can_connect(container: Container, mem: MemoryBackend) -> None:
+def test_can_connect(
+    container: Container, mem: MemoryBackend, caplog: pytest.LogCaptureFixture
+) -> None:
     assert container.can_connect() is True
     missing = Container('gone', mem, ops_pebble.Client('/tmp/no-such-dir/pebble.socket'))
-    assert missing.can_connect() is False
+    with caplog.at_level('DEBUG', logger='ops'):
+        assert missing.can_connect() is False
+    # Logged from ops.model, as ops 3.9 does: tests that capture the 'ops' logger see it.
+    assert [(r.name, r.levelname) for r in caplog.records] == [('ops.model', 'DEBUG')]
+    assert 'Pebble API is not ready' in caplog.text
 
 
 def test_default_client_is_created_lazily_on_the_juju_socket(mem: MemoryBackend) -> None:

@@ -101,6 +101,24 @@ def test_juju_refusal_becomes_model_error_and_a_security_event(fake_juju: FakeJu
     assert event['appid'] == f'{fake_juju.model_uuid}-myapp/0'
 
 
+@pytest.mark.parametrize('leader', [True, False, None])
+def test_a_security_event_says_the_known_leadership_without_running_is_leader(
+    fake_juju: FakeJuju, leader: bool | None
+) -> None:
+    # As ops 3.9: reporting a refused hook command never runs another one.
+    fake_juju.state.fail('secret-get', stderr='ERROR permission denied')
+    backend = HookCommandsBackend()
+    if leader is not None:
+        fake_juju.state.set_leader(leader)
+        assert backend.is_leader() is leader
+    with pytest.raises(ModelError):
+        backend.secret_get(id='secret:123', label=None, refresh=False, peek=False)
+    assert [c.tool for c in fake_juju.calls()].count('is-leader') == (leader is not None)
+    traces = [json.loads(m) for level, m in fake_juju.juju_logs() if level == 'TRACE']
+    expected = {True: ' (as leader)', False: '', None: ' (leadership unknown)'}[leader]
+    assert traces[0]['description'].startswith(f"Hook command 'secret-get'{expected} failed")
+
+
 def test_unknown_relation_is_relation_not_found(model: Model, fake_juju: FakeJuju) -> None:
     backend = HookCommandsBackend()
     with pytest.raises(RelationNotFoundError):
@@ -181,6 +199,40 @@ def test_secret_flow_keeps_content_off_the_command_line(model: Model, fake_juju:
     add = fake_juju.argvs('secret-add')[0]
     assert '--owner' in add and add[add.index('--owner') + 1] == 'application'
     assert any(a.startswith('password#file=') for a in add)
+
+
+def test_a_secret_without_label_or_description_has_none_of_either(
+    model: Model, fake_juju: FakeJuju
+) -> None:
+    # Juju leaves an unset label out of secret-info-get; ops 3.9 reports None, not ''.
+    secret_id = fake_juju.state.add_secret({'k': 'v'}, owner='application')
+    info = model.get_secret(id=secret_id).get_info()
+    assert info.label is None and info.description is None
+
+
+def test_a_missing_hook_tool_is_a_model_error_not_a_missing_secret_or_relation(
+    model: Model, fake_juju: FakeJuju, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv('PATH', '/nonexistent')
+    backend = HookCommandsBackend()
+    with pytest.raises(ModelError, match='not found on PATH') as exc:
+        backend.secret_get(id='secret:123', label=None, refresh=False, peek=False)
+    assert type(exc.value) is ModelError
+    with pytest.raises(ModelError, match='not found on PATH') as exc:
+        backend.relation_list('db', 1)
+    assert type(exc.value) is ModelError
+
+
+def test_opened_ports_warns_about_ranges_and_unknown_protocols_and_goes_on(
+    model: Model, fake_juju: FakeJuju, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_juju.state.garbage('opened-ports', '["8080/tcp", "1234/sctp", "1000-2000/udp"]')
+    with caplog.at_level('WARNING', logger='ops.model'):
+        ports = model.unit.opened_ports()
+    assert ports == {Port('tcp', 8080), Port('udp', 1000)}
+    assert [r.name for r in caplog.records] == ['ops.model', 'ops.model']
+    assert 'protocol: sctp' in caplog.records[0].message
+    assert 'range' in caplog.records[1].message
 
 
 def test_missing_secret_is_secret_not_found(model: Model, fake_juju: FakeJuju) -> None:

@@ -47,7 +47,8 @@ __all__ = [
     'ServiceInfoMapping',
 ]
 
-_logger = logging.getLogger(__name__)
+# ops 3.9 logs these from ops.model; charms' tests capture that logger (caplog, assertLogs).
+_logger = logging.getLogger('ops.model')
 
 CONTAINERS_ROOT = '/charm/containers'
 """Where Juju mounts each container's Pebble socket: ``<root>/<name>/pebble.socket``."""

@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
@@ -38,12 +39,14 @@ if TYPE_CHECKING:
 
 __all__ = ['HookCommandsBackend']
 
-_logger = logging.getLogger(__name__)
+# ops 3.9 logs these from ops.model; charms' tests capture that logger (caplog, assertLogs).
+_logger = logging.getLogger('ops.model')
 
 _P = ParamSpec('_P')
 _R = TypeVar('_R')
 
 _MAX_LOG_LINE_LEN = 131071  # the longest message juju-log takes in one call
+_LEASE_SECONDS = 30.0  # how long Juju guarantees an is-leader answer holds
 
 _SECURITY_MARKERS = (
     'access denied',
@@ -92,6 +95,10 @@ class HookCommandsBackend:
             self._action_name = env.get('JUJU_ACTION_NAME') or None
         self._in_juju_log = False
         self._juju_log_broken = False
+        # The last is-leader answer and when it came, only to say in a security event
+        # whether the unit was leader: reporting a failure must not run another tool.
+        self._last_leader: bool | None = None
+        self._last_leader_at = 0.0
 
     def _hook_description(self) -> str:
         """``"the 'install' hook"`` or ``"the 'backup' action"``, for exception notes."""
@@ -107,21 +114,24 @@ class HookCommandsBackend:
         from ._security import log_security_event
 
         tool = os.path.basename(exc.cmd[0]) if exc.cmd else 'unknown'
-        try:
-            as_leader = ' (as leader)' if ops_hookcmds.is_leader() else ''
-        except ops_hookcmds.Error:
-            as_leader = ''
+        known = time.monotonic() - self._last_leader_at <= _LEASE_SECONDS
+        if self._last_leader is None or not known:
+            leadership = ' (leadership unknown)'
+        else:
+            leadership = ' (as leader)' if self._last_leader else ''
         log_security_event(
             self,
             'CRITICAL',
             f'authz_fail:{tool}',
-            f'Hook command {tool!r}{as_leader} failed with code {exc.returncode}: '
+            f'Hook command {tool!r}{leadership} failed with code {exc.returncode}: '
             f'{exc.stderr.strip()!r}. ',
         )
 
     def _translate(self, name: str, exc: ops_hookcmds.Error) -> ModelError:
         stderr = exc.stderr or str(exc)
-        low = stderr.lower()
+        # Only Juju's own words decide the kind of error: a tool that is missing ("was not
+        # found on PATH") is not a missing relation or secret.
+        low = exc.stderr.lower()
         if any(marker in low for marker in _SECURITY_MARKERS):
             self._log_authz_failure(exc)
         if name.startswith(('relation-', 'network-')) and 'relation not found' in low:
@@ -167,7 +177,9 @@ class HookCommandsBackend:
 
     def is_leader(self) -> bool:
         """Run ``is-leader``."""
-        return self._call('is-leader', ops_hookcmds.is_leader)
+        leader = self._call('is-leader', ops_hookcmds.is_leader)
+        self._last_leader, self._last_leader_at = leader, time.monotonic()
+        return leader
 
     def config_get(self) -> dict[str, ConfigValue]:
         """Run ``config-get`` (all options)."""
@@ -459,7 +471,7 @@ class HookCommandsBackend:
             info = self._call('secret-info-get', ops_hookcmds.secret_info_get, label=label)
         return SecretInfo(
             id=canonical_secret_id(info.id or (id or ''), self._model_uuid),
-            label=info.label,
+            label=info.label or None,  # Juju omits an unset label; ops 3.9 says None
             revision=info.revision,
             expires=info.expiry,
             rotation=SecretRotate(info.rotation) if info.rotation else None,

@@ -457,4 +457,9 @@ class RelationDataContent(LazyMapping, MutableMapping[str, str]):
                 current[key] = value
 
     def __repr__(self) -> str:
-        return repr(self._data)
+        # A bag this unit may not read shows as '<n/a>' (as in ops 3.9): a repr must not
+        # raise, or printing a relation's data, a debugger or pytest's report would fail.
+        try:
+            return repr(self._data)
+        except RelationDataAccessError:
+            return '<n/a>'

@@ -98,9 +98,9 @@ def _parse_port(argv: list[str], entry: str, with_endpoints: bool, index: int) -
     if text == 'icmp':
         return Port(protocol='icmp', port=None, to_port=None, endpoints=endpoints)
     ports, _, protocol = text.partition('/')
+    # A protocol this library does not know (a newer Juju's) is passed through as given,
+    # as ops 3.9 does; ops.Unit.opened_ports() warns about it and leaves it out.
     protocol = protocol or 'tcp'
-    if protocol not in ('tcp', 'udp', 'icmp'):
-        bad_output(argv, f'{where} names an unknown protocol (expected tcp, udp or icmp)')
     first, _, last = ports.partition('-')
     try:
         port = int(first)
@@ -123,6 +123,10 @@ def opened_ports(*, endpoints: bool = False) -> list[Port]:
         parenthesised group is taken as the endpoint list, so names separated by a comma
         *and a space* are read correctly (upstream ops split on the last space and so
         mangled the protocol of ports open on several endpoints).
+
+    Returns:
+        The ports; ``protocol`` is ``tcp``, ``udp`` or ``icmp``, or, for a protocol Juju
+        reports that this library does not know, the name Juju gave.
 
     Raises:
         Error: the tool failed or printed something that is not a list of ports.

@@ -131,9 +131,7 @@ class EventPath(str):
     def __new__(cls, path: str) -> EventPath:
         *owner, raw = str(path).split('.')
         name = raw.replace('-', '_')  # Juju's hook names ('db-relation-changed') work too
-        suffix = next(
-            (s for s in _ENTITY_SUFFIXES if name.endswith(s) and len(name) > len(s)), ''
-        )
+        suffix = next((s for s in _ENTITY_SUFFIXES if name.endswith(s) and len(name) > len(s)), '')
         self = super().__new__(cls, '.'.join([*owner, name]))
         self.python_name = name
         self.owner_path = owner or ['on']
