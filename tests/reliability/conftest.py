@@ -56,6 +56,12 @@ def trials(default: int, full: int) -> int:
     return full if FULL else default
 
 
+#: For a test whose count grows under ``OPS_FULL_TRIALS=1``: the suite's per-test limit
+#: (300 s) holds for the small counts; the full counts get an hour (a thousand dispatches
+#: take over ten minutes on two busy cores).
+long_trials = pytest.mark.timeout(trials(300, 3600))
+
+
 @dataclass
 class Charm:
     """A charm directory plus the fake Juju it runs against."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from ops.storage import NoSnapshotError, SQLiteStorage
 
-from tests.reliability.conftest import Charm, trials
+from tests.reliability.conftest import Charm, long_trials, trials
 
 TRIALS = trials(12, 500)
 KEEP = 3  # as in charms/kill_charm.py
@@ -68,6 +68,7 @@ def committed_state(db: Path) -> dict[str, Any]:
         storage.close()
 
 
+@long_trials
 def test_sigkill_during_dispatch_keeps_old_or_new_state_and_exactly_once_delivery(
     charm_factory: Any,
 ) -> None:

@@ -21,7 +21,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.reliability.conftest import ACTIONS, CHARMS, CONFIG, METADATA, Charm, open_fds, trials
+from tests.reliability.conftest import (
+    ACTIONS,
+    CHARMS,
+    CONFIG,
+    METADATA,
+    Charm,
+    long_trials,
+    open_fds,
+    trials,
+)
 
 CTX_RUNS = trials(300, 10_000)
 DISPATCHES = trials(20, 1_000)
@@ -71,6 +80,7 @@ print(json.dumps({'before': before, 'after': after, 'runs': runs - warmup,
 """
 
 
+@long_trials
 def test_consecutive_ctx_runs_do_not_grow(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, '-c', CTX_SOAK, str(CHARMS), str(CTX_RUNS), METADATA, CONFIG, ACTIONS,
@@ -92,6 +102,7 @@ def test_consecutive_ctx_runs_do_not_grow(tmp_path: Path) -> None:
     print(f'{CTX_RUNS} ctx.run: {grown:+d} live objects after warm-up')
 
 
+@long_trials
 def test_consecutive_dispatches_do_not_grow(charm_factory: Any) -> None:
     charm: Charm = charm_factory('soak_charm.py')
     charm.juju.state.set_leader(True)
