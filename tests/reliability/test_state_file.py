@@ -179,7 +179,7 @@ def test_a_second_hook_waits_for_the_running_one_and_then_runs(
     charm_factory: Any, seeded_state: bytes
 ) -> None:
     charm = _charm_with_state(charm_factory, seeded_state)
-    first = charm.popen(REL_SLEEP='3')
+    first = charm.popen(REL_SLEEP='5')
     try:
         deadline = time.monotonic() + 30
         while not any('sleeping' in r for r in charm.records()):
