@@ -164,3 +164,22 @@ def test_charm_passes_pyright(charm: str, mode: str, tmp_path: Path) -> None:
         if d['severity'] in ('error', 'warning')
     ]
     assert not problems, '\n'.join(problems)
+
+
+# ops 3.9 scores 58%; issue 16 asks for at least 90%.
+VERIFYTYPES_FLOOR = 0.90
+
+
+def test_verifytypes_completeness_of_ops(tmp_path: Path) -> None:
+    # What `pyright --verifytypes ops --ignoreexternal` reports for the installed ops: the
+    # share of its public symbols (and what they expose) whose types are fully declared.
+    report = _run_pyright('--verifytypes', 'ops', '--ignoreexternal', cwd=tmp_path)
+    completeness = report['typeCompleteness']
+    ambiguous = [
+        f'{symbol["name"]}: {diagnostic["message"].splitlines()[0]}'
+        for symbol in completeness['symbols']
+        for diagnostic in symbol['diagnostics']
+        if 'docstring' not in diagnostic['message']
+    ]
+    score = completeness['completenessScore']
+    assert score >= VERIFYTYPES_FLOOR, f'{score:.1%}:\n' + '\n'.join(ambiguous)

@@ -59,41 +59,41 @@ class CharmEvents(ObjectEvents):
     is the same as ``self.on.db_relation_changed``.
     """
 
-    install = EventSource(InstallEvent)
+    install: EventSource[InstallEvent] = EventSource(InstallEvent)
     """The unit is being installed (:class:`InstallEvent`)."""
-    start = EventSource(StartEvent)
+    start: EventSource[StartEvent] = EventSource(StartEvent)
     """The workload should start (:class:`StartEvent`)."""
-    stop = EventSource(StopEvent)
+    stop: EventSource[StopEvent] = EventSource(StopEvent)
     """The unit is being torn down (:class:`StopEvent`)."""
-    remove = EventSource(RemoveEvent)
+    remove: EventSource[RemoveEvent] = EventSource(RemoveEvent)
     """The unit's last hook (:class:`RemoveEvent`)."""
-    update_status = EventSource(UpdateStatusEvent)
+    update_status: EventSource[UpdateStatusEvent] = EventSource(UpdateStatusEvent)
     """Periodic status update (:class:`UpdateStatusEvent`)."""
-    config_changed = EventSource(ConfigChangedEvent)
+    config_changed: EventSource[ConfigChangedEvent] = EventSource(ConfigChangedEvent)
     """The config changed (:class:`ConfigChangedEvent`)."""
-    upgrade_charm = EventSource(UpgradeCharmEvent)
+    upgrade_charm: EventSource[UpgradeCharmEvent] = EventSource(UpgradeCharmEvent)
     """The charm was refreshed (:class:`UpgradeCharmEvent`)."""
-    pre_series_upgrade = EventSource(PreSeriesUpgradeEvent)
+    pre_series_upgrade: EventSource[PreSeriesUpgradeEvent] = EventSource(PreSeriesUpgradeEvent)
     """Before a series upgrade (:class:`PreSeriesUpgradeEvent`, deprecated)."""
-    post_series_upgrade = EventSource(PostSeriesUpgradeEvent)
+    post_series_upgrade: EventSource[PostSeriesUpgradeEvent] = EventSource(PostSeriesUpgradeEvent)
     """After a series upgrade (:class:`PostSeriesUpgradeEvent`, deprecated)."""
-    leader_elected = EventSource(LeaderElectedEvent)
+    leader_elected: EventSource[LeaderElectedEvent] = EventSource(LeaderElectedEvent)
     """This unit became leader (:class:`LeaderElectedEvent`)."""
-    leader_settings_changed = EventSource(LeaderSettingsChangedEvent)
+    leader_settings_changed: EventSource[LeaderSettingsChangedEvent] = EventSource(LeaderSettingsChangedEvent)
     """Leader settings changed (:class:`LeaderSettingsChangedEvent`, legacy)."""
-    collect_metrics = EventSource(CollectMetricsEvent)
+    collect_metrics: EventSource[CollectMetricsEvent] = EventSource(CollectMetricsEvent)
     """Juju collects metrics (:class:`CollectMetricsEvent`, deprecated)."""
-    secret_changed = EventSource(SecretChangedEvent)
+    secret_changed: EventSource[SecretChangedEvent] = EventSource(SecretChangedEvent)
     """A tracked secret has a new revision (:class:`SecretChangedEvent`)."""
-    secret_expired = EventSource(SecretExpiredEvent)
+    secret_expired: EventSource[SecretExpiredEvent] = EventSource(SecretExpiredEvent)
     """An owned secret revision expired (:class:`SecretExpiredEvent`)."""
-    secret_rotate = EventSource(SecretRotateEvent)
+    secret_rotate: EventSource[SecretRotateEvent] = EventSource(SecretRotateEvent)
     """An owned secret is due for rotation (:class:`SecretRotateEvent`)."""
-    secret_remove = EventSource(SecretRemoveEvent)
+    secret_remove: EventSource[SecretRemoveEvent] = EventSource(SecretRemoveEvent)
     """An owned secret revision is no longer used (:class:`SecretRemoveEvent`)."""
-    collect_app_status = EventSource(CollectStatusEvent)
+    collect_app_status: EventSource[CollectStatusEvent] = EventSource(CollectStatusEvent)
     """Collect the application status, leader only (:class:`CollectStatusEvent`)."""
-    collect_unit_status = EventSource(CollectStatusEvent)
+    collect_unit_status: EventSource[CollectStatusEvent] = EventSource(CollectStatusEvent)
     """Collect the unit status (:class:`CollectStatusEvent`)."""
 
 

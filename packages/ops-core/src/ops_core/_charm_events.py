@@ -670,6 +670,8 @@ class SecretRotateEvent(SecretEvent):
 
 
 class _SecretRevisionEvent(SecretEvent):
+    """A secret event about one revision (the base of expired and remove)."""
+
     def __init__(self, handle: Handle, id: str, label: str | None, revision: int):
         super().__init__(handle, id, label)
         self._revision = revision

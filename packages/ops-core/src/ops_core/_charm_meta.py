@@ -541,12 +541,12 @@ class CharmMeta:
             # charmcraft.yaml has no maintainers; its links.contact (a string or a list of
             # them) plays that part.
             self.maintainers.extend(_str_list(links['contact'], 'links.contact'))
-        self.links = self._parse_links(raw)
+        self.links: MetadataLinks = self._parse_links(raw)
         self.tags: list[str] = _str_list(raw.get('tags'), 'tags')
         self.terms: list[str] = _str_list(raw.get('terms'), 'terms')
         self.series: list[str] = _str_list(raw.get('series'), 'series')
         self.subordinate: bool = _bool(raw.get('subordinate'), 'subordinate')
-        self.assumes = JujuAssumes.from_list(raw.get('assumes') or [])
+        self.assumes: JujuAssumes = JujuAssumes.from_list(raw.get('assumes') or [])
         self.min_juju_version: str | None = _str(
             raw.get('min-juju-version'), 'min-juju-version', None
         )
@@ -557,9 +557,9 @@ class CharmMeta:
             )
         self.charm_user: str = charm_user
 
-        self.requires = self._endpoints(raw, RelationRole.requires)
-        self.provides = self._endpoints(raw, RelationRole.provides)
-        self.peers = self._endpoints(raw, RelationRole.peer)
+        self.requires: dict[str, RelationMeta] = self._endpoints(raw, RelationRole.requires)
+        self.provides: dict[str, RelationMeta] = self._endpoints(raw, RelationRole.provides)
+        self.peers: dict[str, RelationMeta] = self._endpoints(raw, RelationRole.peer)
         self.relations: dict[str, RelationMeta] = {}
         for group in (self.requires, self.provides, self.peers):
             for name, rel in group.items():
@@ -571,29 +571,29 @@ class CharmMeta:
                     )
                 self.relations[name] = rel
 
-        self.storages = {
+        self.storages: dict[str, StorageMeta] = {
             name: StorageMeta(name, s)
             for name, s in _mapping(raw.get('storage'), 'storage').items()
         }
-        self.resources = {
+        self.resources: dict[str, ResourceMeta] = {
             name: ResourceMeta(name, r)
             for name, r in _mapping(raw.get('resources'), 'resources').items()
         }
-        self.payloads = {
+        self.payloads: dict[str, PayloadMeta] = {
             name: PayloadMeta(name, p)
             for name, p in _mapping(raw.get('payloads'), 'payloads').items()
         }
         self.extra_bindings: dict[str, Any] = dict(
             _mapping(raw.get('extra-bindings'), 'extra-bindings')
         )
-        self.containers = {
+        self.containers: dict[str, ContainerMeta] = {
             name: ContainerMeta(name, c)
             for name, c in _mapping(raw.get('containers'), 'containers').items()
         }
-        self.actions = {
+        self.actions: dict[str, ActionMeta] = {
             name: ActionMeta(name, a) for name, a in _mapping(actions_raw, 'actions').items()
         }
-        self.config = self._parse_config(config_raw)
+        self.config: dict[str, ConfigMeta] = self._parse_config(config_raw)
 
     @staticmethod
     def _endpoints(raw: Mapping[str, Any], role: RelationRole) -> dict[str, RelationMeta]:

@@ -297,5 +297,5 @@ class CommitEvent(LifecycleEvent):
 class FrameworkEvents(ObjectEvents):
     """The events of the framework itself (``framework.on``)."""
 
-    pre_commit = EventSource(PreCommitEvent)
-    commit = EventSource(CommitEvent)
+    pre_commit: EventSource[PreCommitEvent] = EventSource(PreCommitEvent)
+    commit: EventSource[CommitEvent] = EventSource(CommitEvent)

@@ -66,18 +66,21 @@ class _ModelCache:
         self.hook_is_running = ''
 
     def get_unit(self, name: str) -> Unit:
+        """The one :class:`Unit` object for ``name``, made on first use."""
         unit = self.units.get(name)
         if unit is None:
             unit = self.units[name] = Unit(name, self.meta, self.backend, self)
         return unit
 
     def get_app(self, name: str) -> Application:
+        """The one :class:`Application` object for ``name``, made on first use."""
         app = self.apps.get(name)
         if app is None:
             app = self.apps[name] = Application(name, self.meta, self.backend, self)
         return app
 
     def is_leader(self) -> bool:
+        """Whether this unit leads, asking Juju again once the cached answer is stale."""
         now = time.monotonic()
         if self._leader is None or now - self._leader_checked_at > _LEADER_CACHE_SECONDS:
             self._leader = self.backend.is_leader()

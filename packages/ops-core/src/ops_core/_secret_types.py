@@ -100,7 +100,7 @@ class SecretInfo:
                 DeprecationWarning,
                 stacklevel=2,
             )
-        self.id = canonical_secret_id(id, model_uuid)
+        self.id: str = canonical_secret_id(id, model_uuid)
         self.label = label
         self.revision = revision
         self.expires = expires

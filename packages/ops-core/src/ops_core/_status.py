@@ -63,7 +63,7 @@ class StatusBase:
             return NotImplemented
         return self.name == other.name and self.message == other.message
 
-    __hash__ = None  # type: ignore[assignment]  # mutable message, like upstream
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]  # mutable message, like upstream
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}({self.message!r})'

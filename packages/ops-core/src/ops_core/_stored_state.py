@@ -11,7 +11,7 @@ from collections.abc import (
     MutableSet,
     Set,
 )
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 from ._handle import Object
 from ._storage_errors import NoSnapshotError
@@ -46,7 +46,7 @@ class StoredStateData(Object):
     def __init__(self, parent: Object, attr_name: str):
         super().__init__(parent, attr_name)
         self._cache: dict[str, Any] = {}
-        self.dirty = False
+        self.dirty: bool = False
 
     def __getitem__(self, key: str) -> Any:
         return self._cache.get(key)
@@ -259,7 +259,7 @@ class StoredDict(MutableMapping[Any, Any]):
             return self._under == other
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return (
@@ -342,7 +342,7 @@ class StoredList(MutableSequence[Any]):
         other = self._other(other)
         return self._under >= other if isinstance(other, list) else NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return (
@@ -411,7 +411,7 @@ class StoredSet(MutableSet[Any]):
             return self._under >= other
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return (

@@ -64,6 +64,8 @@ class WarningState(enum.Enum):
 
 
 class _TaskProgressDict(TypedDict):
+    """The wire form of :class:`TaskProgress`."""
+
     label: str
     done: int
     total: int
@@ -202,7 +204,7 @@ class Task(Record):
         self.progress = progress
         self.spawn_time = spawn_time
         self.ready_time = ready_time
-        self.data = data or {}
+        self.data: dict[str, Any] = data or {}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Task:
@@ -263,7 +265,7 @@ class Change(Record):
         self.err = err
         self.spawn_time = spawn_time
         self.ready_time = ready_time
-        self.data = data or {}
+        self.data: dict[str, Any] = data or {}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Change:

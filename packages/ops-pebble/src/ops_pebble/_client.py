@@ -60,7 +60,7 @@ class Client:
     ):
         if not isinstance(socket_path, (str, os.PathLike)):
             raise TypeError(f'socket_path must be a str, not {type(socket_path).__name__}')
-        self.socket_path = os.fspath(socket_path)
+        self.socket_path: str = os.fspath(socket_path)
         self.opener = opener
         self.base_url = base_url
         self.timeout = timeout

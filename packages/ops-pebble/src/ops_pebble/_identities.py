@@ -28,6 +28,8 @@ class BasicIdentityDict(TypedDict):
 
 
 class _IdentityRequired(TypedDict):
+    """The keys every identity's wire form has."""
+
     access: str
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
-from typing import Any, TypedDict, cast
+from typing import Any, ClassVar, TypedDict, cast
 
 from ._checks import CheckLevel, CheckStartup
 
@@ -289,7 +289,7 @@ class Service:
         result = _compare(cast('dict[str, Any]', self.to_dict()), other, Service)
         return NotImplemented if result is None else result
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
 
 class Check:
@@ -347,7 +347,7 @@ class Check:
         result = _compare(cast('dict[str, Any]', self.to_dict()), other, Check)
         return NotImplemented if result is None else result
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
 
 class LogTarget:
@@ -386,7 +386,7 @@ class LogTarget:
         result = _compare(cast('dict[str, Any]', self.to_dict()), other, LogTarget)
         return NotImplemented if result is None else result
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
 
 class Layer:
@@ -446,7 +446,7 @@ class Layer:
         result = _compare(cast('dict[str, Any]', self.to_dict()), other, Layer)
         return NotImplemented if result is None else result
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     __str__ = to_yaml
 
@@ -510,7 +510,7 @@ class Plan:
         result = _compare(cast('dict[str, Any]', self.to_dict()), other, Plan)
         return NotImplemented if result is None else result
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     __str__ = to_yaml
 

@@ -242,7 +242,9 @@ class Context(Generic[CharmType]):
         spec.validate()
         self._spec: CharmSpec = spec
         self.charm_type = charm_type
-        self.charm_root = pathlib.Path(charm_root) if charm_root is not None else None
+        self.charm_root: pathlib.Path | None = (
+            pathlib.Path(charm_root) if charm_root is not None else None
+        )
         self.juju_version = juju_version
         if juju_version.split('.')[0] == '2':
             logger.warning(
@@ -250,8 +252,8 @@ class Context(Generic[CharmType]):
             )
         self.capture_deferred_events = capture_deferred_events
         self.capture_framework_events = capture_framework_events
-        self.app_name = app_name if app_name is not None else spec.name
-        self.unit_id = unit_id if unit_id is not None else 0
+        self.app_name: str = app_name if app_name is not None else spec.name
+        self.unit_id: int = unit_id if unit_id is not None else 0
         self.machine_id = machine_id
         self.availability_zone = availability_zone
         self.principal_unit = principal_unit
@@ -268,7 +270,7 @@ class Context(Generic[CharmType]):
         self.trace_data: list[Any] = []
         self.action_logs: list[str] = []
         self.action_results: dict[str, Any] | None = None
-        self.on = CharmEvents()
+        self.on: CharmEvents = CharmEvents()
 
         self._tmp: pathlib.Path | None = None
         self._finalizer: weakref.finalize[Any, Any] | None = None

@@ -82,7 +82,7 @@ class ActionFailed(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.output = output if output is not None else ActionOutput([], {})
+        self.output: ActionOutput = output if output is not None else ActionOutput([], {})
         self.state = state
 
     def __str__(self) -> str:

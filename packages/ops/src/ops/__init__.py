@@ -83,7 +83,7 @@ class _Main:
         return '<ops.main: ops_core.main.main>'
 
 
-main = _Main()
+main: _Main = _Main()
 
 __all__ = [*_ops_core.__all__, 'main', 'pebble', 'tracing', '__version__']
 
