@@ -28,10 +28,9 @@ import importlib as _importlib
 from typing import TYPE_CHECKING, Any
 
 from . import _alias, _incidental
-from ._ops39_submodules import SUBMODULES as _SUBMODULES
 
 # ops 3.9's ``import ops`` leaves urllib.request, http.client, ... loaded; charms rely on it.
-_incidental.hook_submodules(_SUBMODULES)
+_incidental.hook_submodules(_incidental.SUBMODULES)
 
 import ops_core as _ops_core  # noqa: E402
 import ops_core.main as _core_main  # noqa: E402

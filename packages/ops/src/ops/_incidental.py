@@ -21,15 +21,46 @@ for code that imports them directly.
 from __future__ import annotations
 
 import importlib
-import importlib.machinery
 import sys
 import types
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ['attach', 'hook_submodules']
+if TYPE_CHECKING:
+    import importlib.machinery  # annotations only: importing it costs each `import ops`
+
+__all__ = ['SUBMODULES', 'attach', 'hook_submodules']
 
 _Getattr = Callable[[str], Any]
+
+# Submodules ops 3.9's ``import ops`` leaves loaded and ours does not, by parent package
+# (kept here rather than in a module of its own: ``import ops`` reads it every time).
+# --- begin: written by tools/ops39-attrs/generate.py; do not edit by hand ---
+SUBMODULES: dict[str, list[str]] = {
+    'email': [
+        'base64mime',
+        'charset',
+        'encoders',
+        'errors',
+        'feedparser',
+        'header',
+        'iterators',
+        'message',
+        'parser',
+        'quoprimime',
+        'utils',
+    ],
+    'http': [
+        'client',
+        'cookies',
+    ],
+    'urllib': [
+        'error',
+        'request',
+        'response',
+    ],
+}
+# --- end ---
 
 
 def _missing(module_name: str, name: str) -> AttributeError:
