@@ -62,6 +62,19 @@ def test_user_secret(begun: Any) -> None:
         begun.trigger_secret_expiration(secret_id, 1)
 
 
+def test_secrets_added_by_the_test_after_a_lookup_are_found(begun: Any) -> None:
+    # A lookup builds the backend's id index; secrets the Harness adds later must join it.
+    own = begun.model.app.add_secret({'password': '1234'})
+    assert begun.model.get_secret(id=own.id).get_content() == {'password': '1234'}
+    user_id = begun.add_user_secret({'password': 'efgh'})
+    begun.grant_secret(user_id, 'app')
+    assert begun.model.get_secret(id=user_id).get_content() == {'password': 'efgh'}
+    model_id = begun.add_model_secret('postgresql', {'password': 'abcd'})
+    begun.add_relation('db', 'postgresql')
+    begun.grant_secret(model_id, 'app')
+    assert begun.model.get_secret(id=model_id).get_content() == {'password': 'abcd'}
+
+
 def test_invalid_secret_content(harness: Any) -> None:
     with pytest.raises(ValueError):
         harness.add_model_secret('pg', {'a': 'x'})  # keys need at least 3 characters

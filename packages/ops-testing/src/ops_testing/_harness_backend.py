@@ -420,12 +420,14 @@ class HarnessBackend(StateBackend):
     def put_secret(self, secret: Secret, record: SecretRecord | None = None) -> None:
         """Store (or replace) a secret and, if given, its Harness record."""
         self._secrets[secret.id] = secret
+        self._index_secret(secret.id, secret)  # keep lookups by id and label current
         if record is not None:
             self.secret_records[secret.id] = record
 
     def drop_secret(self, secret_id: str) -> None:
         """Forget a secret."""
-        self._secrets.pop(secret_id, None)
+        if self._secrets.pop(secret_id, None) is not None:
+            self._secret_ids = None  # the lookup index is rebuilt on the next lookup
         self.secret_records.pop(secret_id, None)
 
     def all_secrets(self) -> list[Secret]:
