@@ -420,6 +420,10 @@ class Runtime:
         ctx = self.ctx
         event = self.event
         spec = ctx._spec
+        for container in self.state.containers:
+            container._check_items()
+        for network in self.state.networks:
+            network._check_items()
         check_consistency(self.state, event, spec, ctx.juju_version, ctx.unit_id)
         if event.kind == EventKind.ACTION:
             ctx.action_logs.clear()

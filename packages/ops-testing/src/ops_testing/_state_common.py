@@ -122,57 +122,107 @@ def _describe(value: object) -> str:
     return f'a {type(value).__module__}.{type(value).__qualname__}'
 
 
+def _kind_names(kinds: type | tuple[type, ...]) -> str:
+    return ' or '.join(k.__name__ for k in (kinds if isinstance(kinds, tuple) else (kinds,)))
+
+
 def members_of(
-    field: str, values: Iterable[Any] | None, kinds: type | tuple[type, ...]
+    field: str,
+    values: Iterable[Any] | None,
+    kinds: type | tuple[type, ...],
+    *,
+    check_items: bool = True,
 ) -> list[Any]:
     """The items of the collection ``values`` given for ``field``, each checked to be ``kinds``.
+
+    Args:
+        field: the field's name as the user knows it, for messages (``'State.relations'``).
+        values: what was given.
+        kinds: the type (or types) every item must have.
+        check_items: ``False`` to check only that ``values`` is a collection, leaving the
+            items to :func:`check_members` when a run starts (ops-scenario accepts any items
+            when a component is built, and its own tests build components that way).
 
     Raises:
         StateValidationError: ``values`` is a single string, or an item is of another type
             (naming the field, the item's position and its type).
     """
-    names = ' or '.join(k.__name__ for k in (kinds if isinstance(kinds, tuple) else (kinds,)))
     if values is None:
         return []
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise StateValidationError(
-            f'{field} must be a collection of {names} objects, not {_describe(values)}'
+            f'{field} must be a collection of {_kind_names(kinds)} objects, '
+            f'not {_describe(values)}'
         )
     items = list(values)
+    if check_items:
+        check_members(field, items, kinds, given=values)
+    return items
+
+
+def check_members(
+    field: str,
+    items: Iterable[Any],
+    kinds: type | tuple[type, ...],
+    *,
+    given: object = None,
+) -> None:
+    """Check that every item of ``field`` is one of ``kinds``.
+
+    Raises:
+        StateValidationError: naming the field, the item's position and its type.
+    """
+    names = _kind_names(kinds)
     for index, item in enumerate(items):
         if not isinstance(item, kinds):
             hint = (
                 ' (a dict gives its keys when iterated: pass the objects themselves)'
-                if isinstance(values, Mapping)
+                if isinstance(given, Mapping)
                 else ''
             )
             raise StateValidationError(
                 f'{field} must hold {names} objects; item {index} is {_describe(item)}{hint}'
             )
-    return items
 
 
 def values_of(
-    field: str, mapping: Mapping[Any, Any] | None, kinds: type | tuple[type, ...]
+    field: str,
+    mapping: Mapping[Any, Any] | None,
+    kinds: type | tuple[type, ...],
+    *,
+    check_items: bool = True,
 ) -> dict[Any, Any]:
     """``mapping`` (given for ``field``) as a dict whose values are checked to be ``kinds``.
+
+    ``check_items=False`` checks only that it is a mapping (see :func:`members_of`); the
+    values are then checked by :func:`check_values` when a run starts.
 
     Raises:
         StateValidationError: ``mapping`` is not a mapping, or a value is of another type.
     """
-    names = ' or '.join(k.__name__ for k in (kinds if isinstance(kinds, tuple) else (kinds,)))
     if mapping is None:
         return {}
     if not isinstance(mapping, Mapping):
         raise StateValidationError(
-            f'{field} must be a mapping of names to {names} objects, not {_describe(mapping)}'
+            f'{field} must be a mapping of names to {_kind_names(kinds)} objects, '
+            f'not {_describe(mapping)}'
         )
+    if check_items:
+        check_values(field, mapping, kinds)
+    return dict(mapping)
+
+
+def check_values(field: str, mapping: Mapping[Any, Any], kinds: type | tuple[type, ...]) -> None:
+    """Check that every value of the mapping ``field`` is one of ``kinds``.
+
+    Raises:
+        StateValidationError: naming the field, the key and the value's type.
+    """
     for key, value in mapping.items():
         if not isinstance(value, kinds):
             raise StateValidationError(
-                f'{field}[{key!r}] must be a {names}, not {_describe(value)}'
+                f'{field}[{key!r}] must be a {_kind_names(kinds)}, not {_describe(value)}'
             )
-    return dict(mapping)
 
 
 def set_field(obj: object, name: str, value: object) -> None:

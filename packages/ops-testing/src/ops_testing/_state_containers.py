@@ -13,7 +13,9 @@ import ops_pebble as pebble
 from ._serialise import DictMixin
 from ._state_common import (
     change_ids,
+    check_members,
     check_name,
+    check_values,
     copy_dict,
     members_of,
     notice_ids,
@@ -257,11 +259,16 @@ class Container(DictMixin):
     def __post_init__(self) -> None:
         check_name('container', self.name)
         set_field(self, '_base_plan', copy_dict(self._base_plan))
-        set_field(self, 'layers', values_of('Container.layers', self.layers, pebble.Layer))
+        # Layers, mounts and notices are item-checked when a run starts (_check_items):
+        # ops-scenario builds containers with placeholder items in its own tests.
+        layers = values_of('Container.layers', self.layers, pebble.Layer, check_items=False)
+        set_field(self, 'layers', layers)
         set_field(self, 'service_statuses', dict(self.service_statuses))
-        set_field(self, 'mounts', values_of('Container.mounts', self.mounts, Mount))
+        mounts = values_of('Container.mounts', self.mounts, Mount, check_items=False)
+        set_field(self, 'mounts', mounts)
         set_field(self, 'execs', frozenset(members_of('Container.execs', self.execs, Exec)))
-        set_field(self, 'notices', members_of('Container.notices', self.notices, Notice))
+        notices = members_of('Container.notices', self.notices, Notice, check_items=False)
+        set_field(self, 'notices', notices)
         set_field(
             self,
             'check_infos',
@@ -270,6 +277,16 @@ class Container(DictMixin):
 
     def __hash__(self) -> int:
         return hash(self.name)
+
+    def _check_items(self) -> None:
+        """Check the items left unchecked when the container was built.
+
+        Raises:
+            StateValidationError: a layer, mount or notice of the wrong type.
+        """
+        check_values('Container.layers', self.layers, pebble.Layer)
+        check_values('Container.mounts', self.mounts, Mount)
+        check_members('Container.notices', self.notices, Notice)
 
     def _plan_dict(self) -> dict[str, Any]:
         layer_dicts: list[Mapping[str, Any]] = [self._base_plan]

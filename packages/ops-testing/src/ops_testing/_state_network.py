@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._serialise import DictMixin
-from ._state_common import members_of, set_field, string_list
+from ._state_common import check_members, members_of, set_field, string_list
 
 __all__ = ['Address', 'BindAddress', 'Network']
 
@@ -52,7 +52,9 @@ class BindAddress(DictMixin):
     mac_address: str | None = dataclasses.field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
-        set_field(self, 'addresses', members_of('BindAddress.addresses', self.addresses, Address))
+        # Items are checked when a run starts (Network._check_items), as for Container.
+        addresses = members_of('BindAddress.addresses', self.addresses, Address, check_items=False)
+        set_field(self, 'addresses', addresses)
 
     def __hash__(self) -> int:
         return hash((tuple(self.addresses), self.interface_name, self.mac_address))
@@ -97,7 +99,9 @@ class Network(DictMixin):
         set_field(
             self,
             'bind_addresses',
-            members_of('Network.bind_addresses', self.bind_addresses, BindAddress),
+            members_of(
+                'Network.bind_addresses', self.bind_addresses, BindAddress, check_items=False
+            ),
         )
         set_field(
             self, 'ingress_addresses', string_list('ingress_addresses', self.ingress_addresses)
@@ -106,6 +110,16 @@ class Network(DictMixin):
 
     def __hash__(self) -> int:
         return hash(self.binding_name)
+
+    def _check_items(self) -> None:
+        """Check the items left unchecked when the network and its interfaces were built.
+
+        Raises:
+            StateValidationError: an interface or address of the wrong type.
+        """
+        check_members('Network.bind_addresses', self.bind_addresses, BindAddress)
+        for bind_address in self.bind_addresses:
+            check_members('BindAddress.addresses', bind_address.addresses, Address)
 
     def _to_juju(self) -> dict[str, Any]:
         """The binding as ``network-get --format=json`` prints it."""
