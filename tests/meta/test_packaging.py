@@ -7,6 +7,7 @@ The wheels and sdists themselves are built and installed by ``packages/wheelhous
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 import tarfile
@@ -228,3 +229,12 @@ def test_an_sdist_builds_its_wheel_away_from_the_repository(tmp_path: Path):
 def test_the_changelog_has_a_section_for_this_release():
     changelog = (REPO / 'CHANGELOG.md').read_text()
     assert f'\n## {release.version("ops")} ' in changelog
+
+
+def test_versions_written_in_the_docs_are_this_releases():
+    """A new release label must not leave the docs naming the old one (the changelog may)."""
+    current = {release.version(name) for name in release.distributions}
+    pages = [REPO / 'README.md', *REPO.glob('docs/*.md'), *REPO.glob('packages/*/README.md')]
+    for page in pages:
+        for written in re.findall(r'\b\d+\.\d+\.\d+\+[a-z]+(?:\.\d+)*', page.read_text()):
+            assert written in current, f'{page.relative_to(REPO)} names {written}: not {current}'
