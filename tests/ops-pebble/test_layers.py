@@ -130,3 +130,12 @@ def test_validate_layer_rejects_what_pebble_rejects(label: str, layer: dict, mes
 def test_layer_rejects_non_mapping_yaml() -> None:
     with pytest.raises(ValueError, match='mapping'):
         ops_pebble.Layer('- a\n- b\n')
+
+
+@pytest.mark.parametrize(
+    'raw', ['services: [1]\n', 'checks: {c: 3}\n', {'log-targets': ['x']}, '- a list\n']
+)
+def test_a_plan_of_the_wrong_shape_is_a_value_error(raw: object) -> None:
+    # As Layer does: the message names the section (ops 3.9 raised AttributeError).
+    with pytest.raises(ValueError, match='plan|must be a mapping'):
+        ops_pebble.Plan(raw)  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,23 @@ def names(value: Any, what: str) -> list[str]:
     return names
 
 
+def path_str(path: Any, what: str = 'path') -> str:
+    """Return a path given as ``str`` or ``pathlib.PurePath`` (any ``os.PathLike``) as str.
+
+    Checked before anything is sent, so a bad path never leaves a request half-written.
+
+    Raises:
+        TypeError: naming ``what`` and the offending type.
+    """
+    if isinstance(path, str):
+        return path
+    if isinstance(path, os.PathLike):
+        value = os.fspath(path)
+        if isinstance(value, str):
+            return value
+    raise TypeError(f'{what} must be a str or pathlib.PurePath, not {type(path).__name__}')
+
+
 def owner_fields(
     user_id: int | None, user: str | None, group_id: int | None, group: str | None
 ) -> dict[str, Any]:
@@ -44,13 +62,16 @@ def owner_fields(
 def permissions(permissions: int | None) -> dict[str, str]:
     """Return ``{'permissions': '644'}``-style wire form, or ``{}`` when not given.
 
+    Any int is sent as its octal digits, as ops 3.9 does: Pebble itself refuses values
+    outside 0o000..0o777 (with a :class:`PathError`, which callers catch).
+
     Raises:
-        ValueError: if ``permissions`` is not an int from 0o000 to 0o777.
+        ValueError: if ``permissions`` is not an int (as ops 3.9, whose formatting fails).
     """
     if permissions is None:
         return {}
-    if not isinstance(permissions, int) or not 0 <= permissions <= 0o777:
-        raise ValueError(f'permissions must be an int from 0o000 to 0o777, got {permissions!r}')
+    if not isinstance(permissions, int):
+        raise ValueError(f'permissions must be an int such as 0o644, got {permissions!r}')
     return {'permissions': format(permissions, '03o')}
 
 
@@ -61,10 +82,15 @@ def raise_item_error(result: Any, path: str) -> None:
         PathError: with the kind and message Pebble gave for the path.
         ProtocolError: if the path is missing from the result.
     """
+    if not isinstance(result, list | None):
+        raise ProtocolError(f'the result for {path!r} is not a list')
     for item in result or []:
-        if item.get('path') == path:
+        if isinstance(item, dict) and item.get('path') == path:
             error = item.get('error')
             if error:
-                raise PathError(error.get('kind', 'generic-file-error'), error.get('message', ''))
+                if not isinstance(error, dict):
+                    raise ProtocolError(f'the error for {path!r} is not an object')
+                kind, message = error.get('kind'), error.get('message')
+                raise PathError(str(kind or 'generic-file-error'), str(message or ''))
             return
     raise ProtocolError(f'path {path!r} is missing from the response')

@@ -89,8 +89,16 @@ class SystemInfo(Record):
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SystemInfo:
-        """Build from the API's JSON object."""
-        return cls(version=d['version'])
+        """Build from the API's JSON object.
+
+        Raises:
+            KeyError: if there is no version.
+            TypeError: if the version is not a string.
+        """
+        version = d['version']
+        if not isinstance(version, str):
+            raise TypeError(f'version must be a string, got {type(version).__name__}')
+        return cls(version=version)
 
 
 class Warning(Record):

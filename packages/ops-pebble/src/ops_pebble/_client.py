@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import binascii
 import datetime
+import functools
 import io
 import json
 import os
 import threading
 import time
-from collections.abc import Iterable, Mapping
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, cast, overload
+from collections.abc import Callable, Iterable, Mapping
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar, cast, overload
 
 from ._args import names as _names
 from ._args import owner_fields as _owner_fields
+from ._args import path_str as _path_str
 from ._args import permissions as _permissions
 from ._args import raise_item_error as _raise_item_error
 from ._changes import Change, ChangeID, ChangeState, SystemInfo, Warning, WarningState
 from ._checks import CheckInfo, CheckLevel
-from ._errors import APIError, ChangeError, ConnectionError, ProtocolError, TimeoutError
+from ._errors import (
+    APIError,
+    ChangeError,
+    ConnectionError,
+    Error,
+    PathError,
+    ProtocolError,
+    TimeoutError,
+)
 from ._exec import ExecProcess, signal_name, start_exec
 from ._files import FileInfo, PullSpool, push_body, read_pull_body
 from ._identities import Identity, IdentityDict
@@ -28,9 +38,37 @@ from ._services import ServiceInfo
 from ._timeconv import format_duration
 
 if TYPE_CHECKING:
+    from pathlib import PurePath
+
     from ._transport import Transport
 
 _CHUNK = 1 << 20
+_T = TypeVar('_T')
+
+
+def _shaped(what: str, build: Callable[[], _T]) -> _T:
+    """Build the result of a call from Pebble's answer, which must have the expected shape.
+
+    Raises:
+        ProtocolError: if the answer is well-formed JSON of another shape (a list where an
+            object belongs, a missing field, a value of the wrong type, a bad timestamp).
+    """
+    try:
+        return build()
+    except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as e:
+        detail = f'{type(e).__name__}: {e}'[:200]
+        raise ProtocolError(f'unexpected answer from Pebble to {what} ({detail})') from None
+
+
+def _change(resp: dict[str, Any]) -> Change:
+    return Change.from_dict(resp['result'])
+
+
+def _text(value: Any) -> str:
+    """A value Pebble sends as a JSON string."""
+    if not isinstance(value, str):
+        raise TypeError(f'expected a string, got {type(value).__name__}')
+    return value
 
 
 class Client:
@@ -150,17 +188,21 @@ class Client:
 
     def get_system_info(self) -> SystemInfo:
         """Return Pebble's version information."""
-        return SystemInfo.from_dict(self._request('GET', '/v1/system-info')['result'])
+        resp = self._request('GET', '/v1/system-info')
+        return _shaped('GET /v1/system-info', lambda: SystemInfo.from_dict(resp['result']))
 
     def get_warnings(self, select: WarningState = WarningState.PENDING) -> list[Warning]:
         """Return warnings (legacy API: current Pebble answers with :class:`APIError` 404)."""
-        result = self._request('GET', '/v1/warnings', {'select': select.value})['result']
-        return [Warning.from_dict(w) for w in result or []]
+        resp = self._request('GET', '/v1/warnings', {'select': select.value})
+        return _shaped(
+            'GET /v1/warnings', lambda: [Warning.from_dict(w) for w in resp['result'] or []]
+        )
 
     def ack_warnings(self, timestamp: datetime.datetime) -> int:
         """Acknowledge warnings up to ``timestamp``; return how many (legacy API)."""
         body = {'action': 'okay', 'timestamp': timestamp.isoformat()}
-        return int(self._request('POST', '/v1/warnings', body=body)['result'])
+        resp = self._request('POST', '/v1/warnings', body=body)
+        return _shaped('POST /v1/warnings', lambda: int(resp['result']))
 
     # -- changes ----------------------------------------------------------------------------
 
@@ -171,17 +213,20 @@ class Client:
         query: dict[str, Any] = {'select': select.value}
         if service is not None:
             query['for'] = service
-        result = self._request('GET', '/v1/changes', query)['result']
-        return [Change.from_dict(c) for c in result or []]
+        resp = self._request('GET', '/v1/changes', query)
+        return _shaped(
+            'GET /v1/changes', lambda: [Change.from_dict(c) for c in resp['result'] or []]
+        )
 
     def get_change(self, change_id: ChangeID) -> Change:
         """Return one change by its id."""
-        return Change.from_dict(self._request('GET', f'/v1/changes/{change_id}')['result'])
+        resp = self._request('GET', f'/v1/changes/{change_id}')
+        return _shaped('GET /v1/changes/{id}', lambda: Change.from_dict(resp['result']))
 
     def abort_change(self, change_id: ChangeID) -> Change:
         """Abort a change and return it."""
         resp = self._request('POST', f'/v1/changes/{change_id}', body={'action': 'abort'})
-        return Change.from_dict(resp['result'])
+        return _shaped('POST /v1/changes/{id}', lambda: Change.from_dict(resp['result']))
 
     def wait_change(
         self, change_id: ChangeID, timeout: float | None = 30.0, delay: float = 0.1
@@ -218,7 +263,7 @@ class Client:
                 if e.code == 504:
                     continue
                 raise
-            return Change.from_dict(resp['result'])
+            return _shaped('GET /v1/changes/{id}/wait', functools.partial(_change, resp))
         raise TimeoutError(f'timed out waiting for change {change_id} ({timeout} seconds)')
 
     def _poll_change(
@@ -238,7 +283,7 @@ class Client:
     ) -> ChangeID:
         names = _names(services, 'services')
         resp = self._request('POST', '/v1/services', body={'action': action, 'services': names})
-        change_id = ChangeID(resp['change'])
+        change_id = _shaped('POST /v1/services', lambda: ChangeID(_text(resp['change'])))
         if timeout:
             change = self.wait_change(change_id, timeout=timeout, delay=delay)
             if change.err:
@@ -282,8 +327,10 @@ class Client:
         query = None
         if names is not None:
             query = {'names': ','.join(_names(names, 'names'))}
-        result = self._request('GET', '/v1/services', query)['result']
-        return [ServiceInfo.from_dict(s) for s in result or []]
+        resp = self._request('GET', '/v1/services', query)
+        return _shaped(
+            'GET /v1/services', lambda: [ServiceInfo.from_dict(s) for s in resp['result'] or []]
+        )
 
     # -- layers and plan --------------------------------------------------------------------
 
@@ -317,17 +364,23 @@ class Client:
 
     def get_plan(self) -> Plan:
         """Return the combined plan."""
-        return Plan(self._request('GET', '/v1/plan', {'format': 'yaml'})['result'])
+        import yaml
+
+        resp = self._request('GET', '/v1/plan', {'format': 'yaml'})
+        try:
+            return _shaped('GET /v1/plan', lambda: Plan(_text(resp['result'])))
+        except yaml.YAMLError as e:
+            raise ProtocolError(f'the plan from Pebble is not valid YAML: {e}') from None
 
     # -- files ------------------------------------------------------------------------------
 
     @overload
-    def pull(self, path: str, *, encoding: None) -> BinaryIO: ...
+    def pull(self, path: str | PurePath, *, encoding: None) -> BinaryIO: ...
 
     @overload
-    def pull(self, path: str, *, encoding: str = 'utf-8') -> TextIO: ...
+    def pull(self, path: str | PurePath, *, encoding: str = 'utf-8') -> TextIO: ...
 
-    def pull(self, path: str, *, encoding: str | None = 'utf-8') -> BinaryIO | TextIO:
+    def pull(self, path: str | PurePath, *, encoding: str | None = 'utf-8') -> BinaryIO | TextIO:
         """Read a file from the workload (held in memory if small, else in a temporary file).
 
         Args:
@@ -338,9 +391,12 @@ class Client:
             A readable file object positioned at the start; close it when done.
 
         Raises:
-            PathError: if the file cannot be read (missing, a directory, no permission).
+            TypeError: if ``path`` is not a str or PurePath.
+            PathError: if the file cannot be read (missing, a directory, no permission), or
+                cannot be kept locally (the temporary directory is full or read-only).
             ProtocolError: if the response is not a valid multipart body.
         """
+        path = _path_str(path)
         transport = self._transport
         response = transport.request(
             'GET', '/v1/files', {'action': 'read', 'path': path}, {'Accept': 'multipart/form-data'}
@@ -353,6 +409,15 @@ class Client:
             # Whatever follows the closing delimiter (normally just the end of the chunked
             # encoding) is read, so that the connection can be reused.
             response.read(_CHUNK)
+        except OSError as e:
+            spool.close()
+            response.close()
+            if isinstance(e, Error):  # a TimeoutError from the connection
+                raise
+            # Holding a large file locally failed (a full or read-only temporary directory).
+            raise PathError(
+                'generic-file-error', f'cannot keep the pulled file {path} locally: {e}'
+            ) from e
         except BaseException:
             spool.close()
             response.close()
@@ -365,7 +430,7 @@ class Client:
 
     def push(
         self,
-        path: str,
+        path: str | PurePath,
         source: str | bytes | IO[str] | IO[bytes],
         *,
         encoding: str = 'utf-8',
@@ -391,8 +456,17 @@ class Client:
             group: Owner group name.
 
         Raises:
+            TypeError: if ``path`` is not a str or PurePath, or ``source`` is not str, bytes
+                or a readable file object (checked before anything is sent).
             PathError: if Pebble cannot write the file.
         """
+        path = _path_str(path)
+        if not isinstance(source, (str, bytes, bytearray, memoryview)) and not hasattr(
+            source, 'read'
+        ):
+            raise TypeError(
+                f'source must be str, bytes or a readable file object, not {type(source).__name__}'
+            )
         item: dict[str, Any] = {'path': path}
         if make_dirs:
             item['make-dirs'] = True
@@ -412,7 +486,7 @@ class Client:
         _raise_item_error(resp.get('result'), path)
 
     def list_files(
-        self, path: str, *, pattern: str | None = None, itself: bool = False
+        self, path: str | PurePath, *, pattern: str | None = None, itself: bool = False
     ) -> list[FileInfo]:
         """List a directory (or describe one file).
 
@@ -422,21 +496,24 @@ class Client:
             itself: Describe the directory itself rather than its contents.
 
         Raises:
+            TypeError: if ``path`` is not a str or PurePath.
             APIError: if the path does not exist or cannot be read (Pebble's error kind is in
                 ``body['result']['kind']``).
         """
-        query: dict[str, Any] = {'path': path}
+        query: dict[str, Any] = {'path': _path_str(path)}
         if pattern:
             query['pattern'] = pattern
         if itself:
             query['itself'] = 'true'
         query['action'] = 'list'
-        result = self._request('GET', '/v1/files', query)['result']
-        return [FileInfo.from_dict(d) for d in result or []]
+        resp = self._request('GET', '/v1/files', query)
+        return _shaped(
+            'GET /v1/files', lambda: [FileInfo.from_dict(d) for d in resp['result'] or []]
+        )
 
     def make_dir(
         self,
-        path: str,
+        path: str | PurePath,
         *,
         make_parents: bool = False,
         permissions: int | None = None,
@@ -448,8 +525,10 @@ class Client:
         """Create a directory.
 
         Raises:
+            TypeError: if ``path`` is not a str or PurePath.
             PathError: if it exists (without ``make_parents``) or cannot be created.
         """
+        path = _path_str(path)
         item: dict[str, Any] = {'path': path}
         if make_parents:
             item['make-parents'] = True
@@ -458,13 +537,15 @@ class Client:
         resp = self._request('POST', '/v1/files', body={'action': 'make-dirs', 'dirs': [item]})
         _raise_item_error(resp.get('result'), path)
 
-    def remove_path(self, path: str, *, recursive: bool = False) -> None:
+    def remove_path(self, path: str | PurePath, *, recursive: bool = False) -> None:
         """Remove a file or directory.
 
         Raises:
+            TypeError: if ``path`` is not a str or PurePath.
             PathError: if it does not exist (unless ``recursive``) or is a non-empty
                 directory removed without ``recursive``.
         """
+        path = _path_str(path)
         item: dict[str, Any] = {'path': path}
         if recursive:
             item['recursive'] = True
@@ -480,7 +561,7 @@ class Client:
         *,
         service_context: str | None = None,
         environment: dict[str, str] | None = None,
-        working_dir: str | None = None,
+        working_dir: str | PurePath | None = None,
         timeout: float | None = None,
         user_id: int | None = None,
         user: str | None = None,
@@ -500,7 +581,7 @@ class Client:
         *,
         service_context: str | None = None,
         environment: dict[str, str] | None = None,
-        working_dir: str | None = None,
+        working_dir: str | PurePath | None = None,
         timeout: float | None = None,
         user_id: int | None = None,
         user: str | None = None,
@@ -519,7 +600,7 @@ class Client:
         *,
         service_context: str | None = None,
         environment: dict[str, str] | None = None,
-        working_dir: str | None = None,
+        working_dir: str | PurePath | None = None,
         timeout: float | None = None,
         user_id: int | None = None,
         user: str | None = None,
@@ -598,14 +679,18 @@ class Client:
             query['level'] = level.value
         if names:
             query['names'] = _names(names, 'names')
-        result = self._request('GET', '/v1/checks', query)['result']
-        return [CheckInfo.from_dict(c) for c in result or []]
+        resp = self._request('GET', '/v1/checks', query)
+        return _shaped(
+            'GET /v1/checks', lambda: [CheckInfo.from_dict(c) for c in resp['result'] or []]
+        )
 
     def _checks_action(self, action: str, checks: Iterable[str]) -> list[str]:
         names = _names(checks, 'checks')
         resp = self._request('POST', '/v1/checks', body={'action': action, 'checks': names})
-        result = resp.get('result') or {}
-        return list(result.get('changed') or [])
+        return _shaped(
+            'POST /v1/checks',
+            lambda: [_text(n) for n in (resp.get('result') or {}).get('changed') or []],
+        )
 
     def start_checks(self, checks: Iterable[str]) -> list[str]:
         """Start checks by name; return the names that were actually started."""
@@ -642,7 +727,8 @@ class Client:
             body['data'] = data
         if repeat_after is not None:
             body['repeat-after'] = format_duration(repeat_after.total_seconds())
-        return str(self._request('POST', '/v1/notices', body=body)['result']['id'])
+        resp = self._request('POST', '/v1/notices', body=body)
+        return _shaped('POST /v1/notices', lambda: _text(resp['result']['id']))
 
     def get_notice(self, id: str) -> Notice:
         """Return one notice by id.
@@ -650,7 +736,8 @@ class Client:
         Raises:
             APIError: with code 404 if there is no such notice.
         """
-        return Notice.from_dict(self._request('GET', f'/v1/notices/{id}')['result'])
+        resp = self._request('GET', f'/v1/notices/{id}')
+        return _shaped('GET /v1/notices/{id}', lambda: Notice.from_dict(resp['result']))
 
     def get_notices(
         self,
@@ -670,26 +757,39 @@ class Client:
             query['types'] = [t.value if isinstance(t, NoticeType) else t for t in types]
         if keys is not None:
             query['keys'] = list(keys)
-        result = self._request('GET', '/v1/notices', query)['result']
-        return [Notice.from_dict(n) for n in result or []]
+        resp = self._request('GET', '/v1/notices', query)
+        return _shaped(
+            'GET /v1/notices', lambda: [Notice.from_dict(n) for n in resp['result'] or []]
+        )
 
     # -- identities -------------------------------------------------------------------------
 
     def get_identities(self) -> dict[str, Identity]:
         """Return every identity by name."""
-        result = self._request('GET', '/v1/identities')['result'] or {}
-        return {name: Identity.from_dict(d) for name, d in result.items()}
+        resp = self._request('GET', '/v1/identities')
+        return _shaped(
+            'GET /v1/identities',
+            lambda: {
+                _text(name): Identity.from_dict(d)
+                for name, d in (resp.get('result') or {}).items()
+            },
+        )
 
     def replace_identities(self, identities: Mapping[str, IdentityDict | Identity | None]) -> None:
-        """Add or replace identities; a ``None`` value removes that identity."""
+        """Add or replace identities; a ``None`` value removes that identity.
+
+        A dict is sent as given, so identity types this client does not model (such as
+        ``cert``) reach Pebble, which validates them.
+
+        Raises:
+            APIError: if Pebble refuses an identity.
+        """
         body: dict[str, Any] = {}
         for name, identity in identities.items():
-            if identity is None:
-                body[name] = None
-            elif isinstance(identity, Identity):
+            if isinstance(identity, Identity):
                 body[name] = identity.to_dict()
             else:
-                body[name] = Identity.from_dict(identity).to_dict()
+                body[name] = identity
         self._request('POST', '/v1/identities', body={'action': 'replace', 'identities': body})
 
     def remove_identities(self, identities: Iterable[str]) -> None:

@@ -143,7 +143,7 @@ class ExecError(Error, Generic[_Output]):
         program = self.command[0] if self.command else ''
         message = f'non-zero exit code {self.exit_code} executing {program!r}'
         for label, value in (('stdout', self.stdout), ('stderr', self.stderr)):
-            if value:
+            if value is not None:  # captured, even if empty (as ops 3.9 shows it)
                 shown: Any = value
                 suffix = ''
                 if len(value) > self.STR_MAX_OUTPUT:

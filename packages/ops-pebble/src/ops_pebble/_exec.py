@@ -2,10 +2,18 @@
 
 ``websocket`` (websocket-client) is imported only when the first command runs, so that
 importing the client stays light.
+
+How a wait ends: Pebble closes the ``control`` websocket as soon as the process exits, and
+finishes the exec's change once all of its output has been sent. So ``wait()`` first waits
+for ``control`` to close, then for the change, within one deadline (the exec's timeout
+plus a second, as in ops 3.9). Whatever fails first (a protocol violation on any of the
+websockets, a broken connection, the deadline) tears all the websockets down, which wakes
+every thread blocked on them, and is what the caller sees.
 """
 
 from __future__ import annotations
 
+import builtins
 import codecs
 import io
 import json
@@ -14,17 +22,20 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic
+from typing import IO, TYPE_CHECKING, Any, AnyStr, BinaryIO, Generic, cast
 
-from ._changes import ChangeID
+from ._args import path_str
+from ._changes import Change, ChangeID
 from ._errors import ChangeError, ConnectionError, ExecError, TimeoutError
 from ._timeconv import format_duration
 
 if TYPE_CHECKING:
     from ._client import Client
+    from ._websocket import ExecWebSocket
 
 _END = json.dumps({'command': 'end'})
-_CHUNK = 64 * 1024
+_CHUNK = 1 << 20
+_TEXT_CHUNK = 64 * 1024
 
 
 def signal_name(sig: int | str) -> str:
@@ -44,7 +55,7 @@ class WebSocketWriter(io.BufferedIOBase):
     Closing it sends Pebble's end-of-input message.
     """
 
-    def __init__(self, ws: Any):
+    def __init__(self, ws: ExecWebSocket):
         super().__init__()
         self._ws = ws
 
@@ -63,27 +74,28 @@ class WebSocketWriter(io.BufferedIOBase):
         """Tell the process its input has ended."""
         if not self.closed:
             try:
-                self._ws.send(_END)
+                self._ws.send_text(_END)
             except Exception:  # the connection may be gone already; nothing to tell
                 pass
         super().close()
 
 
 class WebSocketReader(io.RawIOBase):
-    """A readable binary stream fed by the BINARY frames of a websocket until the end message.
+    """A readable binary stream of the output Pebble sends on one websocket.
 
     Args:
         ws: The connected websocket.
         deadline: A ``time.monotonic()`` value after which reading raises
             :class:`TimeoutError`, or ``None`` to wait as long as it takes.
+
+    Reading raises :class:`ProtocolError` for anything that is not what Pebble sends and
+    :class:`ConnectionError` if the connection breaks in the middle of a message.
     """
 
-    def __init__(self, ws: Any, deadline: float | None = None):
+    def __init__(self, ws: ExecWebSocket, deadline: float | None = None):
         super().__init__()
         self._ws = ws
         self._deadline = deadline
-        self._pending = b''
-        self._eof = False
 
     def readable(self) -> bool:
         """Always True."""
@@ -91,42 +103,12 @@ class WebSocketReader(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         """Read the next bytes of output into ``buffer``; 0 at the end."""
-        view = memoryview(buffer).cast('B')
-        while not self._pending and not self._eof:
-            self._receive()
-        if not self._pending:
-            return 0
-        count = min(len(view), len(self._pending))
-        view[:count] = self._pending[:count]
-        self._pending = self._pending[count:]
-        return count
-
-    def _receive(self) -> None:
-        import websocket
-
-        if self._deadline is not None:
-            remaining = self._deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError('timed out waiting for the output of the command')
-            self._ws.settimeout(remaining)
         try:
-            opcode, data = self._ws.recv_data()
-        except websocket.WebSocketTimeoutException:
+            return self._ws.read_data(memoryview(buffer).cast('B'), self._deadline)
+        except TimeoutError:
+            raise
+        except builtins.TimeoutError:
             raise TimeoutError('timed out waiting for the output of the command') from None
-        except (websocket.WebSocketConnectionClosedException, OSError):
-            self._eof = True
-            return
-        if opcode == websocket.ABNF.OPCODE_BINARY:
-            self._pending = bytes(data)
-        elif opcode == websocket.ABNF.OPCODE_TEXT:
-            try:
-                message = json.loads(data)
-            except ValueError:
-                return
-            if isinstance(message, dict) and message.get('command') == 'end':
-                self._eof = True
-        elif opcode == websocket.ABNF.OPCODE_CLOSE:
-            self._eof = True
 
 
 class ExecProcess(Generic[AnyStr]):
@@ -172,7 +154,8 @@ class ExecProcess(Generic[AnyStr]):
         self._cancel_reader = cancel_reader
         self._threads = threads
         self._waited = False
-        self._stdout_given = False
+        self._failure: BaseException | None = None
+        self._failure_lock = threading.Lock()
 
     def __del__(self) -> None:
         if not getattr(self, '_waited', True):
@@ -183,13 +166,41 @@ class ExecProcess(Generic[AnyStr]):
                 stacklevel=1,
             )
 
+    # -- failing and tearing down -----------------------------------------------------------
+
+    def _fail(self, error: BaseException) -> None:
+        """Record the first failure of a helper thread and wake everything blocked."""
+        with self._failure_lock:
+            if self._failure is None:
+                self._failure = error
+        self._teardown()
+
+    def _teardown(self) -> None:
+        for ws in (self._control_ws, self._stdio_ws, self._stderr_ws):
+            if ws is not None:
+                ws.shutdown()
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def _join(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+    # -- waiting ----------------------------------------------------------------------------
+
     def wait(self) -> None:
         """Wait for the command to finish.
 
         Raises:
             ChangeError: if Pebble could not run it or it timed out.
             ExecError: if it exited with a non-zero code.
-            TimeoutError: if it did not finish within the ``exec`` timeout (plus a second).
+            TimeoutError: if it did not finish within the ``exec`` timeout plus a second
+                (for example because a child it left behind keeps its output open).
+            ProtocolError: if Pebble's websockets carried something that is not Pebble's
+                protocol.
         """
         exit_code = self._wait()
         if exit_code != 0:
@@ -197,29 +208,44 @@ class ExecProcess(Generic[AnyStr]):
 
     def _wait(self) -> int:
         self._waited = True
-        timeout = self._timeout + 1 if self._timeout else None
+        limit = None if self._timeout is None else self._timeout + 1
+        deadline = None if limit is None else time.monotonic() + limit
         try:
-            change = self._client.wait_change(self._change_id, timeout=timeout)
-        finally:
-            if self._cancel_stdin is not None:
-                self._cancel_stdin()
-            for thread in self._threads:
-                thread.join(timeout=self._client.timeout)
-            self._close_websockets()
+            change = self._wait_change(deadline, limit)
+        except BaseException:
+            self._teardown()
+            self._join(1.0)
+            raise
+        if self._cancel_stdin is not None:
+            self._cancel_stdin()
+        # The output copiers end at Pebble's end-of-output message, which Pebble has sent
+        # by the time the change is ready; then nothing is left to wait for.
+        self._join(self._client.timeout)
+        self._teardown()
+        self._join(1.0)
+        self._raise_failure()
         if change.err:
             raise ChangeError(change.err, change)
         if not change.tasks:
             return -1
         return int(change.tasks[0].data.get('exit-code', -1))
 
-    def _close_websockets(self) -> None:
-        for ws in (self._control_ws, self._stdio_ws, self._stderr_ws):
-            if ws is None:
-                continue
-            try:
-                ws.shutdown()
-            except Exception:  # already closed by the server: nothing left to release
-                pass
+    def _wait_change(self, deadline: float | None, limit: float | None) -> Change:
+        timed_out = TimeoutError(
+            f'timed out waiting for change {self._change_id} ({limit} seconds)'
+        )
+        try:
+            if self._control_ws is not None and hasattr(self._control_ws, 'wait_closed'):
+                self._control_ws.wait_closed(deadline)
+            self._raise_failure()
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise timed_out
+            return self._client.wait_change(self._change_id, timeout=remaining)
+        except builtins.TimeoutError as e:
+            if self._failure is not None:
+                raise self._failure from None
+            raise timed_out from e
 
     def wait_output(self) -> tuple[AnyStr, AnyStr | None]:
         """Wait for the command to finish and return its output.
@@ -230,86 +256,98 @@ class ExecProcess(Generic[AnyStr]):
 
         Raises:
             TypeError: if ``exec`` was given a ``stdout`` stream (the output went there).
-            ChangeError, ExecError, TimeoutError: as :meth:`wait`; the :class:`ExecError`
-                carries the output.
+            ChangeError, ExecError, TimeoutError, ProtocolError: as :meth:`wait`; the
+                :class:`ExecError` carries the output.
+            UnicodeDecodeError: if the output is not valid in the ``exec`` encoding.
         """
         if self.stdout is None:
             raise TypeError(
-                "can't use wait_output() when exec was called with the stdout argument"
+                "can't use wait_output() when exec was called with the stdout argument; "
+                'use wait() instead'
             )
-        err_box: list[Any] = []
-        err_thread: threading.Thread | None = None
-        if self.stderr is not None:
-            stderr_stream = self.stderr
-
-            def drain() -> None:
-                try:
-                    err_box.append(stderr_stream.read())
-                except Exception as e:  # surfaced in the caller's thread below
-                    err_box.append(e)
-
-            err_thread = threading.Thread(target=drain, name='pebble-exec-stderr', daemon=True)
-            err_thread.start()
-        out = self.stdout.read()
+        text = self._encoding is not None
+        out: Any = io.StringIO() if text else io.BytesIO()
         err: Any = None
-        if err_thread is not None:
-            err_thread.join()
-            err = err_box[0] if err_box else b''
-            if isinstance(err, Exception):
-                raise err
+        self._threads.append(self._drain(self.stdout, out, 'stdout'))
+        if self.stderr is not None:
+            err = io.StringIO() if text else io.BytesIO()
+            self._threads.append(self._drain(self.stderr, err, 'stderr'))
         exit_code = self._wait()
+        out_value = out.getvalue()
+        err_value = err.getvalue() if err is not None else None
         if exit_code != 0:
-            raise ExecError(self._command, exit_code, out, err)
-        return out, err
+            raise ExecError(self._command, exit_code, out_value, err_value)
+        return out_value, err_value
+
+    def _drain(self, stream: IO[Any], into: IO[Any], name: str) -> threading.Thread:
+        size = _TEXT_CHUNK if self._encoding is not None else _CHUNK
+
+        def drain() -> None:
+            try:
+                while True:
+                    chunk = stream.read(size)
+                    if not chunk:
+                        break
+                    into.write(chunk)
+            except BaseException as e:  # surfaced by wait_output in the caller's thread
+                self._fail(e)
+
+        thread = threading.Thread(target=drain, name=f'pebble-exec-{name}', daemon=True)
+        thread.start()
+        return thread
 
     def send_signal(self, sig: int | str) -> None:
         """Send a signal to the process, such as ``signal.SIGTERM`` or ``'SIGHUP'``.
 
         Raises:
-            ConnectionError: if the process's control connection is gone.
+            ConnectionError: if the process has exited (Pebble then closes its control
+                connection) or the connection to Pebble broke.
         """
-        payload = {'command': 'signal', 'signal': {'name': signal_name(sig)}}
+        name = signal_name(sig)
+        payload = {'command': 'signal', 'signal': {'name': name}}
         try:
-            self._control_ws.send(json.dumps(payload, sort_keys=True))
+            self._control_ws.send_text(json.dumps(payload, sort_keys=True))
         except Exception as e:
-            raise ConnectionError(f'cannot send signal to the process: {e}') from e
-
-
-def connect_websocket(client: Client, task_id: str, name: str) -> Any:
-    """Open one of an exec task's websockets (``control``, ``stdio`` or ``stderr``)."""
-    import websocket
-
-    sock = client._transport.connect_socket()
-    ws = websocket.WebSocket(skip_utf8_validation=True, enable_multithread=True)
-    url = f'{client._ws_base}/v1/tasks/{task_id}/websocket/{name}'
-    try:
-        ws.connect(url, socket=sock, timeout=client.timeout)  # type: ignore[no-untyped-call]
-    except BaseException:
-        sock.close()
-        raise
-    return ws
+            program = self._command[0] if self._command else '?'
+            raise ConnectionError(
+                f'cannot send {name} to {program!r}: the process has exited or its '
+                f'connection to Pebble closed ({e})'
+            ) from e
 
 
 def start_feeder(
-    ws: Any, source: Any, encoding: str | None, cancelled: threading.Event
+    process: ExecProcess[Any],
+    ws: ExecWebSocket,
+    source: Any,
+    encoding: str | None,
+    cancelled: threading.Event,
 ) -> threading.Thread:
     """Start a thread sending ``source`` (str, bytes or a readable stream) as stdin, then EOF."""
 
     def feed() -> None:
         try:
             if isinstance(source, str):
-                ws.send_binary(source.encode(encoding or 'utf-8'))
+                data = source.encode(encoding or 'utf-8')
             elif isinstance(source, (bytes, bytearray)):
-                ws.send_binary(bytes(source))
+                data = bytes(source)
             else:
+                data = None
+            if data is not None:
+                for start in range(0, len(data), _CHUNK):
+                    if cancelled.is_set():
+                        return
+                    ws.send_binary(data[start : start + _CHUNK])
+            else:
+                encoder = codecs.getincrementalencoder(encoding or 'utf-8')()
                 while not cancelled.is_set():
-                    chunk = source.read(_CHUNK)
+                    chunk = source.read(_TEXT_CHUNK)
                     if not chunk:
                         break
                     if isinstance(chunk, str):
-                        chunk = chunk.encode(encoding or 'utf-8')
-                    ws.send_binary(chunk)
-            ws.send(_END)
+                        chunk = encoder.encode(chunk)
+                    if chunk:
+                        ws.send_binary(chunk)
+            ws.send_text(_END)
         except Exception:  # the process ended or the connection closed: stop feeding
             pass
 
@@ -319,27 +357,33 @@ def start_feeder(
 
 
 def start_copier(
-    reader: io.RawIOBase, dest: Any, text: bool, encoding: str | None
+    process: ExecProcess[Any], reader: io.RawIOBase, dest: Any, encoding: str | None
 ) -> threading.Thread:
     """Start a thread copying process output from ``reader`` into the stream ``dest``.
 
-    Output is written as it arrives; with ``text`` it is decoded incrementally.
+    Output is written as it arrives; with an ``encoding`` it is decoded incrementally. A
+    failure (a protocol violation, undecodable output) is reported by ``wait()``.
     """
-    decoder = codecs.getincrementaldecoder(encoding or 'utf-8')() if text else None
+    decoder = codecs.getincrementaldecoder(encoding)() if encoding is not None else None
 
     def copy() -> None:
+        buffer = bytearray(_CHUNK)
+        view = memoryview(buffer)
         try:
             while True:
-                chunk = reader.read(_CHUNK)
-                if not chunk:
+                count = reader.readinto(buffer)
+                if not count:
                     break
-                dest.write(decoder.decode(chunk) if decoder is not None else chunk)
+                if decoder is not None:
+                    dest.write(decoder.decode(view[:count]))
+                else:
+                    dest.write(bytes(view[:count]))
             if decoder is not None:
                 tail = decoder.decode(b'', final=True)
                 if tail:
                     dest.write(tail)
-        except Exception:  # the connection closed: the copy ends with what arrived
-            pass
+        except BaseException as e:
+            process._fail(e)
 
     thread = threading.Thread(target=copy, name='pebble-exec-output', daemon=True)
     thread.start()
@@ -352,7 +396,7 @@ def start_exec(
     *,
     service_context: str | None,
     environment: dict[str, str] | None,
-    working_dir: str | None,
+    working_dir: Any,
     timeout: float | None,
     user_id: int | None,
     user: str | None,
@@ -367,6 +411,8 @@ def start_exec(
     """Start a command for :meth:`Client.exec`: check arguments, POST ``/v1/exec``, connect
     the websockets and wire the process's streams (see that method for the arguments).
     """
+    from ._websocket import connect
+
     if not isinstance(command, list) or not all(isinstance(a, str) for a in command):
         raise TypeError(f'command must be a list of str, not {type(command).__name__}')
     if not command:
@@ -375,13 +421,20 @@ def start_exec(
         raise ValueError('stdin is a str but encoding is None; give an encoding or bytes')
     if isinstance(stdin, bytes) and encoding is not None:
         raise ValueError('stdin is bytes but an encoding is set; pass encoding=None')
+    if stdin is not None and not isinstance(stdin, (str, bytes, bytearray)):
+        if not hasattr(stdin, 'read'):
+            raise TypeError(
+                f'stdin must be str, bytes or a readable file object, not {type(stdin).__name__}'
+            )
     if combine_stderr and stderr is not None:
         raise ValueError('stderr must be None when combine_stderr is True')
+    if encoding is not None:
+        codecs.lookup(encoding)  # an unknown encoding fails here, before anything runs
     body = {
         'command': command,
         'service-context': service_context,
         'environment': environment or {},
-        'working-dir': working_dir,
+        'working-dir': None if working_dir is None else path_str(working_dir, 'working_dir'),
         'timeout': format_duration(timeout) if timeout is not None else None,
         'user-id': user_id,
         'user': user,
@@ -390,24 +443,20 @@ def start_exec(
         'split-stderr': not combine_stderr,
     }
     resp = client._request('POST', '/v1/exec', body=body)
-    change_id = ChangeID(resp['change'])
-    task_id = resp['result']['task-id']
-    opened: list[Any] = []
+    change_id, task_id = _started(resp)
+    opened: list[ExecWebSocket] = []
     try:
-        control_ws = connect_websocket(client, task_id, 'control')
+        control_ws = connect(client, task_id, 'control')
         opened.append(control_ws)
-        stdio_ws = connect_websocket(client, task_id, 'stdio')
+        stdio_ws = connect(client, task_id, 'stdio')
         opened.append(stdio_ws)
         stderr_ws = None
         if not combine_stderr:
-            stderr_ws = connect_websocket(client, task_id, 'stderr')
+            stderr_ws = connect(client, task_id, 'stderr')
             opened.append(stderr_ws)
     except Exception as e:
         for ws in opened:
-            try:
-                ws.shutdown()
-            except Exception:  # best effort: we are already failing
-                pass
+            ws.shutdown()
         try:
             change = client.wait_change(change_id, timeout=client.timeout)
         except Exception:
@@ -415,48 +464,16 @@ def start_exec(
         if change is not None and change.err:
             raise ChangeError(change.err, change) from e
         raise ConnectionError(f'unexpected error connecting to websockets: {e}') from e
+    # Reading an output stream directly is bounded like waiting (plus the client's timeout
+    # for the output still in flight).
     deadline = time.monotonic() + timeout + 1 + client.timeout if timeout else None
-    for ws in opened:
-        ws.settimeout(None)
     text = encoding is not None
     threads: list[threading.Thread] = []
     cancelled = threading.Event()
-
-    process_stdin: Any = None
-    if stdin is None:
-        writer = WebSocketWriter(stdio_ws)
-        process_stdin = (
-            io.TextIOWrapper(writer, encoding=encoding, newline='', write_through=True)
-            if text
-            else writer
-        )
-    else:
-        threads.append(start_feeder(stdio_ws, stdin, encoding, cancelled))
-
-    def readable(ws: Any) -> Any:
-        raw = WebSocketReader(ws, deadline)
-        buffered = io.BufferedReader(raw, 64 * 1024)
-        if text:
-            return io.TextIOWrapper(buffered, encoding=encoding, newline='')
-        return buffered
-
-    process_stdout: Any = None
-    if stdout is None:
-        process_stdout = readable(stdio_ws)
-    else:
-        threads.append(start_copier(WebSocketReader(stdio_ws, deadline), stdout, text, encoding))
-    process_stderr: Any = None
-    if stderr_ws is not None:
-        if stderr is None:
-            process_stderr = readable(stderr_ws)
-        else:
-            threads.append(
-                start_copier(WebSocketReader(stderr_ws, deadline), stderr, text, encoding)
-            )
     process: ExecProcess[Any] = ExecProcess(
-        stdin=process_stdin,
-        stdout=process_stdout,
-        stderr=process_stderr,
+        stdin=None,
+        stdout=None,
+        stderr=None,
         client=client,
         timeout=timeout,
         control_ws=control_ws,
@@ -469,4 +486,49 @@ def start_exec(
         cancel_reader=None,
         threads=threads,
     )
+
+    if stdin is None:
+        writer = WebSocketWriter(stdio_ws)
+        stdin_stream: Any = writer
+        if text:
+            stdin_stream = io.TextIOWrapper(
+                cast('BinaryIO', writer), encoding=encoding, newline='', write_through=True
+            )
+        process.stdin = stdin_stream
+    else:
+        threads.append(start_feeder(process, stdio_ws, stdin, encoding, cancelled))
+
+    def readable(ws: ExecWebSocket) -> Any:
+        buffered = io.BufferedReader(WebSocketReader(ws, deadline), _TEXT_CHUNK)
+        if not text:
+            return buffered
+        wrapper = io.TextIOWrapper(buffered, encoding=encoding, newline='')
+        wrapper._CHUNK_SIZE = _TEXT_CHUNK  # type: ignore[attr-defined]
+        return wrapper
+
+    if stdout is None:
+        process.stdout = readable(stdio_ws)
+    else:
+        threads.append(
+            start_copier(process, WebSocketReader(stdio_ws, deadline), stdout, encoding)
+        )
+    if stderr_ws is not None:
+        if stderr is None:
+            process.stderr = readable(stderr_ws)
+        else:
+            threads.append(
+                start_copier(process, WebSocketReader(stderr_ws, deadline), stderr, encoding)
+            )
     return process
+
+
+def _started(resp: dict[str, Any]) -> tuple[ChangeID, str]:
+    """The change and task ids from the answer to ``POST /v1/exec``."""
+    from ._errors import ProtocolError
+
+    result = resp.get('result')
+    change = resp.get('change')
+    task_id = result.get('task-id') if isinstance(result, dict) else None
+    if not isinstance(change, str) or not isinstance(task_id, str):
+        raise ProtocolError('the answer to POST /v1/exec has no change id or task id')
+    return ChangeID(change), task_id

@@ -427,39 +427,90 @@ def push_body(
     source: Any,
     encoding: str,
     chunk_size: int = 1 << 20,
-) -> Iterator[bytes]:
-    """Generate the multipart body of a ``/v1/files`` write, streaming ``source`` in chunks.
+) -> Iterator[bytes | bytearray | memoryview]:
+    """Return the multipart body of a ``/v1/files`` write, streaming ``source`` in pieces.
 
-    ``source`` is str (encoded with ``encoding``), bytes, or a readable text or binary stream.
+    ``source`` is str (encoded with ``encoding``), bytes-like, or a readable text or binary
+    stream. What can fail before any content is read (the metadata's JSON, the encoding's
+    name) fails here, before anything is sent. No piece is larger than ``chunk_size``
+    except a bytes-like source, which is passed on whole as a view (no copy). A piece is
+    only valid until the next one is asked for: a binary stream is read into one reused
+    buffer.
+
+    Raises:
+        TypeError: if the metadata cannot be encoded as JSON.
+        LookupError: for an unknown encoding.
     """
-    yield multipart_head(
-        boundary,
-        [
-            ('Content-Type', 'application/json'),
-            ('Content-Disposition', 'form-data; name="request"'),
-        ],
-        first=True,
+    import codecs
+
+    first = (
+        multipart_head(
+            boundary,
+            [
+                ('Content-Type', 'application/json'),
+                ('Content-Disposition', 'form-data; name="request"'),
+            ],
+            first=True,
+        )
+        + json.dumps(request).encode()
+        + multipart_head(
+            boundary,
+            [
+                ('Content-Type', 'application/octet-stream'),
+                (
+                    'Content-Disposition',
+                    f'form-data; name="files"; filename={quote_param(path)}',
+                ),
+            ],
+            first=False,
+        )
     )
-    yield json.dumps(request).encode()
-    yield multipart_head(
-        boundary,
-        [
-            ('Content-Type', 'application/octet-stream'),
-            (
-                'Content-Disposition',
-                f'form-data; name="files"; filename={quote_param(path)}',
-            ),
-        ],
-        first=False,
-    )
+    codecs.lookup(encoding)
+    return _push_pieces(first, boundary, source, encoding, chunk_size)
+
+
+def _push_pieces(
+    first: bytes, boundary: str, source: Any, encoding: str, chunk_size: int
+) -> Iterator[bytes | bytearray | memoryview]:
+    yield first
     if isinstance(source, str):
-        yield source.encode(encoding)
-    elif isinstance(source, (bytes, bytearray)):
-        yield bytes(source)
-    else:
+        slices = (source[i : i + chunk_size] for i in range(0, len(source), chunk_size))
+        yield from _encoded(slices, encoding)
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        yield memoryview(source).cast('B')
+    elif hasattr(source, 'readinto') and not isinstance(source, io.TextIOBase):
+        buffer = bytearray(chunk_size)
+        view = memoryview(buffer)
         while True:
-            chunk = source.read(chunk_size)
-            if not chunk:
+            count = source.readinto(buffer)
+            if not count:
                 break
-            yield chunk.encode(encoding) if isinstance(chunk, str) else chunk
+            yield view[:count]
+    else:
+        yield from _encoded(_read_pieces(source, chunk_size), encoding)
     yield multipart_tail(boundary)
+
+
+def _read_pieces(source: Any, chunk_size: int) -> Iterator[str | bytes]:
+    while True:
+        piece = source.read(chunk_size)
+        if not piece:
+            return
+        yield piece
+
+
+def _encoded(pieces: Iterator[str | bytes], encoding: str) -> Iterator[bytes]:
+    """Encode the str pieces of a stream incrementally (bytes pieces pass as they are)."""
+    import codecs
+
+    encoder = codecs.getincrementalencoder(encoding)()
+    for piece in pieces:
+        if isinstance(piece, str):
+            data = encoder.encode(piece)
+            if data:
+                yield data
+        elif piece:
+            yield piece
+    tail = encoder.encode('', final=True)
+    if tail:
+        yield tail

@@ -182,13 +182,13 @@ def _str_list(value: Any, where: str) -> list[str]:
     return list(value)
 
 
-def _section(d: Mapping[str, Any], key: str) -> dict[str, Any]:
-    """A layer section (``services``, ...): a mapping of name to a definition mapping."""
-    section = _mapping(d.get(key), f'layer {key!r}')
+def _section(d: Mapping[str, Any], key: str, what: str = 'layer') -> dict[str, Any]:
+    """A layer or plan section (``services``, ...): a mapping of name to a definition mapping."""
+    section = _mapping(d.get(key), f'{what} {key!r}')
     for name, item in section.items():
         if not isinstance(name, str):
-            raise ValueError(f'layer {key!r}: names must be strings, got {name!r}')
-        _mapping(item, f'layer {key}.{name}')
+            raise ValueError(f'{what} {key!r}: names must be strings, got {name!r}')
+        _mapping(item, f'{what} {key}.{name}')
     return section
 
 
@@ -455,22 +455,25 @@ class Plan:
     """Pebble's combined configuration: every layer applied in order.
 
     Build it from the YAML ``/v1/plan`` returns, or a dict.
+
+    Raises:
+        ValueError: if the YAML or dict is not shaped like a plan (as :class:`Layer`).
     """
 
     def __init__(self, raw: str | PlanDict | None = None):
         if isinstance(raw, str):
             d: dict[str, Any] = _load_plan_yaml(raw)
         else:
-            d = dict(raw or {})
+            d = _mapping(raw, 'plan')
         self._raw = raw
         self._services: dict[str, Service] = {
-            name: Service(name, svc) for name, svc in (d.get('services') or {}).items()
+            name: Service(name, svc) for name, svc in _section(d, 'services', 'plan').items()
         }
         self._checks: dict[str, Check] = {
-            name: Check(name, chk) for name, chk in (d.get('checks') or {}).items()
+            name: Check(name, chk) for name, chk in _section(d, 'checks', 'plan').items()
         }
         self._log_targets: dict[str, LogTarget] = {
-            name: LogTarget(name, tgt) for name, tgt in (d.get('log-targets') or {}).items()
+            name: LogTarget(name, tgt) for name, tgt in _section(d, 'log-targets', 'plan').items()
         }
 
     @property
@@ -534,7 +537,8 @@ def merge_item(kind: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dic
 
     Lists such as a service's ``after`` are appended, maps such as ``environment`` are
     merged key by key, a check's ``http``/``tcp``/``exec`` are merged field by field, and
-    any other field set in ``new`` replaces the old value.
+    any other field set in ``new`` replaces the old value, except ``override``: the item
+    keeps the one it was first defined with, as in Pebble.
 
     Neither argument is changed. The result is a new dict that may share nested values
     with ``old`` and ``new`` (every nested value it changes is a new object), so treat the
@@ -548,8 +552,8 @@ def merge_item(kind: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dic
     kind = kind.replace(' ', '-')
     merged: dict[str, Any] = dict(old)
     for key, value in new.items():
-        if value is None or value == '' and key != 'override':
-            continue
+        if value is None or value == '' or key == 'override':
+            continue  # the item keeps the override it was defined with (as in Pebble)
         if key in _APPEND_LISTS.get(kind, ()):
             merged[key] = list(merged.get(key) or []) + list(value)
         elif key in _MERGE_MAPS.get(kind, ()):

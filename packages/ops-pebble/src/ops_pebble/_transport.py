@@ -3,88 +3,138 @@
 Every failure surfaces as one of the client's errors with a message saying what happened:
 :class:`ConnectionError` (socket missing, refused, or closed mid-response),
 :class:`TimeoutError` (no answer within the timeout), :class:`ProtocolError` (an answer that
-is not Pebble's HTTP API) or :class:`APIError` (an HTTP error status).
+is not Pebble's HTTP API, or a JSON body larger than :data:`MAX_JSON_BODY`) or
+:class:`APIError` (an HTTP error status).
+
+The timeout bounds each wait for the server and also the whole call: a server that
+trickles a byte at a time cannot keep a call alive. Only data actually moved buys the call
+more time (:data:`MIN_RATE` bytes per second), so a large file transfer is never cut short
+while it makes progress.
 """
 
 from __future__ import annotations
 
 import builtins
-import http.client
 import json
 import socket
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._errors import APIError, ConnectionError, ProtocolError, TimeoutError
+from ._http import Body, Closed, Connection, Headers, HTTPError
 
 _MAX_IDLE = 4
 
+MAX_JSON_BODY = 64 * 1024 * 1024
+"""The largest JSON answer the client reads (bytes); a larger one is a :class:`ProtocolError`."""
 
-class _UnixConnection(http.client.HTTPConnection):
-    """An HTTP connection whose transport is a unix stream socket."""
+MIN_RATE = 64 * 1024
+"""Bytes per second that extend a call's deadline as they move (see the module docstring)."""
 
-    def __init__(self, socket_path: str, timeout: float | None):
-        super().__init__('localhost', timeout=timeout)
-        self.socket_path = socket_path
-        self.used = False
+_SLICE = 1 << 20
 
-    def connect(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.settimeout(self.timeout)
-            sock.connect(self.socket_path)
-        except BaseException:
-            sock.close()
-            raise
-        self.sock = sock
 
-    def is_stale(self) -> bool:
-        """Report whether the server has closed this idle connection."""
-        if self.sock is None:
-            return True
-        try:
-            self.sock.setblocking(False)
-            try:
-                data = self.sock.recv(1, socket.MSG_PEEK)
-            finally:
-                self.sock.settimeout(self.timeout)
-        except BlockingIOError:
-            return False
-        except OSError:
-            return True
-        # Either closed (b'') or unread stray bytes: neither can be reused.
-        del data
-        return True
+class DeadlineSocket(socket.socket):
+    """A unix stream socket whose reads and writes share one deadline.
+
+    With :attr:`deadline` set (a ``time.monotonic()`` value), every operation gets only the
+    time left, and at most :attr:`idle` seconds, and raises the built-in
+    :class:`TimeoutError` when either runs out; each byte moved pushes the deadline back
+    by ``1 / MIN_RATE`` seconds. With it unset, the socket behaves as usual.
+    """
+
+    deadline: float | None = None
+    idle: float | None = None
+
+    def __init__(self) -> None:
+        super().__init__(socket.AF_UNIX, socket.SOCK_STREAM)
+
+    def _budget(self) -> None:
+        deadline = self.deadline
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise builtins.TimeoutError('timed out')
+            if self.idle is not None:
+                remaining = min(remaining, self.idle)
+            self.settimeout(remaining)
+
+    def _moved(self, count: int) -> None:
+        if self.deadline is not None and count > 0:
+            self.deadline += count / MIN_RATE
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        """Receive within the deadline."""
+        self._budget()
+        data = super().recv(bufsize, flags)
+        self._moved(len(data))
+        return data
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        """Receive into ``buffer`` within the deadline."""
+        self._budget()
+        count = super().recv_into(buffer, nbytes, flags)
+        self._moved(count)
+        return count
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        """Send within the deadline."""
+        self._budget()
+        count = super().send(data, flags)
+        self._moved(count)
+        return count
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        """Send all of ``data`` within the deadline, a slice at a time (no copies)."""
+        if self.deadline is None:
+            super().sendall(data, flags)
+            return
+        view = memoryview(data).cast('B')
+        for start in range(0, len(view), _SLICE):
+            piece = view[start : start + _SLICE]
+            self._budget()
+            super().sendall(piece, flags)
+            self._moved(len(piece))
 
 
 class Response:
     """A response whose body is still being read from its connection.
 
-    Read the body with :meth:`read`; :meth:`close` returns the connection for reuse when the
-    body was read to the end.
+    Read the body with :meth:`read` or :meth:`readinto`; :meth:`close` returns the
+    connection for reuse when the body was read to the end.
+
+    Attributes:
+        status: The HTTP status code.
+        reason: The HTTP reason phrase.
+        headers: The headers (``headers.get(name)`` in any case).
+        what: The request, as messages name it (``GET /v1/services``).
     """
 
     def __init__(
         self,
         transport: Transport,
-        conn: _UnixConnection,
-        raw: http.client.HTTPResponse,
+        conn: Connection,
+        status: int,
+        reason: str,
+        headers: Headers,
+        body: Body,
         what: str,
     ):
         self._transport = transport
-        self._conn: _UnixConnection | None = conn
-        self._raw = raw
+        self._conn: Connection | None = conn
+        self._body = body
         self.what = what
-        self.status: int = raw.status
-        self.reason: str = raw.reason
-        self.headers = raw.headers
+        self.status = status
+        self.reason = reason
+        self.headers = headers
 
     @property
     def content_type(self) -> str:
         """The Content-Type header, ``''`` if absent."""
-        return self.headers.get('Content-Type', '') or ''
+        return str(self.headers.get('Content-Type', '') or '')
 
     def read(self, amount: int = -1) -> bytes:
         """Read up to ``amount`` bytes of the body (all of it if negative).
@@ -92,14 +142,19 @@ class Response:
         Raises:
             ConnectionError: if the server closed the connection before the body ended.
             TimeoutError: if the server stopped sending for longer than the timeout.
+            ProtocolError: for a malformed chunked encoding.
         """
-        try:
-            if amount < 0:
-                return self._raw.read()
-            return self._raw.read(amount)
-        except (OSError, http.client.HTTPException) as e:
-            cause = None if isinstance(e, http.client.IncompleteRead) else e
-            raise self._read_error(e) from cause
+        if amount >= 0:
+            buffer = bytearray(amount)
+            count = self.readinto(buffer)
+            del buffer[count:]
+            return bytes(buffer)
+        pieces: list[bytes] = []
+        while True:
+            piece = self.read(1 << 20)
+            if not piece:
+                return b''.join(pieces)
+            pieces.append(piece)
 
     def readinto(self, buffer: bytearray | memoryview) -> int:
         """Read the body into ``buffer`` until it is full or the body ends; return the count.
@@ -107,25 +162,31 @@ class Response:
         Raises:
             ConnectionError: if the server closed the connection before the body ended.
             TimeoutError: if the server stopped sending for longer than the timeout.
+            ProtocolError: for a malformed chunked encoding.
         """
+        if self._conn is None:
+            return 0
         try:
-            return self._raw.readinto(buffer)
-        except (OSError, http.client.HTTPException) as e:
-            cause = None if isinstance(e, http.client.IncompleteRead) else e
-            raise self._read_error(e) from cause
+            return self._body.readinto(memoryview(buffer).cast('B'))
+        except (OSError, Closed, HTTPError) as e:
+            raise self._read_error(e) from (None if isinstance(e, Closed) else e)
 
-    def _read_error(self, e: OSError | http.client.HTTPException) -> Exception:
+    def _read_error(self, e: OSError | Closed | HTTPError) -> Exception:
         """Return the client error for a failure while reading the body (dropping the connection)."""
         self._discard()
-        if isinstance(e, http.client.IncompleteRead):
+        if isinstance(e, Closed):
+            left = self._body.left
+            expected = f', {left} more expected' if left and not self._body.chunked else ''
             return ConnectionError(
                 f'Pebble closed the connection in the middle of the response to {self.what} '
-                f'(got {len(e.partial)} more bytes, {e.expected} expected)'
+                f'(after {e.received} bytes of its body{expected})'
             )
+        if isinstance(e, HTTPError):
+            return ProtocolError(f'invalid HTTP response from Pebble to {self.what}: {e}')
         if isinstance(e, builtins.TimeoutError):
             return TimeoutError(
                 f'timed out reading the response to {self.what} from Pebble '
-                f'(no data for {self._transport.timeout} seconds)'
+                f'(timeout {self._transport.timeout} seconds)'
             )
         return ConnectionError(
             f'connection to Pebble broke while reading the response to {self.what}: {e}'
@@ -135,12 +196,39 @@ class Response:
         """Read the whole body and decode it as a JSON object.
 
         Raises:
-            ProtocolError: if the body is not a JSON object.
+            ProtocolError: if the body is not a JSON object, is nested too deeply to decode,
+                or is larger than :data:`MAX_JSON_BODY`.
         """
-        data = self.read()
+        too_large = ProtocolError(
+            f'the response to {self.what} is larger than {MAX_JSON_BODY} bytes, '
+            'more than any Pebble answer'
+        )
+        left = self._body.left
+        if not self._body.chunked and left is not None and left > MAX_JSON_BODY:
+            self._discard()
+            raise too_large
+        if left is not None and not self._body.chunked:
+            data = self.read(left)
+        else:
+            pieces: list[bytes] = []
+            size = 0
+            while True:
+                piece = self.read(256 * 1024)
+                if not piece:
+                    break
+                size += len(piece)
+                if size > MAX_JSON_BODY:
+                    self._discard()
+                    raise too_large
+                pieces.append(piece)
+            data = b''.join(pieces)
         self.close()
         try:
             decoded = json.loads(data)
+        except RecursionError:
+            raise ProtocolError(
+                f'the JSON in the response to {self.what} is nested too deeply'
+            ) from None
         except ValueError as e:
             raise ProtocolError(f'malformed JSON in the response to {self.what}: {e}') from None
         if not isinstance(decoded, dict):
@@ -156,13 +244,12 @@ class Response:
 
     def close(self) -> None:
         """Finish with the response; the connection is reused if the body was fully read."""
-        if self._conn is None:
-            return
         conn, self._conn = self._conn, None
-        if self._raw.isclosed() and not self._raw.will_close:
+        if conn is None:
+            return
+        if self._body.done and not self._body.to_close:
             self._transport._release(conn)
         else:
-            self._raw.close()
             conn.close()
 
 
@@ -173,10 +260,10 @@ class Transport:
         self.socket_path = socket_path
         self.base_url = base_url
         self.timeout = timeout
-        self._idle: list[_UnixConnection] = []
+        self._idle: list[Connection] = []
         self._lock = threading.Lock()
 
-    def _acquire(self, timeout: float | None) -> _UnixConnection:
+    def _acquire(self, timeout: float | None) -> Connection:
         with self._lock:
             while self._idle:
                 conn = self._idle.pop()
@@ -187,10 +274,11 @@ class Transport:
                 if conn.sock is not None:
                     conn.sock.settimeout(timeout)
                 return conn
-        return _UnixConnection(self.socket_path, timeout)
+        return Connection(self.socket_path, timeout)
 
-    def _release(self, conn: _UnixConnection) -> None:
+    def _release(self, conn: Connection) -> None:
         conn.used = True
+        conn.set_deadline(None)
         with self._lock:
             if len(self._idle) < _MAX_IDLE:
                 self._idle.append(conn)
@@ -204,14 +292,14 @@ class Transport:
         for conn in idle:
             conn.close()
 
-    def connect_socket(self, timeout: float | None = None) -> socket.socket:
+    def connect_socket(self, timeout: float | None = None) -> DeadlineSocket:
         """Open a new raw connection to the socket (for websocket upgrades).
 
         Raises:
             ConnectionError: if the socket is missing or refuses the connection.
             TimeoutError: if connecting takes longer than the timeout.
         """
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = DeadlineSocket()
         sock.settimeout(self.timeout if timeout is None else timeout)
         try:
             sock.connect(self.socket_path)
@@ -251,7 +339,7 @@ class Transport:
         path: str,
         query: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        body: bytes | Iterable[bytes] | None = None,
+        body: bytes | Iterable[bytes | bytearray | memoryview] | None = None,
         timeout: float | None = None,
     ) -> Response:
         """Send a request and return the response with its body unread.
@@ -272,6 +360,7 @@ class Transport:
         effective = self.timeout if timeout is None else timeout
         all_headers = {'Accept-Encoding': 'identity', **(headers or {})}
         replayable = body is None or isinstance(body, bytes)
+        deadline = None if effective is None else time.monotonic() + effective
         for attempt in (1, 2):
             conn = self._acquire(effective)
             reused = conn.sock is not None
@@ -281,8 +370,10 @@ class Transport:
                         conn.connect()
                     except BaseException as e:
                         raise self._connect_error(e) from None
-                conn.request(method, target, body=body, headers=all_headers)
-                raw = conn.getresponse()
+                conn.set_deadline(deadline)
+                conn.send_request(method, target, all_headers, body)
+                status, reason, response_headers = conn.read_head()
+                framing = Body(conn, response_headers, empty=method == 'HEAD' or status in (204, 304))
             except (ConnectionError, TimeoutError):
                 conn.close()
                 raise
@@ -290,22 +381,34 @@ class Transport:
                 conn.close()
                 raise TimeoutError(
                     f'timed out waiting for Pebble to answer {what} '
-                    f'(no response within {effective} seconds)'
+                    f'(timeout {effective} seconds)'
                 ) from e
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as e:
+            except Closed as e:
                 conn.close()
-                if reused and replayable and attempt == 1:
+                if reused and replayable and attempt == 1 and not e.received:
                     continue  # the server dropped an idle keep-alive connection; try afresh
                 raise ConnectionError(
                     f'Pebble closed the connection without answering {what}: {e}'
-                ) from e
-            except http.client.HTTPException as e:
+                ) from None
+            except (BrokenPipeError, ConnectionResetError) as e:
                 conn.close()
-                raise ProtocolError(f'invalid HTTP response from Pebble to {what}: {e!r}') from e
+                if reused and replayable and attempt == 1:
+                    continue
+                raise ConnectionError(
+                    f'Pebble closed the connection without answering {what}: {e}'
+                ) from e
+            except HTTPError as e:
+                conn.close()
+                raise ProtocolError(f'invalid HTTP response from Pebble to {what}: {e}') from e
             except OSError as e:
                 conn.close()
                 raise ConnectionError(f'connection to Pebble failed during {what}: {e}') from e
-            return Response(self, conn, raw, what)
+            except BaseException:
+                # For example a body whose source failed half-way: the request cannot be
+                # finished, so the connection cannot be used again.
+                conn.close()
+                raise
+            return Response(self, conn, status, reason, response_headers, framing, what)
         raise AssertionError('unreachable')  # pragma: no cover
 
     def request_json(
@@ -356,3 +459,4 @@ class Transport:
         except Exception as e:
             message = f'{type(e).__name__} - {e}'
         return APIError(body, response.status, response.reason, message)
+
