@@ -41,7 +41,7 @@ def test_layer_plan_services_lifecycle(server: PebbleServer, workdir: str) -> No
     with open(layer, 'w') as f:
         f.write('services:\n  web: {override: replace, command: /bin/web, startup: enabled}\n'
                 'checks:\n  up: {override: replace, level: ready, tcp: {port: 80}}\n')  # fmt: skip
-    assert 'version: 1.32.1' in out(cli(server, 'system-info'))
+    assert 'version: v1.32.1' in out(cli(server, 'system-info'))
     assert 'Layer "base" added.' in out(cli(server, 'add-layer', 'base', layer))
     assert 'command: /bin/web' in out(cli(server, 'plan'))
     assert 'web      enabled  inactive' in out(cli(server, 'services'))

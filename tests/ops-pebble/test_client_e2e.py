@@ -24,7 +24,7 @@ LAYER = {
 
 
 def test_system_info(client: ops_pebble.Client) -> None:
-    assert client.get_system_info().version == '1.32.1'
+    assert client.get_system_info().version == 'v1.32.1'
 
 
 def test_add_layer_and_get_plan(client: ops_pebble.Client) -> None:
@@ -82,7 +82,7 @@ def test_service_errors(client: ops_pebble.Client) -> None:
     with pytest.raises(ops_pebble.APIError, match='no default services'):
         client.autostart_services()
     client.add_layer('base', LAYER)
-    with pytest.raises(ops_pebble.APIError, match='nope does not exist'):
+    with pytest.raises(ops_pebble.APIError, match='service "nope" does not exist'):
         client.start_services(['nope'])
     with pytest.raises(TypeError, match='list of str'):
         client.start_services('web')
@@ -125,7 +125,11 @@ def test_failed_change_raises_change_error(client: ops_pebble.Client, model: Peb
     with pytest.raises(ops_pebble.APIError):
         client.get_change('999')
     change = client.wait_change(change_id, timeout=5)
-    assert change.err == 'cannot start: boom'
+    # Pebble's wording for a change whose task failed.
+    assert (
+        change.err
+        == 'cannot perform the following tasks:\n- Start service "x" (cannot start: boom)'
+    )
     assert 'cannot start: boom' in str(ops_pebble.ChangeError(change.err, change))
 
 
@@ -133,7 +137,7 @@ def test_unknown_change(client: ops_pebble.Client) -> None:
     with pytest.raises(ops_pebble.APIError, match='cannot find change with id "42"') as exc:
         client.get_change(ops_pebble.ChangeID('42'))
     assert exc.value.code == 404
-    assert exc.value.body['result']['kind'] == 'not-found'
+    assert exc.value.body['result'] == {'message': 'cannot find change with id "42"'}
 
 
 def test_send_signal(client: ops_pebble.Client) -> None:
@@ -172,7 +176,8 @@ def test_notices(client: ops_pebble.Client) -> None:
     )
     assert first == again
     notice = client.get_notice(first)
-    assert notice.occurrences == 2 and notice.last_data == {'a': '1'}
+    # The second occurrence came without data, so none is left (as in Pebble).
+    assert notice.occurrences == 2 and notice.last_data == {}
     assert notice.repeat_after == datetime.timedelta(hours=1)
     other = client.notify(ops_pebble.NoticeType.CUSTOM, 'example.com/other')
     keys = [n.key for n in client.get_notices(types=[ops_pebble.NoticeType.CUSTOM])]
@@ -199,7 +204,7 @@ def test_identities(client: ops_pebble.Client) -> None:
     assert list(client.get_identities()) == ['web']
     client.replace_identities({'web': None})
     assert client.get_identities() == {}
-    with pytest.raises(ops_pebble.APIError, match='does not exist'):
+    with pytest.raises(ops_pebble.APIError, match='identities do not exist'):
         client.remove_identities(['ghost'])
 
 

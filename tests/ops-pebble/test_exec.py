@@ -144,9 +144,9 @@ def test_send_signal(client: ops_pebble.Client) -> None:
     process.send_signal(signal.SIGTERM)
     with pytest.raises(ops_pebble.ExecError) as exc:
         process.wait()
-    assert exc.value.exit_code == -1  # killed by a signal, as Pebble reports it
+    assert exc.value.exit_code == 143  # killed by SIGTERM: 128 + 15, as Pebble reports it
     process = client.exec(
-        ['sh', '-c', 'trap "echo got-hup; exit 0" HUP; echo ready; sleep 30 & wait']
+        ['sh', '-c', 'trap "echo got-hup; exit 0" HUP; echo ready; sleep 30 >/dev/null & wait']
     )
     assert process.stdout is not None and process.stdout.readline() == 'ready\n'
     process.send_signal('SIGHUP')

@@ -195,8 +195,7 @@ class StorageMixin(HarnessBase[CharmType]):
                     f'cannot mount storage {name}/{index} at {location} in container '
                     f'{container!r}: the container already has files there; remove them first'
                 )
-            os.makedirs(os.path.dirname(link), exist_ok=True)
-            os.symlink(target, link, target_is_directory=True)
+            fs.mount(location, target)
 
     def _unmount(self, name: str, index: int) -> None:
         """Take the storage's directory away from the mount locations that show it."""
@@ -208,9 +207,8 @@ class StorageMixin(HarnessBase[CharmType]):
             fs = self._pebble_model(container).fs
             if fs.in_memory:
                 continue  # nothing was ever mounted: mounting writes the files out
-            link = fs.host_path(location)
-            if os.path.islink(link) and os.readlink(link) == target:
-                os.unlink(link)
+            if fs.mounted(location) == target:
+                fs.unmount(location)
 
     # ---- resources ---------------------------------------------------------------------------
 

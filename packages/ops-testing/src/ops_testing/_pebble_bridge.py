@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import logging
-import os
 import shutil
 from typing import TYPE_CHECKING, Any
 
@@ -227,10 +226,7 @@ class PebbleBridge:
                 stderr=exec_.stderr,
             )
         for mount in container.mounts.values():
-            link = model.fs.host_path(str(mount.location))
-            os.makedirs(os.path.dirname(link), exist_ok=True)
-            if not os.path.lexists(link):
-                os.symlink(os.path.abspath(mount.source), link)
+            model.fs.mount(str(mount.location), str(mount.source))
         return model
 
     def output_containers(self) -> frozenset[Container] | None:

@@ -73,8 +73,9 @@ Serving it over a socket::
 from typing import TYPE_CHECKING, Any
 
 from ._client import InMemoryClient, InMemoryExecProcess
+from ._errors import api_error
 from ._fs import FileSystem
-from ._model import ExecHandler, ExecOutcome, ExecRequest, PebbleModel, api_error
+from ._model import ExecHandler, ExecOutcome, ExecRequest, PebbleModel
 
 if TYPE_CHECKING:
     from ._server import FAULTS, PebbleServer

@@ -7,7 +7,7 @@ import datetime
 import io
 import time
 from collections.abc import Iterable, Mapping
-from typing import IO, Any, BinaryIO, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
 import ops_pebble
 from ops_pebble import (
@@ -34,10 +34,15 @@ from ops_pebble import (
 )
 from ops_pebble._args import names as _names
 from ops_pebble._args import owner_fields as _owner_fields
+from ops_pebble._args import path_str as _path_str
 from ops_pebble._args import permissions as _permissions
 from ops_pebble._exec import signal_name
 
-from ._model import ExecOutcome, ExecRequest, PebbleModel, api_error
+from ._errors import api_error
+from ._model import ExecOutcome, ExecRequest, PebbleModel
+
+if TYPE_CHECKING:
+    from pathlib import PurePath
 
 
 def _file_permissions(permissions: int | None) -> dict[str, str]:
@@ -304,17 +309,17 @@ class InMemoryClient:
 
     # -- files ------------------------------------------------------------------------------
 
-    def pull(self, path: str, *, encoding: str | None = 'utf-8') -> BinaryIO | TextIO:
+    def pull(self, path: str | PurePath, *, encoding: str | None = 'utf-8') -> BinaryIO | TextIO:
         """See :meth:`ops_pebble.Client.pull`."""
         self._check_connection()
-        source = self.model.fs.open_for_read(path)
+        source = self.model.fs.open_for_read(_path_str(path))
         if encoding is None:
             return cast('BinaryIO', source)
         return cast('TextIO', io.TextIOWrapper(source, encoding=encoding, newline=''))
 
     def push(
         self,
-        path: str,
+        path: str | PurePath,
         source: str | bytes | IO[str] | IO[bytes],
         *,
         encoding: str = 'utf-8',
@@ -327,6 +332,7 @@ class InMemoryClient:
     ) -> None:
         """See :meth:`ops_pebble.Client.push`."""
         self._check_connection()
+        path = _path_str(path)
         mode = _file_permissions(permissions)
         owner = _owner_fields(user_id, user, group_id, group)
 
@@ -360,12 +366,12 @@ class InMemoryClient:
         )
 
     def list_files(
-        self, path: str, *, pattern: str | None = None, itself: bool = False
+        self, path: str | PurePath, *, pattern: str | None = None, itself: bool = False
     ) -> list[FileInfo]:
         """See :meth:`ops_pebble.Client.list_files`."""
         self._check_connection()
         try:
-            infos = self.model.fs.list(path, pattern=pattern, itself=itself)
+            infos = self.model.fs.list(_path_str(path), pattern=pattern, itself=itself)
         except ops_pebble.PathError as e:
             code = {'not-found': 404, 'permission-denied': 403}.get(e.kind, 400)
             raise api_error(code, e.message, e.kind) from None
@@ -373,7 +379,7 @@ class InMemoryClient:
 
     def make_dir(
         self,
-        path: str,
+        path: str | PurePath,
         *,
         make_parents: bool = False,
         permissions: int | None = None,
@@ -386,16 +392,16 @@ class InMemoryClient:
         self._check_connection()
         mode = _file_permissions(permissions)
         self.model.fs.make_dir(
-            path,
+            _path_str(path),
             make_parents=make_parents,
             permissions=int(mode['permissions'], 8) if mode else None,
             owner=_owner_fields(user_id, user, group_id, group),
         )
 
-    def remove_path(self, path: str, *, recursive: bool = False) -> None:
+    def remove_path(self, path: str | PurePath, *, recursive: bool = False) -> None:
         """See :meth:`ops_pebble.Client.remove_path`."""
         self._check_connection()
-        self.model.fs.remove(path, recursive=recursive)
+        self.model.fs.remove(_path_str(path), recursive=recursive)
 
     # -- exec -------------------------------------------------------------------------------
 
@@ -405,7 +411,7 @@ class InMemoryClient:
         *,
         service_context: str | None = None,
         environment: dict[str, str] | None = None,
-        working_dir: str | None = None,
+        working_dir: str | PurePath | None = None,
         timeout: float | None = None,
         user_id: int | None = None,
         user: str | None = None,
@@ -435,6 +441,8 @@ class InMemoryClient:
         else:
             stdin_data = stdin.read()
         env = dict(environment or {})
+        if working_dir is not None:
+            working_dir = _path_str(working_dir, 'working_dir')
         if service_context is not None:
             services = self.model.plan_dict().get('services') or {}
             if service_context not in services:
@@ -572,19 +580,16 @@ class InMemoryClient:
         """See :meth:`ops_pebble.Client.get_identities`."""
         self._check_connection()
         with self.model.lock:
-            return {name: Identity.from_dict(d) for name, d in self.model.identities.items()}
+            return {
+                name: Identity.from_dict(d) for name, d in self.model.public_identities().items()
+            }
 
     def replace_identities(self, identities: Mapping[str, IdentityDict | Identity | None]) -> None:
         """See :meth:`ops_pebble.Client.replace_identities`."""
         self._check_connection()
         body: dict[str, Any] = {}
         for name, identity in identities.items():
-            if identity is None:
-                body[name] = None
-            elif isinstance(identity, Identity):
-                body[name] = identity.to_dict()
-            else:
-                body[name] = Identity.from_dict(identity).to_dict()
+            body[name] = identity.to_dict() if isinstance(identity, Identity) else identity
         self.model.update_identities('replace', body)
 
     def remove_identities(self, identities: Iterable[str]) -> None:

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import binascii
 import http.server
 import json
-import os
-import shutil
 import socket
+import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from ops_pebble import APIError, PathError
-from ops_pebble._files import (
-    iter_multipart,
-    multipart_boundary,
-    multipart_head,
-    multipart_tail,
-    parse_header_params,
-    quote_param,
-)
+from ops_pebble import APIError
 from ops_pebble._layer import Layer, LayerDict, load_yaml_mapping
 from ops_pebble._timeconv import parse_duration, parse_timestamp
 
+from . import _files_api as files_api
 from ._client import check_notice_request
-from ._exec_task import ExecTask
-from ._model import ExecRequest, api_error
+from ._errors import api_error
+from ._exec_task import ExecTask, prepare_exec
 from ._websocket import ServerWebSocket, accept_key
 
 if TYPE_CHECKING:
@@ -151,7 +142,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = self.route
         parts = path.strip('/').split('/')
         if len(parts) < 2 or parts[0] != 'v1':
-            raise api_error(404, 'not found')
+            raise api_error(404, 'invalid API endpoint requested')
         area = parts[1]
         handler: Callable[..., None] | None = getattr(
             self, f'_{method.lower()}_{area.replace("-", "_")}', None
@@ -160,9 +151,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if getattr(self, f'_get_{area.replace("-", "_")}', None) or getattr(
                 self, f'_post_{area.replace("-", "_")}', None
             ):
-                raise api_error(405, 'method not allowed')
-            raise api_error(404, 'not found')
+                raise api_error(405, f'method "{method}" not allowed')
+            raise api_error(404, 'invalid API endpoint requested')
         handler(*parts[2:])
+
+    def _peer_uid(self) -> int | None:
+        """The UID of the process at the other end of the socket (as Pebble records it)."""
+        try:
+            creds = self.connection.getsockopt(
+                socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize('3i')
+            )
+        except (OSError, AttributeError):
+            return None
+        return int(struct.unpack('3i', creds)[1])
 
     def _q(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -237,9 +238,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _get_health(self) -> None:
         self._sync({'healthy': True})
 
-    def _get_warnings(self) -> None:
-        raise api_error(404, 'not found')
-
     # -- changes ----------------------------------------------------------------------------
 
     def _get_changes(self, change_id: str | None = None, sub: str | None = None) -> None:
@@ -308,7 +306,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self._json_body()
         names = list(body.get('services') or [])
         if not names:
-            raise api_error(400, 'must specify services')
+            raise api_error(400, 'must specify one or more services')
         self.server.pebble.model.send_signal(body.get('signal', ''), names)
         self._sync(True)
 
@@ -328,280 +326,37 @@ class Handler(http.server.BaseHTTPRequestHandler):
         label = body.get('label') or ''
         if not label:
             raise api_error(400, 'label must be set')
-        try:
-            raw = load_yaml_mapping(body.get('layer') or '', 'layer')
-            Layer(cast('LayerDict', raw))  # refuses a layer that is not shaped like one
-        except Exception as e:
-            raise api_error(400, f'cannot parse layer YAML: {e}') from None
+        raw = _parse_layer(label, body.get('layer') or '')
         self.server.pebble.model.add_layer(label, raw, combine=bool(body.get('combine')))
         self._sync(True)
 
-    # -- files ------------------------------------------------------------------------------
+    # -- files (see _files_api) -------------------------------------------------------------
 
     def _get_files(self) -> None:
-        action = self._q('action')
-        if action == 'list':
-            self._list_files()
-        elif action == 'read':
-            self._read_files()
-        else:
-            raise api_error(400, f'invalid action "{action}"')
-
-    def _list_files(self) -> None:
-        fs = self.server.pebble.model.fs
-        path = self._q('path') or ''
-        if not path.startswith('/'):
-            raise api_error(400, f'paths must be absolute, got "{path}"')
-        try:
-            infos = fs.list(path, pattern=self._q('pattern'), itself=self._q('itself') == 'true')
-        except PathError as e:
-            code = {'not-found': 404, 'permission-denied': 403}.get(e.kind, 400)
-            raise api_error(code, e.message, e.kind) from None
-        self._sync(infos)
-
-    def _read_files(self) -> None:
-        if 'multipart/form-data' not in (self.headers.get('Accept') or ''):
-            raise api_error(400, 'must accept multipart/form-data')
-        fs = self.server.pebble.model.fs
-        paths = self.query.get('path', [])
-        boundary = binascii.hexlify(os.urandom(16)).decode()
-        self.send_response(200)
-        if self.fault == 'wrong-content-type':
-            self.send_header('Content-Type', 'text/plain')
-        else:
-            self.send_header('Content-Type', f'multipart/form-data; boundary={boundary}')
-        self.send_header('Transfer-Encoding', 'chunked')
-        self.end_headers()
-        results: list[dict[str, Any]] = []
-        first = True
-        fault = self.fault
-        for path in paths:
-            try:
-                source = fs.open_for_read(path)
-            except PathError as e:
-                results.append({'path': path, 'error': {'kind': e.kind, 'message': e.message}})
-                continue
-            with source:
-                self._chunk(
-                    multipart_head(
-                        boundary,
-                        [
-                            (
-                                'Content-Disposition',
-                                f'form-data; name="files"; filename={quote_param(path)}',
-                            ),
-                            ('Content-Type', 'application/octet-stream'),
-                        ],
-                        first,
-                    )
-                )
-                first = False
-                if fault == 'truncated-multipart':
-                    self._chunk(source.read(1024))
-                    self._chunk(b'')
-                    return
-                while True:
-                    data = source.read(_CHUNK)
-                    if not data:
-                        break
-                    self._chunk(data)
-            results.append({'path': path})
-        if fault != 'multipart-without-response':
-            envelope = {'type': 'sync', 'status-code': 200, 'status': 'OK', 'result': results}
-            self._chunk(
-                multipart_head(
-                    boundary,
-                    [
-                        ('Content-Type', 'application/json'),
-                        ('Content-Disposition', 'form-data; name="response"'),
-                    ],
-                    first,
-                )
-                + json.dumps(envelope).encode()
-                + b'\n'
-            )
-        self._chunk(multipart_tail(boundary))
-        self._chunk(b'')
-
-    def _chunk(self, data: bytes) -> None:
-        if data:
-            # Three writes rather than one concatenation: no copy of a megabyte per chunk.
-            self.wfile.write(b'%x\r\n' % len(data))
-            self.wfile.write(data)
-            self.wfile.write(b'\r\n')
-        else:
-            self.wfile.write(b'0\r\n\r\n')
+        files_api.get_files(self)
 
     def _post_files(self) -> None:
-        content_type = self.headers.get('Content-Type') or ''
-        if content_type.startswith('multipart/'):
-            self._write_files(content_type)
-            return
-        body = self._json_body()
-        fs = self.server.pebble.model.fs
-        action = body.get('action')
-        results: list[dict[str, Any]] = []
-        if action == 'make-dirs':
-            for item in body.get('dirs') or []:
-                path = item.get('path', '')
-                try:
-                    fs.make_dir(
-                        path,
-                        make_parents=bool(item.get('make-parents')),
-                        permissions=int(item['permissions'], 8)
-                        if item.get('permissions')
-                        else None,
-                        owner=_owner(item),
-                    )
-                    results.append({'path': path})
-                except PathError as e:
-                    results.append({'path': path, 'error': {'kind': e.kind, 'message': e.message}})
-        elif action == 'remove':
-            for item in body.get('paths') or []:
-                path = item.get('path', '')
-                try:
-                    fs.remove(path, recursive=bool(item.get('recursive')))
-                    results.append({'path': path})
-                except PathError as e:
-                    results.append({'path': path, 'error': {'kind': e.kind, 'message': e.message}})
-        else:
-            raise api_error(400, f'invalid action "{action}"')
-        self._sync(results)
-
-    def _write_files(self, content_type: str) -> None:
-        try:
-            boundary = multipart_boundary(content_type)
-        except Exception as e:
-            raise api_error(400, f'invalid multipart request: {e}') from None
-        if len(boundary) < 32:
-            raise api_error(400, 'invalid boundary: must be at least 32 characters')
-        fs = self.server.pebble.model.fs
-        events: Iterator[tuple[str, Any]] = iter_multipart(self.body.read, boundary)
-        items: dict[str, dict[str, Any]] = {}
-        results: list[dict[str, Any]] = []
-        seen_request = False
-        try:
-            for event, value in events:
-                if event != 'headers':
-                    continue
-                _, params = parse_header_params(value.get('content-disposition', ''))
-                name = params.get('name')
-                if name == 'request':
-                    data = b''.join(v for e, v in _until_end(events))
-                    request = json.loads(data)
-                    if request.get('action') != 'write':
-                        raise api_error(400, f'invalid action "{request.get("action")}"')
-                    items = {f['path']: f for f in request.get('files') or []}
-                    seen_request = True
-                elif name == 'files':
-                    if not seen_request:
-                        raise api_error(400, 'no "request" field in multipart body')
-                    path = params.get('filename', '')
-                    item = items.get(path)
-                    if item is None:
-                        raise api_error(400, f'no metadata for path "{path}"')
-                    chunks = (v for _, v in _until_end(events))
-                    try:
-                        fs.write(
-                            path,
-                            chunks,
-                            make_dirs=bool(item.get('make-dirs')),
-                            permissions=int(item['permissions'], 8)
-                            if item.get('permissions')
-                            else None,
-                            owner=_owner(item),
-                        )
-                        results.append({'path': path})
-                    except PathError as e:
-                        for _ in chunks:
-                            pass
-                        results.append(
-                            {'path': path, 'error': {'kind': e.kind, 'message': e.message}}
-                        )
-                else:
-                    raise api_error(400, f'unexpected multipart field "{name}"')
-        except APIError:
-            raise
-        except Exception as e:
-            self.close_connection = True
-            raise api_error(400, f'cannot read multipart request: {e}') from None
-        self.body.drain()
-        self._sync(results)
+        files_api.post_files(self)
 
     # -- exec -------------------------------------------------------------------------------
 
     def _post_exec(self) -> None:
         pebble = self.server.pebble
         model = pebble.model
-        body = self._json_body()
-        command = body.get('command') or []
-        if not command:
-            raise api_error(400, 'must specify command')
-        env = dict(os.environ)
-        cwd = body.get('working-dir')
-        context = body.get('service-context')
-        if context:
-            services = model.plan_dict().get('services') or {}
-            if context not in services:
-                raise api_error(400, f'service "{context}" not found in plan')
-            env.update(services[context].get('environment') or {})
-            cwd = cwd or services[context].get('working-dir')
-        env.update(body.get('environment') or {})
-        executable = command[0]
-        found = (
-            executable
-            if os.path.isabs(executable) and os.access(executable, os.X_OK)
-            else shutil.which(executable, path=env.get('PATH'))
-        )
-        if not found:
-            raise api_error(400, f'cannot find executable "{executable}"')
-        timeout_text = body.get('timeout')
-        try:
-            timeout = parse_duration(timeout_text) if timeout_text else None
-        except ValueError:
-            raise api_error(400, f'invalid timeout "{timeout_text}"') from None
-        host_cwd = model.fs.host_path(cwd) if cwd else model.fs.root
+        request, spawn, result = prepare_exec(model, self._json_body())
         with model.lock:
-            model.exec_history.append(
-                ExecRequest(
-                    command=list(command),
-                    environment=dict(body.get('environment') or {}),
-                    working_dir=cwd,
-                    timeout=timeout,
-                    user_id=body.get('user-id'),
-                    user=body.get('user'),
-                    group_id=body.get('group-id'),
-                    group=body.get('group'),
-                    combine_stderr=not body.get('split-stderr', True),
-                    service_context=context,
-                )
-            )
-        change_id = model.new_change('exec', f'Execute command "{executable}"', ready=False)
+            model.exec_history.append(request)
+        change_id = model.new_change(
+            'exec', f'Execute command "{request.command[0]}"', ready=False
+        )
         task_id = model.get_change(change_id)['tasks'][0]['id']
         task = ExecTask(
-            pebble,
-            task_id,
-            change_id,
-            {
-                'command': [found, *command[1:]],
-                'cwd': host_cwd,
-                'env': env,
-                'timeout': timeout,
-                'split-stderr': bool(body.get('split-stderr', True)),
-                'silent': self.fault == 'exec-silent',
-            },
+            pebble, task_id, change_id, {**spawn, 'silent': self.fault == 'exec-silent'}
         )
         with pebble._lock:
             pebble._tasks[task_id] = task
         threading.Thread(target=task.run, name=f'pebble-exec-{task_id}', daemon=True).start()
-        self._async(
-            change_id,
-            {
-                'task-id': task_id,
-                'environment': body.get('environment') or {},
-                'working-dir': cwd or '/',
-            },
-        )
+        self._async(change_id, {'task-id': task_id, **result})
 
     def _get_tasks(self, task_id: str, websocket: str = '', name: str = '') -> None:
         pebble = self.server.pebble
@@ -644,7 +399,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._sync({'info': infos[0], 'error': ''})
             return
         changed = model.change_checks(body.get('action', ''), list(body.get('checks') or []))
-        self._sync({'changed': changed})
+        self._sync({'changed': sorted(changed)})  # Pebble answers in name order
 
     # -- notices ----------------------------------------------------------------------------
 
@@ -688,6 +443,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body['key'],
             data=body.get('data'),
             repeat_after=parse_duration(repeat) if repeat else None,
+            user_id=self._peer_uid(),
         )
         self._sync({'id': notice_id})
 
@@ -695,8 +451,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _get_identities(self) -> None:
         model = self.server.pebble.model
-        with model.lock:
-            self._sync(dict(model.identities))
+        self._sync(model.public_identities())
 
     def _post_identities(self) -> None:
         body = self._json_body()
@@ -717,14 +472,35 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def _until_end(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
-    for event, value in events:
-        if event == 'end':
-            return
-        yield event, value
+def _parse_layer(label: str, text: str) -> dict[str, Any]:
+    """A layer's YAML as Pebble parses it, refused with Pebble's messages.
 
-
-def _owner(item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: item[k] for k in ('user-id', 'user', 'group-id', 'group') if item.get(k) is not None
-    }
+    Raises:
+        APIError: 400 ``cannot parse layer YAML: ...`` for a reserved label, invalid YAML,
+            an unknown section, a section of the wrong shape or a reserved service name.
+    """
+    prefix = 'cannot parse layer YAML: '
+    if label.startswith('pebble-'):
+        raise api_error(400, prefix + 'cannot use reserved label prefix "pebble-"')
+    try:
+        raw = load_yaml_mapping(text, 'layer')
+    except Exception as e:
+        raise api_error(400, f'{prefix}cannot parse layer "{label}": yaml: {e}') from None
+    for section, value in raw.items():
+        if section not in ('summary', 'description', 'services', 'checks', 'log-targets'):
+            raise api_error(
+                400, f'{prefix}cannot parse layer "{label}": unknown section "{section}"'
+            )
+        if section not in ('summary', 'description') and not isinstance(value, dict | None):
+            raise api_error(
+                400,
+                f'{prefix}cannot parse layer "{label}" section "{section}": yaml: unmarshal '
+                f'errors: cannot unmarshal {type(value).__name__} into a mapping',
+            )
+    if 'pebble' in (raw.get('services') or {}):
+        raise api_error(400, prefix + 'cannot use reserved service name "pebble"')
+    try:
+        Layer(cast('LayerDict', raw))  # refuses a layer that is not shaped like one
+    except Exception as e:
+        raise api_error(400, f'{prefix}cannot parse layer "{label}": {e}') from None
+    return raw

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import errno
-import fnmatch
 import grp
 import io
 import os
@@ -20,12 +19,16 @@ import posixpath
 import pwd
 import time
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ops_pebble import PathError
 from ops_pebble._timeconv import format_timestamp
 
-from ._fs import apply_owner, complete_owner, container_path, path_error
+from ._fs import apply_owner, complete_owner, container_path, path_error, temp_name
+from ._paths import go_pattern
+
+if TYPE_CHECKING:
+    from ._fs import FileSystem
 
 __all__ = ['MemoryTree']
 
@@ -76,10 +79,12 @@ class MemoryTree:
     Args:
         owners: The owner fields given to push/make_dir, by container path; shared with the
             :class:`~._fs.FileSystem` that owns this tree, so they survive writing out.
+        fs: That file system (whose ``pebble_wording`` this tree follows).
     """
 
-    def __init__(self, owners: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, owners: dict[str, dict[str, Any]], fs: FileSystem | None = None) -> None:
         self._owners = owners
+        self._fs = fs
         self._strict = os.geteuid() != 0
         self._root = _Node(0)
         self._root_mode_known = False
@@ -151,9 +156,12 @@ class MemoryTree:
         parent.touch()
         return node
 
+    def _wording(self, ours: str, pebbles: str) -> str:
+        return pebbles if self._fs is not None and self._fs.pebble_wording else ours
+
     def _set_owner(self, path: str, owner: dict[str, Any] | None) -> None:
         if owner:
-            self._owners[posixpath.normpath(path)] = complete_owner(owner)
+            self._owners[container_path(path)] = complete_owner(owner)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -193,14 +201,31 @@ class MemoryTree:
         """
         parts = _parts(container_path(path))
         if make_dirs:
-            self._make_parents(path, owner)
+            self._make_parents(path, owner, _DIR_MODE, creating=True)
         elif parts and not self._isdir(parts[:-1]):
+            temp = temp_name(path)
             if self._find(parts[:-1])[0] is not None:
-                raise PathError('generic-file-error', f'open {path}: not a directory')
-            raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
+                raise PathError(
+                    'generic-file-error',
+                    self._wording(
+                        f'open {path}: not a directory', f'open {temp}: not a directory'
+                    ),
+                )
+            raise PathError(
+                'not-found',
+                self._wording(
+                    f'parent directory not found: {posixpath.dirname(path)}',
+                    f'open {temp}: no such file or directory',
+                ),
+            )
         node, code = self._find(parts)
         if node is not None and node.children is not None:
-            raise PathError('generic-file-error', f'open {path}: is a directory')
+            raise PathError(
+                'generic-file-error',
+                self._wording(
+                    f'open {path}: is a directory', f'rename {temp_name(path)} {path}: file exists'
+                ),
+            )
         mode = (_FILE_MODE if permissions is None else permissions) & 0o7777
         if in_memory is not None and code in (0, errno.ENOENT):
             # Written in place: an existing file needs only its own w bit.
@@ -231,24 +256,29 @@ class MemoryTree:
         parent.children[parts[-1]] = _Node(mode, data)
         self._set_owner(path, owner)
 
-    def _make_parents(self, path: str, owner: dict[str, Any] | None) -> None:
+    def _make_parents(
+        self, path: str, owner: dict[str, Any] | None, mode: int, *, creating: bool
+    ) -> None:
         parts = _parts(container_path(path))
         if not parts or self._isdir(parts[:-1]):
             return
         current = ''
         done: list[str] = []
-        for part in posixpath.normpath(path).strip('/').split('/')[:-1]:
+        for part in container_path(path).strip('/').split('/')[:-1]:
             current += '/' + part
             done.append(part)
             node, _ = self._find(done)
             if node is None:
                 try:
-                    self._mkdir(done, _DIR_MODE)
+                    self._mkdir(done, mode)
                 except OSError as e:
                     raise path_error(e.errno, 'mkdir', current) from None
                 self._set_owner(current, owner)
             elif node.children is None:
-                raise PathError('generic-file-error', f'mkdir {current}: not a directory')
+                message = f'mkdir {current}: not a directory'
+                if creating:
+                    message = self._wording(message, f'cannot create directory: {message}')
+                raise PathError('generic-file-error', message)
 
     def make_dir(
         self,
@@ -270,15 +300,24 @@ class MemoryTree:
         if node is not None:
             if make_parents and node.children is not None:
                 return
-            raise PathError('generic-file-error', f'mkdir {path}: file exists')
+            reason = 'file exists'
+            if make_parents:
+                reason = self._wording(reason, 'not a directory')
+            raise PathError('generic-file-error', f'mkdir {path}: {reason}')
         if make_parents:
-            self._make_parents(path + '/x', owner)
+            self._make_parents(path + '/x', owner, mode, creating=False)
             node, _ = self._find(parts)
             assert node is not None
         elif not self._isdir(parts[:-1]):
             if self._find(parts[:-1])[0] is not None:
                 raise PathError('generic-file-error', f'mkdir {path}: not a directory')
-            raise PathError('not-found', f'parent directory not found: {posixpath.dirname(path)}')
+            raise PathError(
+                'not-found',
+                self._wording(
+                    f'parent directory not found: {posixpath.dirname(path)}',
+                    f'mkdir {path}.mkdir-new: no such file or directory',
+                ),
+            )
         else:
             try:
                 node = self._mkdir(parts, mode)
@@ -308,7 +347,12 @@ class MemoryTree:
         """
         parts = _parts(container_path(path))
         if not parts:
-            raise PathError('generic-file-error', 'cannot remove the root directory')
+            raise PathError(
+                'generic-file-error',
+                self._wording(
+                    'cannot remove the root directory', f'remove {path}: device or resource busy'
+                ),
+            )
         node, _ = self._find(parts)
         if node is None:
             if recursive:
@@ -324,7 +368,7 @@ class MemoryTree:
         assert parent.children is not None
         del parent.children[parts[-1]]
         parent.touch()
-        prefix = posixpath.normpath(path)
+        prefix = container_path(path)
         for key in [k for k in self._owners if k == prefix or k.startswith(prefix + '/')]:
             del self._owners[key]
 
@@ -387,7 +431,7 @@ class MemoryTree:
         node, code = self._find(_parts(container_path(path)))
         if node is None:
             raise path_error(code, 'stat', path)
-        return self._describe(posixpath.normpath(path), node)
+        return self._describe(container_path(path), node)
 
     def list(
         self, path: str, *, pattern: str | None = None, itself: bool = False
@@ -397,17 +441,20 @@ class MemoryTree:
         Raises:
             PathError: ``not-found`` if the path does not exist.
         """
-        node, _ = self._find(_parts(container_path(path)))
+        node, code = self._find(_parts(container_path(path)))
         if node is None:
-            raise PathError('not-found', f'stat {path}: no such file or directory')
-        base = posixpath.normpath(path)
+            raise path_error(code, 'stat', path)
+        base = container_path(path)
+        matcher = go_pattern(pattern) if pattern else None
         if itself or node.children is None:
+            if matcher is not None and not matcher.fullmatch(posixpath.basename(base)):
+                return []
             return [self._describe(base, node)]
         if self._denied(node, 0o400):
             raise path_error(errno.EACCES, 'open', path)
         out = []
         for name in sorted(node.children):
-            if pattern and not fnmatch.fnmatchcase(name, pattern):
+            if matcher is not None and not matcher.fullmatch(name):
                 continue
             child = posixpath.join(base, name)
             if self._denied(node, 0o100):

@@ -17,37 +17,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import ops_pebble
-from ops_pebble import APIError, Layer, Plan, ServiceInfo, ServiceStartup, ServiceStatus
+from ops_pebble import Layer, Plan, ServiceInfo, ServiceStartup, ServiceStatus
 from ops_pebble._layer import combine_layers, layer_to_dict, merge_layer_into, validate_layer
 from ops_pebble._timeconv import format_go_duration, format_timestamp
 from ops_pebble._yaml import safe_dump
 
+from ._errors import api_error
 from ._fs import FileSystem
+from ._identities import apply_identities, public_identity
 
 logger = logging.getLogger(__name__)
-
-_REASONS = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    504: 'Gateway Timeout',
-}
-
-
-def api_error(code: int, message: str, kind: str | None = None, value: Any = None) -> APIError:
-    """Build the :class:`ops_pebble.APIError` Pebble's error envelope would produce."""
-    status = _REASONS.get(code, 'Error')
-    result: dict[str, Any] = {'message': message}
-    if kind:
-        result['kind'] = kind
-    if value is not None:
-        result['value'] = value
-    body = {'type': 'error', 'status-code': code, 'status': status, 'result': result}
-    return APIError(body, code, status, message)
 
 
 def now() -> datetime.datetime:
@@ -126,7 +105,7 @@ class PebbleModel:
         root: str | os.PathLike[str] | Callable[[], str | os.PathLike[str]],
         *,
         name: str = 'workload',
-        version: str = '1.32.1',
+        version: str = 'v1.32.1',
         in_memory_files: bool = False,
     ):
         self.name = name
@@ -141,6 +120,7 @@ class PebbleModel:
         self.service_statuses: dict[str, ServiceStatus | str] = {}
         self.changes: dict[str, dict[str, Any]] = {}
         self.change_services: dict[str, list[str]] = {}
+        self.change_checks_names: dict[str, str] = {}
         self.checks: dict[str, dict[str, Any]] = {}
         self.notices: dict[str, dict[str, Any]] = {}
         self.identities: dict[str, dict[str, Any]] = {}
@@ -180,48 +160,56 @@ class PebbleModel:
         err: str | None = None,
         task_data: dict[str, Any] | None = None,
         status: str | None = None,
+        tasks: Sequence[tuple[str, str]] | None = None,
     ) -> str:
-        """Record a change with one task and return its id.
+        """Record a change and return its id.
 
         Args:
             kind: The change kind (``'start'``, ``'exec'``...).
             summary: Its summary.
             ready: Whether it is already finished.
             err: Its error, if it failed.
-            task_data: The task's data (exec tasks carry ``exit-code``).
+            task_data: The tasks' data (exec tasks carry ``exit-code``).
             status: Its status; by default ``Done``/``Error`` when ready, else ``Doing``.
+            tasks: Its tasks as ``(kind, summary)`` pairs; by default one task of the
+                change's own kind and summary.
         """
         with self.lock:
             change_id = self.next_id()
-            task_id = self.next_id()
             stamp = format_timestamp(now())
             if status is None:
                 status = ('Error' if err else 'Done') if ready else 'Doing'
-            task: dict[str, Any] = {
-                'id': task_id,
-                'kind': kind,
-                'summary': summary,
-                'status': status,
-                'log': [],
-                'progress': {'label': '', 'done': 1 if ready else 0, 'total': 1},
-                'spawn-time': stamp,
-            }
-            if task_data:
-                task['data'] = dict(task_data)
+            task_list: list[dict[str, Any]] = []
+            for task_kind, task_summary in tasks or [(kind, summary)]:
+                task: dict[str, Any] = {
+                    'id': self.next_id(),
+                    'kind': task_kind,
+                    'summary': task_summary,
+                    'status': status,
+                    'log': [],
+                    'progress': {'label': '', 'done': 1 if ready else 0, 'total': 1},
+                    'spawn-time': stamp,
+                }
+                if task_data:
+                    task['data'] = dict(task_data)
+                if ready:
+                    task['ready-time'] = stamp
+                if err:
+                    task['log'] = [f'{stamp} ERROR {err}']
+                task_list.append(task)
             change: dict[str, Any] = {
                 'id': change_id,
                 'kind': kind,
                 'summary': summary,
                 'status': status,
-                'tasks': [task],
+                'tasks': task_list,
                 'ready': ready,
                 'spawn-time': stamp,
             }
             if ready:
-                change['ready-time'] = task['ready-time'] = stamp
+                change['ready-time'] = stamp
             if err:
                 change['err'] = err
-                task['log'] = [f'{stamp} ERROR {err}']
             self.changes[change_id] = change
             self.changed.notify_all()
             return change_id
@@ -239,7 +227,10 @@ class PebbleModel:
             change.update(status=status, ready=True)
             change['ready-time'] = stamp
             if err:
-                change['err'] = err
+                # As Pebble words a change whose tasks failed.
+                failed = ''.join(f'\n- {t["summary"]} ({err})' for t in change['tasks'])
+                change['err'] = f'cannot perform the following tasks:{failed}'
+            logged = now().strftime('%Y-%m-%dT%H:%M:%SZ')
             for task in change['tasks']:
                 task.update(status=status)
                 task['ready-time'] = stamp
@@ -247,14 +238,18 @@ class PebbleModel:
                 if task_data:
                     task.setdefault('data', {}).update(task_data)
                 if err:
-                    task['log'] = [*task.get('log', []), f'{stamp} ERROR {err}']
+                    task['log'] = [*task.get('log', []), f'{logged} ERROR {err}']
             self._record_change_update(change_id)
             self.changed.notify_all()
 
     def _record_change_update(self, change_id: str) -> None:
         if not self.record_change_updates:
             return
-        self.add_notice('change-update', change_id, data={'kind': self.changes[change_id]['kind']})
+        data = {'kind': self.changes[change_id]['kind']}
+        check = self.change_checks_names.get(change_id)
+        if check is not None:
+            data['check-name'] = check
+        self.add_notice('change-update', change_id, data=data)
 
     def get_change(self, change_id: str) -> dict[str, Any]:
         """Return a change's API object.
@@ -264,7 +259,7 @@ class PebbleModel:
         """
         with self.lock:
             if change_id not in self.changes:
-                raise api_error(404, f'cannot find change with id "{change_id}"', 'not-found')
+                raise api_error(404, f'cannot find change with id "{change_id}"')
             return self.changes[change_id]
 
     def list_changes(
@@ -317,17 +312,19 @@ class PebbleModel:
         except ValueError as e:
             raise api_error(400, str(e)) from None
         with self.lock:
-            previous = self.layers.get(label)
-            if previous is not None:
+            previous = self.layers
+            if label in previous:
                 if not combine:
                     raise api_error(400, f'layer "{label}" already exists')
-                merged = merge_layer_into(previous, as_dict)
+                merged = merge_layer_into(previous[label], as_dict)
                 # Charms re-add the same layer on every event: keeping the old object when
                 # nothing changed keeps the cached plan.
-                if merged != previous:
-                    self.layers[label] = merged
+                if merged == previous[label]:
+                    return
+                self.layers = {**previous, label: merged}
             else:
-                self.layers[label] = as_dict
+                self.layers = {**previous, label: as_dict}
+            # As Pebble does, a layer that makes the plan invalid is not kept.
             plan = self._shared_plan()
             commandless = [
                 name for name, item in (plan.get('services') or {}).items()
@@ -335,10 +332,7 @@ class PebbleModel:
             ]  # fmt: skip
             if commandless and not self.lenient_layers:
                 # Refused as a whole, as Pebble does: the plan stays as it was.
-                if previous is None:
-                    del self.layers[label]
-                else:
-                    self.layers[label] = previous
+                self.layers = previous
                 raise api_error(
                     400, f'plan must define "command" for service "{commandless[0]}"'
                 )
@@ -464,7 +458,7 @@ class PebbleModel:
         services = self._shared_plan().get('services') or {}
         for name in names:
             if name not in services:
-                raise api_error(400, f'cannot {action} services: service {name} does not exist')
+                raise api_error(400, f'cannot {action} services: service "{name}" does not exist')
 
     def apply_service_action(self, action: str, names: Sequence[str]) -> list[str]:
         """Apply a service action to the statuses and return the affected services.
@@ -501,7 +495,12 @@ class PebbleModel:
             summary = f'{action.capitalize()} service "{targets[0]}"'
         else:
             summary = f'{action.capitalize()} service "{targets[0]}" and {len(targets) - 1} more'
-        change_id = self.new_change(action, summary, ready=ready)
+        # As Pebble plans them: a stop and/or a start task per service.
+        steps = {'stop': ('stop',), 'restart': ('stop', 'start')}.get(action, ('start',))
+        tasks = [
+            (step, f'{step.capitalize()} service "{name}"') for name in targets for step in steps
+        ]
+        change_id = self.new_change(action, summary, ready=ready, tasks=tasks or None)
         self.change_services[change_id] = list(targets)
         return change_id
 
@@ -509,16 +508,19 @@ class PebbleModel:
         """Check a signal can be delivered to the services (all must be running).
 
         Raises:
-            APIError: 500 if a service is not running; 400 for a bad signal name.
+            APIError: 500 if a service is not running or the signal name is unknown.
         """
         import signal as signal_module
 
-        if not isinstance(signal, str) or not hasattr(signal_module.Signals, signal):
-            raise api_error(400, f'cannot send signal: invalid signal name "{signal}"')
+        valid = isinstance(signal, str) and hasattr(signal_module.Signals, signal)
         with self.lock:
             for name in names:
                 if self.service_statuses.get(name) != ServiceStatus.ACTIVE:
                     raise api_error(500, f'cannot send signal to "{name}": service is not running')
+                if not valid:
+                    raise api_error(
+                        500, f'cannot send signal to "{name}": invalid signal name "{signal}"'
+                    )
 
     # -- checks -----------------------------------------------------------------------------
 
@@ -540,11 +542,18 @@ class PebbleModel:
             info['threshold'] = check.get('threshold') or 3
 
     def _start_check(self, info: dict[str, Any]) -> None:
-        info['change-id'] = self.new_change(
-            'perform-check', f'Perform check "{info["name"]}"', ready=False
-        )
+        info['change-id'] = self._check_change('perform-check', info['name'])
         info['status'] = 'up'
         info['failures'] = 0
+
+    def _check_change(self, kind: str, name: str) -> str:
+        """Start the running change of a check (``perform-check`` or ``recover-check``)."""
+        verb = 'Perform' if kind == 'perform-check' else 'Recover'
+        check = (self._shared_plan().get('checks') or {}).get(name) or {}
+        what = next((t + ' ' for t in ('http', 'tcp', 'exec') if check.get(t)), '')
+        change_id = self.new_change(kind, f'{verb} {what}check "{name}"', ready=False)
+        self.change_checks_names[change_id] = name
+        return change_id
 
     def check_infos(
         self, level: str | None = None, names: Iterable[str] | None = None
@@ -597,9 +606,7 @@ class PebbleModel:
                 info['successes'] = (info.get('successes') or 0) + 1
                 if info['status'] == 'down' and info.get('change-id'):
                     self.finish_change(info['change-id'])
-                    info['change-id'] = self.new_change(
-                        'perform-check', f'Perform check "{name}"', ready=False
-                    )
+                    info['change-id'] = self._check_change('perform-check', name)
                 info['failures'] = 0
                 info['status'] = 'up'
             else:
@@ -611,9 +618,7 @@ class PebbleModel:
                             info['change-id'],
                             err=f'check "{name}" failed {info["failures"]} times',
                         )
-                    info['change-id'] = self.new_change(
-                        'recover-check', f'Recover check "{name}"', ready=False
-                    )
+                    info['change-id'] = self._check_change('recover-check', name)
             self.changed.notify_all()
 
     def change_checks(self, action: str, names: Sequence[str]) -> list[str]:
@@ -627,9 +632,12 @@ class PebbleModel:
         with self.lock:
             missing = [n for n in names if n not in self.checks]
             if missing:
-                raise api_error(400, f'cannot find checks: {", ".join(missing)}')
+                raise api_error(
+                    400,
+                    f'cannot {action} checks: cannot find checks in plan: {", ".join(missing)}',
+                )
             changed = []
-            for name in names:
+            for name in dict.fromkeys(names):
                 info = self.checks[name]
                 if action == 'start' and not info.get('change-id'):
                     self._start_check(info)
@@ -696,8 +704,11 @@ class PebbleModel:
                 if repeated:
                     notice['last-repeated'] = text
                     notice['_repeated_at'] = stamp
-            if data is not None:
+            # Each occurrence brings its own data: none means none (not the previous data).
+            if data:
                 notice['last-data'] = dict(data)
+            else:
+                notice.pop('last-data', None)
             if repeat_after is not None:
                 notice['_repeat_after'] = repeat_after
                 notice['repeat-after'] = format_go_duration(repeat_after)
@@ -746,7 +757,7 @@ class PebbleModel:
         """
         with self.lock:
             if notice_id not in self.notices:
-                raise api_error(404, f'cannot find notice with ID "{notice_id}"', 'not-found')
+                raise api_error(404, f'cannot find notice with ID "{notice_id}"')
             return self.public_notice(self.notices[notice_id])
 
     def list_notices(
@@ -786,47 +797,17 @@ class PebbleModel:
         """Apply an identities action (``add``, ``update``, ``replace``, ``remove``).
 
         Raises:
-            APIError: 400 for an invalid action, a null where one is not allowed, an
-                existing name on add, or a missing name on update/remove.
+            APIError: 400 with Pebble's message for whatever Pebble refuses (see
+                ``_identities``); nothing changes then.
         """
         with self.lock:
-            if action not in ('add', 'update', 'replace', 'remove'):
-                raise api_error(
-                    400,
-                    f'invalid action "{action}", must be "add", "update", "replace", or "remove"',
-                )
-            for name, value in identities.items():
-                if action == 'remove':
-                    if value is not None:
-                        raise api_error(
-                            400, f'identity value for "{name}" must be null when removing'
-                        )
-                    if name not in self.identities:
-                        raise api_error(400, f'identity "{name}" does not exist')
-                elif action in ('add', 'update') and value is None:
-                    raise api_error(
-                        400, f'identity value for "{name}" must not be null for "{action}"'
-                    )
-                elif action == 'add' and name in self.identities:
-                    raise api_error(400, f'identity "{name}" already exists')
-                elif action == 'update' and name not in self.identities:
-                    raise api_error(400, f'identity "{name}" does not exist')
-                if value is not None:
-                    if not (value.get('local') or value.get('basic')):
-                        raise api_error(400, f'identity "{name}" must have at least one type')
-                    if value.get('access') not in ('admin', 'read', 'metrics', 'untrusted'):
-                        raise api_error(
-                            400, f'identity "{name}" has invalid access "{value.get("access")}"'
-                        )
-            for name, value in identities.items():
-                if value is None:
-                    self.identities.pop(name, None)
-                else:
-                    stored = dict(value)
-                    if stored.get('basic'):
-                        stored['basic'] = {'password': '*****'}
-                    self.identities[name] = stored
+            self.identities = apply_identities(self.identities, action, identities)
             self.changed.notify_all()
+
+    def public_identities(self) -> dict[str, dict[str, Any]]:
+        """Every identity as ``GET /v1/identities`` shows it (secrets masked)."""
+        with self.lock:
+            return {name: public_identity(d) for name, d in self.identities.items()}
 
     # -- exec -------------------------------------------------------------------------------
 

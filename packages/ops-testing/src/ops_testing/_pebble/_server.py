@@ -87,7 +87,8 @@ class PebbleServer:
         wait_endpoint: Serve ``/v1/changes/{id}/wait``; False answers 404 as old Pebble did.
 
     Serving turns on ``model.record_change_updates``, as the real daemon records a
-    change-update notice whenever a change finishes.
+    change-update notice whenever a change finishes, and ``model.fs.pebble_wording``, so
+    that file errors read as the real daemon's.
     """
 
     def __init__(
@@ -101,6 +102,7 @@ class PebbleServer:
     ):
         self.model = model
         model.record_change_updates = True
+        model.fs.pebble_wording = True
         self.socket_path = socket_path
         self.change_delay = change_delay
         self.websocket_wait = websocket_wait
