@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import ops_pebble
@@ -32,6 +32,13 @@ import pytest
 from ops_testing._pebble import PebbleModel, PebbleServer
 
 REPO = Path(__file__).resolve().parents[3]
+
+
+def api_error(call: Callable[[], object]) -> ops_pebble.APIError:
+    """The :class:`ops_pebble.APIError` that ``call()`` raises (failing if it raises none)."""
+    with pytest.raises(ops_pebble.APIError) as exc:
+        call()
+    return exc.value
 
 
 def real_pebble_binary() -> str | None:

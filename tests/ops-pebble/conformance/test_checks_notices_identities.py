@@ -12,7 +12,7 @@ import os
 import ops_pebble
 import pytest
 
-from .conftest import Backend
+from .conftest import Backend, api_error
 
 CHECKS = {
     'checks': {
@@ -32,12 +32,6 @@ CHECKS = {
         'off': {'override': 'replace', 'startup': 'disabled', 'exec': {'command': 'true'}},
     }
 }
-
-
-def _error(call: object) -> ops_pebble.APIError:
-    with pytest.raises(ops_pebble.APIError) as exc:
-        call()  # type: ignore[operator]
-    return exc.value
 
 
 def test_checks_as_configured_and_started_or_stopped(pebble: Backend) -> None:
@@ -70,12 +64,12 @@ def test_checks_as_configured_and_started_or_stopped(pebble: Backend) -> None:
     assert stopped['alive'].change_id is None
     assert client.get_change(checks['alive'].change_id).ready  # type: ignore[arg-type]
 
-    error = _error(lambda: client.start_checks(['nope']))
+    error = api_error(lambda: client.start_checks(['nope']))
     assert (error.code, error.message) == (
         400,
         'cannot start checks: cannot find checks in plan: nope',
     )
-    error = _error(lambda: client.stop_checks(['nope']))
+    error = api_error(lambda: client.stop_checks(['nope']))
     assert (error.code, error.message) == (
         400,
         'cannot stop checks: cannot find checks in plan: nope',
@@ -127,9 +121,9 @@ def test_notices_are_checked_as_pebble_checks_them(pebble: Backend) -> None:
          'key must be 256 bytes or less'),
     ]  # fmt: skip
     for call, message in cases:
-        error = _error(call)
+        error = api_error(call)
         assert (error.code, error.message) == (400, message)
-    error = _error(lambda: client.get_notice('9999'))
+    error = api_error(lambda: client.get_notice('9999'))
     assert error.code == 404
     assert error.body['result'] == {'message': 'cannot find notice with ID "9999"'}
 
@@ -216,30 +210,30 @@ def test_identities_round_trip_with_secrets_hidden(pebble: Backend) -> None:
 def test_invalid_identities_are_refused_with_pebbles_message(
     pebble: Backend, identities: dict[str, object], message: str
 ) -> None:
-    error = _error(lambda: pebble.client.replace_identities(identities))  # type: ignore[arg-type]
+    error = api_error(lambda: pebble.client.replace_identities(identities))  # type: ignore[arg-type]
     assert (error.code, error.message) == (400, message)
     assert pebble.client.get_identities() == {}
 
 
 def test_identity_actions(pebble: Backend) -> None:
     client = pebble.client
-    error = _error(lambda: client.remove_identities(['nope', 'zzz']))
+    error = api_error(lambda: client.remove_identities(['nope', 'zzz']))
     assert error.message == 'identities do not exist: nope, zzz'
     body = {'a2': {'access': 'read', 'local': {'user-id': 8}}}
     client._request('POST', '/v1/identities', body={'action': 'add', 'identities': body})
-    error = _error(
+    error = api_error(
         lambda: client._request(
             'POST', '/v1/identities', body={'action': 'add', 'identities': body}
         )
     )
     assert error.message == 'identities already exist: a2'
-    error = _error(
+    error = api_error(
         lambda: client._request(
             'POST', '/v1/identities', body={'action': 'update', 'identities': {'zz': body['a2']}}
         )
     )
     assert error.message == 'identities do not exist: zz'
-    error = _error(
+    error = api_error(
         lambda: client._request('POST', '/v1/identities', body={'action': 'zap', 'identities': {}})
     )
     assert error.message == 'invalid action "zap", must be "add", "update", "replace", or "remove"'

@@ -13,13 +13,7 @@ import time
 import ops_pebble
 import pytest
 
-from .conftest import Backend
-
-
-def _error(call: object) -> ops_pebble.APIError:
-    with pytest.raises(ops_pebble.APIError) as exc:
-        call()  # type: ignore[operator]
-    return exc.value
+from .conftest import Backend, api_error
 
 
 def test_output_streams_and_exit_codes(pebble: Backend) -> None:
@@ -45,7 +39,7 @@ def test_output_streams_and_exit_codes(pebble: Backend) -> None:
     assert (out.getvalue(), err.getvalue()) == ('out\n', 'err\n')
 
 
-def test_output_that_is_not_valid_in_the_encoding_is_an_error(pebble: Backend) -> None:
+def test_output_that_is_not_valid_in_the_encoding_is_anapi_error(pebble: Backend) -> None:
     process = pebble.client.exec(['printf', '\\377abc'])
     with pytest.raises(UnicodeDecodeError):
         process.wait_output()
@@ -113,7 +107,7 @@ def test_signalling_a_process_that_has_exited(pebble: Backend) -> None:
         process.send_signal('SIGTERM')
 
 
-def test_timeout_is_a_change_error(pebble: Backend) -> None:
+def test_timeout_is_a_changeapi_error(pebble: Backend) -> None:
     start = time.monotonic()
     with pytest.raises(ops_pebble.ChangeError) as exc:
         pebble.client.exec(['sleep', '5'], timeout=0.3).wait()
@@ -150,7 +144,7 @@ def test_environment_and_working_directory(pebble: Backend) -> None:
     )
     assert env['LANG'] and env['PATH'] and env['HOME'] and env['USER']
     missing = pebble.path('nope')
-    error = _error(lambda: client.exec(['pwd'], working_dir=missing))
+    error = api_error(lambda: client.exec(['pwd'], working_dir=missing))
     assert (error.code, error.message) == (
         500,
         f'cannot call exec: working directory "{missing}" does not exist',
@@ -186,7 +180,7 @@ def test_service_context(pebble: Backend) -> None:
         script, service_context='svc', environment={'X': 'mine'}, working_dir='/'
     ).wait_output()[0]
     assert out == 'mine.svc\n/\n'
-    error = _error(lambda: client.exec(['true'], service_context='nope'))
+    error = api_error(lambda: client.exec(['true'], service_context='nope'))
     assert (error.code, error.message) == (400, 'context service "nope" not found')
 
 
@@ -194,26 +188,26 @@ def test_users_and_groups(pebble: Backend) -> None:
     client = pebble.client
     uid = os.getuid()
     assert client.exec(['id', '-u'], user_id=uid).wait_output()[0] == f'{uid}\n'
-    error = _error(lambda: client.exec(['true'], user='no-such-user'))
+    error = api_error(lambda: client.exec(['true'], user='no-such-user'))
     assert (error.code, error.message) == (400, 'user: unknown user no-such-user')
-    error = _error(lambda: client.exec(['true'], group='root'))
+    error = api_error(lambda: client.exec(['true'], group='root'))
     assert (error.code, error.message) == (400, 'must specify user, not just group')
 
 
 def test_refused_up_front(pebble: Backend) -> None:
     client = pebble.client
     for command in (['/no/such/program'], ['no-such-program-anywhere']):
-        error = _error(lambda command=command: client.exec(command))
+        error = api_error(lambda command=command: client.exec(command))
         assert (error.code, error.message) == (400, f'cannot find executable "{command[0]}"')
     with open(pebble.path('plain'), 'w') as f:
         f.write('not a program')
-    error = _error(lambda: client.exec([pebble.path('plain')]))
+    error = api_error(lambda: client.exec([pebble.path('plain')]))
     assert error.message == f'cannot find executable "{pebble.path("plain")}"'
-    error = _error(
+    error = api_error(
         lambda: client._request('POST', '/v1/exec', body={'command': ['true'], 'timeout': 'x'})
     )
     assert error.message == 'invalid timeout: time: invalid duration "x"'
-    error = _error(lambda: client._request('POST', '/v1/exec', body={'command': []}))
+    error = api_error(lambda: client._request('POST', '/v1/exec', body={'command': []}))
     assert error.message == 'must specify command'
     with pytest.raises(TypeError):
         client.exec(['true'], working_dir=42)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ops_pebble
 import pytest
 
-from .conftest import Backend
+from .conftest import Backend, api_error
 
 LAYER = {
     'summary': 'conformance',
@@ -26,32 +26,26 @@ def layered(pebble_server: Backend) -> Backend:
     return pebble_server
 
 
-def _error(call: object) -> ops_pebble.APIError:
-    with pytest.raises(ops_pebble.APIError) as exc:
-        call()  # type: ignore[operator]
-    return exc.value
-
-
 def test_services_before_any_layer(pebble: Backend) -> None:
     # Runs first in this module: the plan is still empty.
     assert pebble.client.get_services() == []
     assert pebble.client.get_plan().to_dict() == {}
-    error = _error(pebble.client.autostart_services)
+    error = api_error(pebble.client.autostart_services)
     assert error.code == 400 and error.message == 'no default services'
     assert error.body['result']['kind'] == 'no-default-services'
 
 
 def test_layers_are_checked_as_pebble_checks_them(layered: Backend) -> None:
     client = layered.client
-    assert _error(lambda: client.add_layer('base', LAYER)).message == (
+    assert api_error(lambda: client.add_layer('base', LAYER)).message == (
         'layer "base" already exists'
     )
     assert (
-        _error(lambda: client.add_layer('l2', {'services': {'x': {'command': 'y'}}})).message
+        api_error(lambda: client.add_layer('l2', {'services': {'x': {'command': 'y'}}})).message
         == 'layer "l2" must define "override" for service "x"'
     )
     assert (
-        _error(
+        api_error(
             lambda: client.add_layer(
                 'l2', {'services': {'x': {'override': 'bogus', 'command': 'y'}}}
             )
@@ -59,25 +53,25 @@ def test_layers_are_checked_as_pebble_checks_them(layered: Backend) -> None:
         == 'layer "l2" has invalid "override" value for service "x"'
     )
     assert (
-        _error(
+        api_error(
             lambda: client.add_layer('l2', {'services': {'x': {'override': 'replace'}}})
         ).message
         == 'plan must define "command" for service "x"'
     )
-    assert _error(lambda: client.add_layer('pebble-x', {})).message == (
+    assert api_error(lambda: client.add_layer('pebble-x', {})).message == (
         'cannot parse layer YAML: cannot use reserved label prefix "pebble-"'
     )
-    assert _error(lambda: client.add_layer('l2', 'foo: {}\n')).message == (
+    assert api_error(lambda: client.add_layer('l2', 'foo: {}\n')).message == (
         'cannot parse layer YAML: cannot parse layer "l2": unknown section "foo"'
     )
-    assert _error(lambda: client.add_layer('l2', 'services: [\n')).message.startswith(
+    assert api_error(lambda: client.add_layer('l2', 'services: [\n')).message.startswith(
         'cannot parse layer YAML: cannot parse layer "l2": yaml: '
     )
-    assert _error(lambda: client.add_layer('l2', 'services: [1]\n')).message.startswith(
+    assert api_error(lambda: client.add_layer('l2', 'services: [1]\n')).message.startswith(
         'cannot parse layer YAML: cannot parse layer "l2" section "services": '
     )
     assert (
-        _error(
+        api_error(
             lambda: client.add_layer('l2', {'services': {'pebble': {'override': 'replace'}}})
         ).message
         == 'cannot parse layer YAML: cannot use reserved service name "pebble"'
@@ -100,7 +94,7 @@ def test_combining_keeps_each_items_override_and_merges_fields(layered: Backend)
     assert web.environment == {'A': '1'}
     assert web.after == ['idle']
     assert web.startup == 'enabled'
-    error = _error(lambda: client._request('GET', '/v1/plan', {'format': 'json'}))
+    error = api_error(lambda: client._request('GET', '/v1/plan', {'format': 'json'}))
     assert error.code == 400 and error.message == 'invalid format "json"'
 
 
@@ -111,10 +105,10 @@ def test_unknown_services_are_refused_by_name(layered: Backend) -> None:
         ('stop', client.stop_services),
         ('restart', client.restart_services),
     ):
-        error = _error(lambda call=call: call(['nope']))
+        error = api_error(lambda call=call: call(['nope']))
         assert error.code == 400
         assert error.message == f'cannot {verb} services: service "nope" does not exist'
-    error = _error(lambda: client.start_services([]))
+    error = api_error(lambda: client.start_services([]))
     assert error.message == 'must specify services for start action'
 
 
@@ -150,17 +144,17 @@ def test_service_lifecycle_and_its_changes(layered: Backend) -> None:
     assert [t.kind for t in change.tasks] == ['start']
 
     client.send_signal('SIGCONT', ['web'])
-    error = _error(lambda: client.send_signal('SIGHUP', ['idle']))
+    error = api_error(lambda: client.send_signal('SIGHUP', ['idle']))
     assert (error.code, error.message) == (
         500,
         'cannot send signal to "idle": service is not running',
     )
-    error = _error(lambda: client.send_signal('SIGNOPE', ['web']))
+    error = api_error(lambda: client.send_signal('SIGNOPE', ['web']))
     assert (error.code, error.message) == (
         500,
         'cannot send signal to "web": invalid signal name "SIGNOPE"',
     )
-    error = _error(lambda: client.send_signal('SIGHUP', []))
+    error = api_error(lambda: client.send_signal('SIGHUP', []))
     assert (error.code, error.message) == (400, 'must specify one or more services')
 
     change = client.get_change(client.stop_services(['web']))

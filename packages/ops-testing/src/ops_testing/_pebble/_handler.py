@@ -335,6 +335,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _get_files(self) -> None:
         files_api.get_files(self)
 
+    def _list_files(self) -> None:
+        files_api.list_files(self)
+
     def _post_files(self) -> None:
         files_api.post_files(self)
 
