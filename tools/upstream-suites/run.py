@@ -21,11 +21,16 @@ last measurement.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -39,7 +44,7 @@ OPS_FILES = [
     'test_jujuversion.py',
     'test_jujucontext.py',
     'test_storage.py',
-    # The rest of ops 3.9's test/ directory (test_real_pebble.py needs a real Pebble).
+    # The rest of ops 3.9's test/ directory.
     'test_log.py',
     'test_lib.py',
     'test_hookcmds.py',
@@ -50,6 +55,7 @@ OPS_FILES = [
     'test_main_type_hint.py',
     'test_timeconv.py',
     'test_yaml.py',
+    'test_real_pebble.py',  # against a fresh real Pebble (see _real_pebble)
 ]
 SUMMARY = re.compile(r'(\d+) (passed|failed|errors?|skipped)')
 
@@ -115,6 +121,46 @@ def _run(python: str, cwd: Path, target: str, show: bool, *extra: str) -> dict[s
     return counts
 
 
+@contextlib.contextmanager
+def _real_pebble() -> Iterator[bool]:
+    """Serve a fresh real Pebble as test_real_pebble.py expects it ($PEBBLE, and HTTP on
+    port 4000); yields False if there is no Pebble binary (shared/bin/pebble next to the
+    repository or a parent of it, or $OPS_TEST_PEBBLE)."""
+    repo = HERE.parent.parent
+    candidates = [os.environ.get('OPS_TEST_PEBBLE', '')]
+    candidates += [str(p / 'shared' / 'bin' / 'pebble') for p in (repo.parent, *repo.parents)]
+    binary = next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+    if binary is None:
+        yield False
+        return
+    state = tempfile.mkdtemp(prefix='upstream-pebble-')
+    log = open(os.path.join(state, 'pebble.log'), 'wb')
+    proc = subprocess.Popen(
+        [binary, 'run', '--create-dirs', '--http', '127.0.0.1:4000'],
+        env={**os.environ, 'PEBBLE': state},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    saved = {k: os.environ.get(k) for k in ('PEBBLE', 'RUN_REAL_PEBBLE_TESTS')}
+    try:
+        for _ in range(200):
+            if os.path.exists(os.path.join(state, '.pebble.socket')):
+                break
+            time.sleep(0.05)
+        os.environ.update(PEBBLE=state, RUN_REAL_PEBBLE_TESTS='1')
+        yield True
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+        shutil.rmtree(state, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('files', nargs='*', help="ops test files, 'scenario' or 'tracing'")
@@ -141,6 +187,14 @@ def main() -> int:
                 '--continue-on-collection-errors',
             )
             name = 'ops-tracing 3.9 test/'
+        elif target == 'test_real_pebble.py':
+            # Against a real Pebble (its own skip marker needs RUN_REAL_PEBBLE_TESTS).
+            with _real_pebble() as available:
+                if not available:
+                    print(f'{"ops 3.9 test/" + target:45} skipped: no real Pebble binary')
+                    continue
+                counts = _run(options.python, ops_run, f'test/{target}', options.show)
+            name = f'ops 3.9 test/{target}'
         else:
             counts = _run(options.python, ops_run, f'test/{target}', options.show)
             name = f'ops 3.9 test/{target}'
