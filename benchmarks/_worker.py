@@ -529,6 +529,8 @@ def _once(req: dict[str, Any]) -> dict[str, Any]:
                     'status': 'failed',
                     'detail': f'pulled {total} bytes, expected {req["size"]}',
                 }
+        elif req['figure'].startswith('real_'):
+            seconds, before = _real_pebble_once(client, req, before)
         else:
             raise ValueError(f'unknown one-shot figure {req["figure"]!r}')
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -540,6 +542,39 @@ def _once(req: dict[str, Any]) -> dict[str, Any]:
         'iterations': 1,
         'mem_growth_mib': max(0, peak - before) / 1024,
     }
+
+
+def _real_pebble_once(client: Any, req: dict[str, Any], before: int) -> tuple[float, int]:
+    """One transfer against the real Pebble (see _realpebble.py); its time and the RSS
+    before it (taken after the source bytes exist, so that only the transfer counts)."""
+    size = int(req['size'])
+    if req['figure'] == 'real_push_bytes':
+        data = os.urandom(1 << 20) * (size >> 20)
+        before = _rss_kib()
+        t = time.perf_counter()
+        client.push(req['path'], data)
+        seconds = time.perf_counter() - t
+        os.unlink(req['path'])  # untimed
+    elif req['figure'] == 'real_push_file':
+        with open(req['source'], 'rb') as f:
+            t = time.perf_counter()
+            client.push(req['path'], f)
+            seconds = time.perf_counter() - t
+        os.unlink(req['path'])
+    else:
+        t = time.perf_counter()
+        process = client.exec(['head', '-c', str(size), '/dev/zero'], encoding=None)
+        total = 0
+        while True:
+            chunk = process.stdout.read(1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+        process.wait()
+        seconds = time.perf_counter() - t
+        if total != size:
+            raise RuntimeError(f'read {total} bytes of output, expected {size}')
+    return seconds, before
 
 
 def main() -> int:

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _env
 import _figures
 import _pebble
+import _realpebble
 import _report
 import _scaling
 
@@ -37,6 +38,7 @@ FIGURES = {
     'harness': _figures.figure_harness,
     'pebble': _figures.figure_pebble,
     'scaling': _scaling.figure_scaling,
+    'realpebble': _realpebble.figure_real_pebble,
 }
 
 
