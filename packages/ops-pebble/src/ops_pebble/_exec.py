@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 _END = json.dumps({'command': 'end'})
 _CHUNK = 1 << 20
 _TEXT_CHUNK = 64 * 1024
+_FEEDER = 'pebble-exec-stdin'
 
 
 def signal_name(sig: int | str) -> str:
@@ -184,9 +185,11 @@ class ExecProcess(Generic[AnyStr]):
         if self._failure is not None:
             raise self._failure
 
-    def _join(self, timeout: float) -> None:
+    def _join(self, timeout: float, *, output_only: bool = False) -> None:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
+            if output_only and thread.name == _FEEDER:
+                continue  # the process may never read its input: no reason to wait for it
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     # -- waiting ----------------------------------------------------------------------------
@@ -220,7 +223,7 @@ class ExecProcess(Generic[AnyStr]):
             self._cancel_stdin()
         # The output copiers end at Pebble's end-of-output message, which Pebble has sent
         # by the time the change is ready; then nothing is left to wait for.
-        self._join(self._client.timeout)
+        self._join(self._client.timeout, output_only=True)
         self._teardown()
         self._join(1.0)
         self._raise_failure()
@@ -351,7 +354,7 @@ def start_feeder(
         except Exception:  # the process ended or the connection closed: stop feeding
             pass
 
-    thread = threading.Thread(target=feed, name='pebble-exec-stdin', daemon=True)
+    thread = threading.Thread(target=feed, name=_FEEDER, daemon=True)
     thread.start()
     return thread
 
