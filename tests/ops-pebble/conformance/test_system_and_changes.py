@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import ops_pebble
@@ -16,10 +17,14 @@ def test_system_info_reports_the_version_as_pebble_does(pebble: Backend) -> None
 
 
 def test_warnings_api_is_gone(pebble: Backend) -> None:
-    with pytest.raises(ops_pebble.APIError) as exc:
-        pebble.client.get_warnings()
-    assert exc.value.code == 404
-    assert exc.value.message == 'invalid API endpoint requested'
+    for call in (
+        pebble.client.get_warnings,
+        lambda: pebble.client.ack_warnings(datetime.datetime.now(datetime.timezone.utc)),
+    ):
+        with pytest.raises(ops_pebble.APIError) as exc:
+            call()
+        assert exc.value.code == 404
+        assert exc.value.message == 'invalid API endpoint requested'
 
 
 @pytest.mark.parametrize(
