@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from tests.helpers.load import load_file
 
 REPO = Path(__file__).resolve().parents[2]
 
 pytest.importorskip('pdoc')
 
 
-def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location('build_api', REPO / 'docs' / 'build_api.py')
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-builder = _builder()
+builder = load_file('build_api', REPO / 'docs' / 'build_api.py')
 
 
 def test_every_module_of_ops_39s_api_gets_a_page():
