@@ -532,13 +532,16 @@ _CHECK_SUBSECTIONS = ('http', 'tcp', 'exec')
 _SUBSECTION_MAPS = {'http': ('headers',), 'exec': ('environment',), 'tcp': ()}
 
 
-def merge_item(kind: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+def merge_item(
+    kind: str, old: Mapping[str, Any], new: Mapping[str, Any], *, keep_override: bool = False
+) -> dict[str, Any]:
     """Merge item ``new`` over ``old`` with ``override: merge`` semantics.
 
     Lists such as a service's ``after`` are appended, maps such as ``environment`` are
     merged key by key, a check's ``http``/``tcp``/``exec`` are merged field by field, and
-    any other field set in ``new`` replaces the old value, except ``override``: the item
-    keeps the one it was first defined with, as in Pebble.
+    any other field set in ``new`` replaces the old value (``override`` too, as ops 3.9's
+    testing Pebble does; with ``keep_override`` the item keeps the override it was first
+    defined with, as the real Pebble does).
 
     Neither argument is changed. The result is a new dict that may share nested values
     with ``old`` and ``new`` (every nested value it changes is a new object), so treat the
@@ -552,8 +555,10 @@ def merge_item(kind: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dic
     kind = kind.replace(' ', '-')
     merged: dict[str, Any] = dict(old)
     for key, value in new.items():
-        if value is None or value == '' or key == 'override':
-            continue  # the item keeps the override it was defined with (as in Pebble)
+        if value is None or value == '' and key != 'override':
+            continue
+        if key == 'override' and keep_override:
+            continue
         if key in _APPEND_LISTS.get(kind, ()):
             merged[key] = list(merged.get(key) or []) + list(value)
         elif key in _MERGE_MAPS.get(kind, ()):
@@ -604,7 +609,9 @@ def validate_layer(label: str, layer: Mapping[str, Any]) -> None:
                 )
 
 
-def merge_layer_into(base: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+def merge_layer_into(
+    base: Mapping[str, Any], new: Mapping[str, Any], *, keep_override: bool = False
+) -> dict[str, Any]:
     """Combine layer ``new`` over layer ``base`` (each item by its ``override``).
 
     This is what ``add_layer(..., combine=True)`` does to an existing layer, and what
@@ -626,22 +633,24 @@ def merge_layer_into(base: Mapping[str, Any], new: Mapping[str, Any]) -> dict[st
         for name, item in new_items.items():
             item = dict(item or {})
             if item.get('override') == 'merge' and name in items:
-                items[name] = merge_item(what, items[name], item)
+                items[name] = merge_item(what, items[name], item, keep_override=keep_override)
             else:
                 items[name] = item
         result[section] = items
     return result
 
 
-def combine_layers(layers: Iterable[Mapping[str, Any]]) -> PlanDict:
+def combine_layers(
+    layers: Iterable[Mapping[str, Any]], *, keep_override: bool = False
+) -> PlanDict:
     """Compute the plan from layers in order (lowest first).
 
     The result has sections ``services``, ``checks`` and ``log-targets`` (only the non-empty
-    ones), each sorted by name.
+    ones), each sorted by name. ``keep_override`` is as for :func:`merge_item`.
     """
     combined: dict[str, Any] = {}
     for layer in layers:
-        combined = merge_layer_into(combined, layer)
+        combined = merge_layer_into(combined, layer, keep_override=keep_override)
     plan: dict[str, Any] = {}
     for section in _SECTIONS:
         items = combined.get(section) or {}

@@ -137,6 +137,10 @@ class PebbleModel:
         # a service without "command" (real Pebble refuses both): the Harness and Context
         # turn this on so such charm tests keep passing; the HTTP server leaves it off.
         self.lenient_layers = False
+        # Real Pebble keeps a merged item's first "override"; ops 3.9's testing Pebble takes
+        # the later one's, and its tests and charms' tests check that. The HTTP server turns
+        # this on.
+        self.real_merges = False
         # Real Pebble reports a check without "startup" in its layer as "enabled"; ops 3.9's
         # Harness reported it unset (''). The Harness turns this on.
         self.unset_check_startup = False
@@ -316,7 +320,7 @@ class PebbleModel:
             if label in previous:
                 if not combine:
                     raise api_error(400, f'layer "{label}" already exists')
-                merged = merge_layer_into(previous[label], as_dict)
+                merged = merge_layer_into(previous[label], as_dict, keep_override=self.real_merges)
                 # Charms re-add the same layer on every event: keeping the old object when
                 # nothing changed keeps the cached plan.
                 if merged == previous[label]:
@@ -333,9 +337,7 @@ class PebbleModel:
             if commandless and not self.lenient_layers:
                 # Refused as a whole, as Pebble does: the plan stays as it was.
                 self.layers = previous
-                raise api_error(
-                    400, f'plan must define "command" for service "{commandless[0]}"'
-                )
+                raise api_error(400, f'plan must define "command" for service "{commandless[0]}"')
             if commandless:
                 # ops 3.9's testing Pebble accepts such a plan, and charms' tests use it
                 # (for example to check that the charm re-plans an incomplete plan).
@@ -396,7 +398,7 @@ class PebbleModel:
                 and all(a is b for a, b in zip(cached[0], sources, strict=True))
             ):
                 return cached[1]
-            plan: dict[str, Any] = dict(combine_layers(sources))
+            plan: dict[str, Any] = dict(combine_layers(sources, keep_override=self.real_merges))
             self._plan_cache = (sources, plan)
             return plan
 

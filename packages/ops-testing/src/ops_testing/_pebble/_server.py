@@ -87,8 +87,9 @@ class PebbleServer:
         wait_endpoint: Serve ``/v1/changes/{id}/wait``; False answers 404 as old Pebble did.
 
     Serving turns on ``model.record_change_updates``, as the real daemon records a
-    change-update notice whenever a change finishes, and ``model.fs.pebble_wording``, so
-    that file errors read as the real daemon's.
+    change-update notice whenever a change finishes, ``model.fs.pebble_wording``, so
+    that file errors read as the real daemon's, and ``model.real_merges`` (a merged item
+    keeps its first ``override``, as in the real daemon).
     """
 
     def __init__(
@@ -103,6 +104,7 @@ class PebbleServer:
         self.model = model
         model.record_change_updates = True
         model.fs.pebble_wording = True
+        model.real_merges = True
         self.socket_path = socket_path
         self.change_delay = change_delay
         self.websocket_wait = websocket_wait
