@@ -1,7 +1,7 @@
 """Running commands in the workload container over Pebble's exec websockets.
 
-``websocket`` (websocket-client) is imported only when the first command runs, so that
-importing the client stays light.
+The websockets are this package's own (``_websocket``), imported when the first command
+runs, so that importing the client stays light.
 
 How a wait ends: Pebble closes the ``control`` websocket as soon as the process exits, and
 finishes the exec's change once all of its output has been sent. So ``wait()`` first waits

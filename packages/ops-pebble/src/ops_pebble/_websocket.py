@@ -1,24 +1,29 @@
-"""One websocket of an exec: connecting, sending, and a strict reader of Pebble's frames.
+"""One websocket of an exec: the opening handshake, sending, and a strict frame reader.
 
-websocket-client performs the opening handshake and frames what the client sends (masked,
-as a client must). What Pebble sends is read here, frame by frame, straight from the
-socket: the reader checks every frame against RFC 6455 and against what Pebble sends on
-each stream, so that a broken or hostile server gives :class:`ProtocolError` at once
-rather than a hang, a huge allocation or an exception of the websocket library. Binary
-payloads go from the socket into the caller's buffer without intermediate copies.
+Only what Pebble's exec streams need of RFC 6455, directly on the socket: the handshake is
+one write and one buffered read (bytes that arrive with it are kept for the reader); the
+client's frames are masked, as a client's must be; what Pebble sends is read frame by
+frame and checked against the RFC and against what Pebble sends on each stream, so that a
+broken or hostile server gives :class:`ProtocolError` at once rather than a hang or a huge
+allocation. Binary payloads go from the socket into the caller's buffer without copies.
 """
 
 from __future__ import annotations
 
+import base64
 import builtins
 import json
 import logging
+import os
 import select
 import socket
+import struct
+import sys
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from ._errors import ConnectionError, ProtocolError
+from ._errors import ConnectionError, ProtocolError, TimeoutError
 
 if TYPE_CHECKING:
     from ._client import Client
@@ -39,6 +44,8 @@ MAX_TEXT = 64 * 1024
 """The largest text message accepted (Pebble's are small JSON commands)."""
 
 _BUFFER = 256 * 1024
+_GUID = b'258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
+_MAX_HANDSHAKE = 16 * 1024
 
 
 class _Ended(Exception):
@@ -52,17 +59,19 @@ class ExecWebSocket:
     on an output stream, :meth:`wait_closed` on the control websocket.
 
     Args:
-        ws: The connected ``websocket.WebSocket`` (its socket in blocking mode).
+        sock: The connected socket, after the handshake, in blocking mode.
         name: The websocket's id, used in messages.
+        received: Bytes that arrived with the handshake's answer (the first frames).
     """
 
-    def __init__(self, ws: Any, name: str):
-        self.ws = ws
+    def __init__(self, sock: socket.socket, name: str, received: bytes = b''):
         self.name = name
-        self.sock: socket.socket = ws.sock
-        self._buf = bytearray(_BUFFER)
+        self.sock = sock
+        self._send_lock = threading.Lock()
+        self._buf = bytearray(max(_BUFFER, len(received)))
+        self._buf[: len(received)] = received
         self._start = 0  # self._buf[self._start:self._end] is received but not yet parsed
-        self._end = 0
+        self._end = len(received)
         self._poll: Any = None
         self._message: int | None = None  # OP_TEXT or OP_BINARY while a message is open
         self._fin = False  # whether the current frame ends its message
@@ -73,13 +82,31 @@ class ExecWebSocket:
 
     # -- sending ----------------------------------------------------------------------------
 
-    def send_binary(self, data: bytes) -> None:
-        """Send ``data`` as one BINARY message."""
-        self.ws.send_binary(data)
+    def send_binary(self, data: bytes | bytearray | memoryview) -> None:
+        """Send ``data`` as one BINARY message.
+
+        Raises:
+            OSError: if the connection is gone (for example after the process exited).
+        """
+        self._send(OP_BINARY, bytes(data))
 
     def send_text(self, text: str) -> None:
-        """Send ``text`` as one TEXT message."""
-        self.ws.send(text)
+        """Send ``text`` as one TEXT message (see :meth:`send_binary`)."""
+        self._send(OP_TEXT, text.encode('utf-8'))
+
+    def _send(self, opcode: int, payload: bytes) -> None:
+        length = len(payload)
+        if length < 126:
+            head = struct.pack('!BB', 0x80 | opcode, 0x80 | length)
+        elif length < 1 << 16:
+            head = struct.pack('!BBH', 0x80 | opcode, 0x80 | 126, length)
+        else:
+            head = struct.pack('!BBQ', 0x80 | opcode, 0x80 | 127, length)
+        mask = os.urandom(4)
+        with self._send_lock:
+            if self.closing:
+                raise BrokenPipeError('the websocket is closed')
+            self.sock.sendall(head + mask + _masked(payload, mask))
 
     def shutdown(self) -> None:
         """Close the connection at once, waking any thread blocked on it (no CLOSE handshake)."""
@@ -88,10 +115,7 @@ class ExecWebSocket:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass  # already disconnected
-        try:
-            self.ws.shutdown()
-        except Exception:  # already closed: nothing left to release
-            pass
+        self.sock.close()
 
     # -- receiving --------------------------------------------------------------------------
 
@@ -174,8 +198,8 @@ class ExecWebSocket:
                 self._eof = True
             elif opcode == OP_PING:
                 try:
-                    self.ws.pong(payload)
-                except Exception:  # the connection is going away; the read will show it
+                    self._send(OP_PONG, payload)
+                except OSError:  # the connection is going away; the read will show it
                     pass
             return
         if opcode not in (OP_CONT, OP_TEXT, OP_BINARY):
@@ -296,24 +320,84 @@ class ExecWebSocket:
                 return
 
 
+def _sha1(data: bytes) -> bytes:
+    """SHA-1 of ``data``, preferably without loading OpenSSL (3.6 MiB) for one handshake hash."""
+    try:
+        import _sha1  # type: ignore[import-not-found]  # CPython's own, no OpenSSL
+
+        digest: bytes = _sha1.sha1(data).digest()
+    except ImportError:  # pragma: no cover - a Python built without it
+        import hashlib
+
+        digest = hashlib.sha1(data).digest()
+    return digest
+
+
+def _masked(payload: bytes, mask: bytes) -> bytes:
+    """``payload`` XOR-ed with the 4-byte ``mask`` repeated (on big integers: fast)."""
+    length = len(payload)
+    if not length:
+        return payload
+    repeated = mask * (length // 4) + mask[: length % 4]
+    value = int.from_bytes(payload, sys.byteorder) ^ int.from_bytes(repeated, sys.byteorder)
+    return value.to_bytes(length, sys.byteorder)
+
+
 def connect(client: Client, task_id: str, name: str) -> ExecWebSocket:
     """Open one websocket of an exec task, the handshake bounded by the client's timeout.
 
     Raises:
         ConnectionError, TimeoutError: if the socket cannot be reached in time.
-        websocket.WebSocketException: if Pebble refuses the upgrade.
+        ProtocolError: if Pebble does not upgrade the connection (the message has its
+            status line), or answers the handshake wrongly.
     """
-    import websocket
-
     sock = client._transport.connect_socket()
     sock.deadline = time.monotonic() + client.timeout
-    ws = websocket.WebSocket(skip_utf8_validation=True, enable_multithread=True)
-    url = f'{client._ws_base}/v1/tasks/{task_id}/websocket/{name}'
     try:
-        ws.connect(url, socket=sock, timeout=client.timeout)  # type: ignore[no-untyped-call]
+        key = base64.b64encode(os.urandom(16)).decode('ascii')
+        sock.sendall(
+            (
+                f'GET /v1/tasks/{task_id}/websocket/{name} HTTP/1.1\r\nHost: localhost\r\n'
+                'Upgrade: websocket\r\nConnection: Upgrade\r\n'
+                f'Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n'
+            ).encode('ascii')
+        )
+        answer = b''
+        while b'\r\n\r\n' not in answer:
+            if len(answer) > _MAX_HANDSHAKE:
+                raise ProtocolError(f'the answer to the {name!r} websocket upgrade is too long')
+            chunk = sock.recv(4096)
+            if not chunk:
+                raise ConnectionError(
+                    f'Pebble closed the connection while opening the exec {name!r} websocket'
+                )
+            answer += chunk
+        head, _, received = answer.partition(b'\r\n\r\n')
+        lines = head.decode('latin-1').split('\r\n')
+        if lines[0].split(' ')[1:2] != ['101']:
+            raise ProtocolError(
+                f'Pebble did not open the exec {name!r} websocket: {lines[0][:200]!r}'
+            )
+        headers = {}
+        for line in lines[1:]:
+            field, _, value = line.partition(':')
+            headers[field.strip().lower()] = value.strip()
+        accept = base64.b64encode(_sha1(key.encode('ascii') + _GUID))
+        if headers.get('sec-websocket-accept', '').encode('ascii', 'replace') != accept:
+            raise ProtocolError(f'wrong Sec-WebSocket-Accept opening the {name!r} websocket')
         sock.deadline = None
         sock.settimeout(None)
+    except builtins.TimeoutError:
+        sock.close()
+        raise TimeoutError(
+            f'timed out opening the exec {name!r} websocket (timeout {client.timeout} seconds)'
+        ) from None
+    except OSError as e:
+        sock.close()
+        raise ConnectionError(
+            f'connection to Pebble broke opening the {name!r} websocket: {e}'
+        ) from e
     except BaseException:
         sock.close()
         raise
-    return ExecWebSocket(ws, name)
+    return ExecWebSocket(sock, name, received)
