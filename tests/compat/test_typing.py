@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-CHARM = '''
+CHARM = """
 import ops
 from ops import testing
 
@@ -30,14 +30,22 @@ class Charm(ops.CharmBase):
 reveal_type(ops.CharmBase)
 reveal_type(ops.model.Relation)
 reveal_type(testing.Context)
-'''
+"""
 
 
 def test_mypy_strict_accepts_a_charm_and_sees_real_types(tmp_path: Path) -> None:
     source = tmp_path / 'charm.py'
     source.write_text(CHARM)
     result = subprocess.run(
-        [sys.executable, '-m', 'mypy', '--strict', '--no-incremental', '--config-file=', str(source)],
+        [
+            sys.executable,
+            '-m',
+            'mypy',
+            '--strict',
+            '--no-incremental',
+            '--config-file=',
+            str(source),
+        ],
         capture_output=True,
         text=True,
         timeout=240,
@@ -74,7 +82,17 @@ def _copy_charm(charm: Path, into: Path) -> Path:
 def test_charm_passes_mypy_strict(charm: str, tmp_path: Path) -> None:
     root = _copy_charm(CHARMS[charm], tmp_path / charm)
     result = subprocess.run(
-        [sys.executable, '-m', 'mypy', '--strict', '--config-file=', '--cache-dir', str(_mypy_cache()), 'src', 'tests'],
+        [
+            sys.executable,
+            '-m',
+            'mypy',
+            '--strict',
+            '--config-file=',
+            '--cache-dir',
+            str(_mypy_cache()),
+            'src',
+            'tests',
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -94,7 +112,19 @@ def _mypy_cache() -> Path:
 def test_typing_charm_runs_and_its_tests_pass() -> None:
     charm = CHARMS['typing-charm']
     result = subprocess.run(
-        [sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-c', os.devnull, '--rootdir', str(charm), 'tests'],
+        [
+            sys.executable,
+            '-m',
+            'pytest',
+            '-q',
+            '-p',
+            'no:cacheprovider',
+            '-c',
+            os.devnull,
+            '--rootdir',
+            str(charm),
+            'tests',
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -120,14 +150,20 @@ def _pyright_problem() -> str | None:
         return f'pyright could not start: {exc}'
     if out.returncode != 0:
         lines = (out.stderr or out.stdout).strip().splitlines()
-        return 'pyright (pip install pyright[nodejs]) could not run: ' + (lines[-1] if lines else '?')
+        return 'pyright (pip install pyright[nodejs]) could not run: ' + (
+            lines[-1] if lines else '?'
+        )
     return None
 
 
 def _pyright_env() -> dict[str, str]:
     # Pyright finds the interpreter (and so the installed ops) on PATH / in VIRTUAL_ENV.
     bindir = str(Path(sys.executable).parent)
-    return {**os.environ, 'PATH': bindir + os.pathsep + os.environ.get('PATH', ''), 'VIRTUAL_ENV': sys.prefix}
+    return {
+        **os.environ,
+        'PATH': bindir + os.pathsep + os.environ.get('PATH', ''),
+        'VIRTUAL_ENV': sys.prefix,
+    }
 
 
 def _run_pyright(*args: str, cwd: Path) -> dict[str, Any]:
@@ -170,11 +206,17 @@ def test_charm_passes_pyright(charm: str, mode: str, tmp_path: Path) -> None:
 VERIFYTYPES_FLOOR = 0.90
 
 
-def test_verifytypes_completeness_of_ops(tmp_path: Path) -> None:
-    # What `pyright --verifytypes ops --ignoreexternal` reports for the installed ops: the
-    # share of its public symbols (and what they expose) whose types are fully declared.
-    report = _run_pyright('--verifytypes', 'ops', '--ignoreexternal', cwd=tmp_path)
-    completeness = report['typeCompleteness']
+@functools.cache
+def _verifytypes() -> dict[str, Any]:
+    """What `pyright --verifytypes ops --ignoreexternal` reports for the installed ops."""
+    return _run_pyright(
+        '--verifytypes', 'ops', '--ignoreexternal', cwd=Path(tempfile.gettempdir())
+    )
+
+
+def test_verifytypes_completeness_of_ops() -> None:
+    # The share of ops's public symbols (and what they expose) whose types are declared.
+    completeness = _verifytypes()['typeCompleteness']
     ambiguous = [
         f'{symbol["name"]}: {diagnostic["message"].splitlines()[0]}'
         for symbol in completeness['symbols']
@@ -183,3 +225,30 @@ def test_verifytypes_completeness_of_ops(tmp_path: Path) -> None:
     ]
     score = completeness['completenessScore']
     assert score >= VERIFYTYPES_FLOOR, f'{score:.1%}:\n' + '\n'.join(ambiguous)
+
+
+def test_type_checkers_see_the_names_python_exports() -> None:
+    # Each module's public names as pyright reads them from the declarations (the
+    # ``if TYPE_CHECKING:`` imports) are its run-time ``__all__``; besides, pyright lists
+    # the submodules of ``ops`` (attributes, not in ``__all__``), and no dunders.
+    import importlib
+
+    completeness = _verifytypes()['typeCompleteness']
+    modules = [m['name'] for m in completeness['modules']]
+    seen: dict[str, set[str]] = {name: set() for name in modules}
+    for symbol in completeness['symbols']:
+        module, _, name = symbol['name'].rpartition('.')
+        if symbol['isExported'] and module in seen:
+            seen[module].add(name)
+    submodules = {m.rpartition('.')[2] for m in modules if m.count('.') == 1}
+    checked = 0
+    for module_name in modules:
+        module = importlib.import_module(module_name)
+        if '__all__' not in vars(module):
+            continue  # not a declaring module (ops.version)
+        listed = {n for n in module.__all__ if not n.startswith('__')}
+        attributes = submodules - listed if module_name == 'ops' else set()
+        static = seen[module_name] - attributes
+        assert static == listed, (module_name, sorted(static ^ listed))
+        checked += 1
+    assert checked >= 12

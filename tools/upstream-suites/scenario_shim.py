@@ -53,9 +53,14 @@ state._next_relation_id = _counter(_state_common.relation_ids)
 state._next_storage_index = _counter(_state_common.storage_indices)
 
 
+_declared_getattr = vars(state).get('__getattr__')  # the module's own lazy names
+
+
 def _state_getattr(name: str) -> Any:
     if name == '_next_relation_id_counter':
         return _peek(_state_common.relation_ids)
+    if _declared_getattr is not None:
+        return _declared_getattr(name)
     raise AttributeError(name)
 
 

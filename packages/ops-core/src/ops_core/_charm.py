@@ -38,6 +38,7 @@ from ._charm_events import (
     _collected_statuses,
 )
 from ._events import EventBase, EventSource, ObjectEvents
+from ._exports import publish
 from ._handle import Object
 
 if TYPE_CHECKING:
@@ -79,7 +80,9 @@ class CharmEvents(ObjectEvents):
     """After a series upgrade (:class:`PostSeriesUpgradeEvent`, deprecated)."""
     leader_elected: EventSource[LeaderElectedEvent] = EventSource(LeaderElectedEvent)
     """This unit became leader (:class:`LeaderElectedEvent`)."""
-    leader_settings_changed: EventSource[LeaderSettingsChangedEvent] = EventSource(LeaderSettingsChangedEvent)
+    leader_settings_changed: EventSource[LeaderSettingsChangedEvent] = EventSource(
+        LeaderSettingsChangedEvent
+    )
     """Leader settings changed (:class:`LeaderSettingsChangedEvent`, legacy)."""
     collect_metrics: EventSource[CollectMetricsEvent] = EventSource(CollectMetricsEvent)
     """Juju collects metrics (:class:`CollectMetricsEvent`, deprecated)."""
@@ -292,3 +295,6 @@ def _evaluate_status(charm: CharmBase) -> None:
             charm.unit.status = StatusBase._get_highest_priority(unit_statuses)
     finally:
         _collected_statuses.pop(framework, None)
+
+
+publish(__name__)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from ._events import EventBase, LifecycleEvent
+from ._exports import publish
 
 if TYPE_CHECKING:
     from ._handle import Handle
@@ -749,3 +750,6 @@ class CollectStatusEvent(LifecycleEvent):
 _collected_statuses: weakref.WeakKeyDictionary[Any, dict[str, list[StatusBase]]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+publish(__name__)

@@ -18,6 +18,7 @@ from typing import IO, Any, ClassVar, Literal
 from ops_hookcmds._record import record
 
 from ._errors import ModelError
+from ._exports import publish
 from ._jujuversion import JujuVersion
 
 
@@ -821,3 +822,6 @@ def _load_yaml(source: str | IO[str], name: str) -> Any:
         raise MetadataError(f'{name}: {exc}') from None
     except yaml.YAMLError as exc:
         raise MetadataError(f'{name}: not valid YAML: {exc}') from None
+
+
+publish(__name__)

@@ -7,6 +7,8 @@ from typing import Any
 
 from ops_hookcmds._record import field, record
 
+from ._exports import publish
+
 __all__ = ['CloudCredential', 'CloudSpec']
 
 
@@ -106,3 +108,6 @@ class CloudSpec:
             skip_tls_verify=bool(d.get('skip-tls-verify', False)),
             is_controller_cloud=bool(d.get('is-controller-cloud', False)),
         )
+
+
+publish(__name__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._exports import publish
 from ._lazy import _GenericLazyMapping
 
 if TYPE_CHECKING:
@@ -24,3 +25,6 @@ class ConfigData(_GenericLazyMapping[bool | int | float | str]):
 
     def _load(self) -> dict[str, bool | int | float | str]:
         return self._backend.config_get()
+
+
+publish(__name__)

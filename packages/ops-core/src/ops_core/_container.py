@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, overload
 import ops_core.tracing_hook as tracing_hook
 
 from ._errors import ModelError
+from ._exports import publish
 from ._security import log_security_event
 
 if TYPE_CHECKING:
@@ -726,3 +727,6 @@ def _notice_type(value: Any) -> Any:
         return ops_pebble.NoticeType(value)
     except ValueError:
         return value
+
+
+publish(__name__)

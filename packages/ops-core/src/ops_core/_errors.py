@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._exports import publish
+
 __all__ = [
     'InvalidStatusError',
     'ModelError',
@@ -69,3 +71,6 @@ class InvalidStatusError(ModelError):
 
 class SecretNotFoundError(ModelError):
     """No secret with that id or label exists, or this unit cannot see it."""
+
+
+publish(__name__)

@@ -7,6 +7,7 @@ import logging
 import weakref
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
+from ._exports import publish
 from ._handle import Handle, Object
 
 if TYPE_CHECKING:
@@ -299,3 +300,6 @@ class FrameworkEvents(ObjectEvents):
 
     pre_commit: EventSource[PreCommitEvent] = EventSource(PreCommitEvent)
     commit: EventSource[CommitEvent] = EventSource(CommitEvent)
+
+
+publish(__name__)

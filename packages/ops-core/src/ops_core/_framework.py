@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import ops_core.tracing_hook as tracing_hook
 
 from ._events import BoundEvent, EventBase, FrameworkEvents, LifecycleEvent
+from ._exports import publish
 from ._handle import Handle, Object
 from ._storage_errors import NoSnapshotError
 from ._stored_state import StoredStateData
@@ -875,3 +876,6 @@ class Framework(Object):
         for handle_path in list(list_snapshots()):
             if re.match(_EVENT_PATH, handle_path) and handle_path not in referenced:
                 self._storage.drop_snapshot(handle_path)
+
+
+publish(__name__)

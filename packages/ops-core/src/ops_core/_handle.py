@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, overload
 
+from ._exports import publish
+
 if TYPE_CHECKING:
     from ._framework import Framework
     from .model import Model
@@ -150,3 +152,6 @@ class Object:
     def model(self) -> Model:
         """The :class:`~ops.Model` this object's framework is attached to."""
         return self.framework.model
+
+
+publish(__name__)

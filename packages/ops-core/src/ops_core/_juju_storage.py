@@ -8,6 +8,7 @@ from typing import Any
 
 import ops_core.tracing_hook as tracing_hook
 
+from ._exports import publish
 from ._storage_errors import NoSnapshotError
 
 _Notice = tuple[str, str, str]
@@ -200,3 +201,6 @@ class JujuStorage:
             if event_path and notice[0] != event_path:
                 continue
             yield notice
+
+
+publish(__name__)

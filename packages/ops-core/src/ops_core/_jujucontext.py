@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ops_hookcmds._record import field, record
 
+from ._exports import publish
 from ._jujuversion import JujuVersion
 
 
@@ -222,3 +223,6 @@ class JujuContext:
             storage_name=storage_name,
             workload_name=opt('JUJU_WORKLOAD_NAME'),
         )
+
+
+publish(__name__)

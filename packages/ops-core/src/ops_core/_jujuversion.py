@@ -7,6 +7,8 @@ import re
 import warnings
 from functools import total_ordering
 
+from ._exports import publish
+
 # Pattern source only: ``re`` compiles (and caches) it on first use, not at import.
 _VERSION_RE = r"""(?x)^
     (?P<major>\d{1,9})\.(?P<minor>\d{1,9})       # major and minor are always there
@@ -132,3 +134,6 @@ class JujuVersion:
     def supports_pebble_metrics(self) -> bool:
         """Whether this Juju's Pebble serves metrics (3.6.4 and later)."""
         return self._at_least(3, 6, 4)
+
+
+publish(__name__)

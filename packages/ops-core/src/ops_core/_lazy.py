@@ -6,6 +6,8 @@ import abc
 from collections.abc import Iterator, Mapping
 from typing import Generic, TypeVar
 
+from ._exports import publish
+
 __all__ = ['LazyMapping']
 
 _T = TypeVar('_T')
@@ -52,3 +54,6 @@ class LazyMapping(_GenericLazyMapping[str], abc.ABC):
 
     The base of :class:`RelationDataContent`; charms rarely need it directly.
     """
+
+
+publish(__name__)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from ._exports import publish
+
 logger = logging.getLogger('ops.lib')
 
 _HEADER_LINES = 99  # the declarations must appear within the first lines of __init__.py
@@ -184,3 +186,6 @@ def _load(lib: _Lib) -> ModuleType:
     spec.loader.exec_module(module)
     _loaded[lib.init_path] = module
     return module
+
+
+publish(__name__)

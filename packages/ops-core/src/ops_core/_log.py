@@ -16,6 +16,8 @@ import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, TextIO
 
+from ._exports import publish
+
 if TYPE_CHECKING:
     from ._backend import Backend
 
@@ -163,3 +165,6 @@ def _setup_logging(
 
     sys.excepthook = excepthook
     return handler
+
+
+publish(__name__)

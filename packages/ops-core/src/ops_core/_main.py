@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._abort import _Abort
+from ._exports import publish
 
 if TYPE_CHECKING:
     from ._backend import Backend
@@ -211,3 +212,6 @@ def _main(charm_class: type[CharmBase], use_juju_for_storage: bool | None) -> No
         event_name=event_name,
     )
     dispatcher.run()
+
+
+publish(__name__)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import InvalidStatusError, ModelError
+from ._exports import publish
 from ._status import StatusBase
 
 if TYPE_CHECKING:
@@ -732,3 +733,6 @@ class Model:
     def _event_context(self, event_name: str) -> _EventContext:
         """Mark ``event_name`` as being handled for the duration of the ``with`` block."""
         return _EventContext(self._cache, event_name)
+
+
+publish(__name__)

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import ModelError, RelationNotFoundError
+from ._exports import publish
 
 if TYPE_CHECKING:
     from ._backend import Backend
@@ -168,3 +169,6 @@ class NetworkInterface:
 
     def __repr__(self) -> str:
         return f'<ops.model.NetworkInterface {self.name} {self.address}>'
+
+
+publish(__name__)

@@ -6,6 +6,8 @@ from typing import Literal
 
 from ops_hookcmds._record import record
 
+from ._exports import publish
+
 __all__ = ['OpenedPort', 'Port']
 
 
@@ -27,3 +29,6 @@ class Port:
 
 OpenedPort = Port
 """Older name of :class:`Port`, kept for compatibility."""
+
+
+publish(__name__)

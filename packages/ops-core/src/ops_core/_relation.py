@@ -13,6 +13,7 @@ from ._errors import (
     RelationNotFoundError,
     TooManyRelatedAppsError,
 )
+from ._exports import publish
 from ._lazy import LazyMapping
 from ._model import Application, RemoteModel, Unit
 from ._typed_load import dump_typed, load_typed
@@ -463,3 +464,6 @@ class RelationDataContent(LazyMapping, MutableMapping[str, str]):
             return repr(self._data)
         except RelationDataAccessError:
             return '<n/a>'
+
+
+publish(__name__)

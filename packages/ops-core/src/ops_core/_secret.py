@@ -6,6 +6,7 @@ import datetime
 import re
 from typing import TYPE_CHECKING, Any
 
+from ._exports import publish
 from ._secret_types import SecretInfo, SecretRotate, canonical_secret_id
 
 if TYPE_CHECKING:
@@ -220,3 +221,6 @@ class Secret:
     def remove_all_revisions(self) -> None:
         """Remove the whole secret, every revision."""
         self._backend.secret_remove(self._ensure_id(), revision=None)
+
+
+publish(__name__)

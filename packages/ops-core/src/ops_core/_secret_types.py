@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ._exports import publish
+
 __all__ = ['SecretInfo', 'SecretRotate', 'canonical_secret_id', 'parse_rfc3339']
 
 
@@ -141,3 +143,6 @@ class SecretInfo:
             f'expires={self.expires!r}, rotation={self.rotation}, rotates={self.rotates!r}, '
             f'description={self.description!r})'
         )
+
+
+publish(__name__)

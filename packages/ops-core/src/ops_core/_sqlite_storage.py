@@ -10,6 +10,7 @@ import stat
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from ._exports import publish
 from ._storage_errors import NoSnapshotError, StateFileError
 
 logger = logging.getLogger('ops.storage')
@@ -432,3 +433,6 @@ class SQLiteStorage:
         else:
             selected = list(notices.values())
         yield from selected
+
+
+publish(__name__)

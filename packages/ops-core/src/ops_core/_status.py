@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+from ._exports import publish
+
 __all__ = [
     'ActiveStatus',
     'BlockedStatus',
@@ -175,3 +177,6 @@ class WaitingStatus(StatusBase):
     """The charm is waiting for something outside its control (another application, ...)."""
 
     name = 'waiting'
+
+
+publish(__name__)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._exports import publish
+
 
 class NoSnapshotError(Exception):
     """Nothing is saved under this handle path.
@@ -32,3 +34,6 @@ class StateFileError(RuntimeError):
     def __init__(self, message: str, path: str):
         super().__init__(message)
         self.path = path
+
+
+publish(__name__)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from ._errors import ModelError
+from ._exports import publish
 
 if TYPE_CHECKING:
     from ._backend import Backend
@@ -131,3 +132,6 @@ class Storage:
 
     def __repr__(self) -> str:
         return f'<ops.model.Storage {self.full_id}>'
+
+
+publish(__name__)

@@ -13,6 +13,7 @@ from collections.abc import (
 )
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
+from ._exports import publish
 from ._handle import Object
 from ._storage_errors import NoSnapshotError
 
@@ -419,3 +420,10 @@ class StoredSet(MutableSet[Any]):
             if self._under
             else ('ops.framework.StoredSet()')
         )
+
+
+StoredObject = StoredList | StoredSet | StoredDict
+"""Any of the write-through wrappers returned when reading stored state."""
+
+
+publish(__name__)

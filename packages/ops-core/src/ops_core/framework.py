@@ -12,83 +12,89 @@ Errors specific to this implementation (both subclasses of the exceptions ops 3.
   a database, or locked; the message names the file and what to do.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-from typing import TYPE_CHECKING, Any
-
-from ._events import (
-    BoundEvent,
-    CommitEvent,
-    EventBase,
-    EventSource,
-    FrameworkEvents,
-    LifecycleEvent,
-    ObjectEvents,
-    PreCommitEvent,
-    PrefixedEvents,
-)
-from ._framework import Framework, NoTypeError, Serializable
-from ._handle import Handle, HandleKind, Object
-from ._storage_errors import NoSnapshotError
-from ._stored_state import (
-    BoundStoredState,
-    StoredDict,
-    StoredList,
-    StoredSet,
-    StoredState,
-    StoredStateData,
-)
-from ._stored_state import StoredStateTypeError as StoredStateTypeError
-from .storage import JujuStorage
+from . import _exports
 
 if TYPE_CHECKING:
-    from ._sqlite_storage import SQLiteStorage
-    from .model import Model
+    from ._events import (
+        BoundEvent as BoundEvent,
+    )
+    from ._events import (
+        CommitEvent as CommitEvent,
+    )
+    from ._events import (
+        EventBase as EventBase,
+    )
+    from ._events import (
+        EventSource as EventSource,
+    )
+    from ._events import (
+        FrameworkEvents as FrameworkEvents,
+    )
+    from ._events import (
+        LifecycleEvent as LifecycleEvent,
+    )
+    from ._events import (
+        ObjectEvents as ObjectEvents,
+    )
+    from ._events import (
+        PreCommitEvent as PreCommitEvent,
+    )
+    from ._events import (
+        PrefixedEvents as PrefixedEvents,
+    )
+    from ._framework import (
+        Framework as Framework,
+    )
+    from ._framework import (
+        NoTypeError as NoTypeError,
+    )
+    from ._framework import (
+        Serializable as Serializable,
+    )
+    from ._handle import (
+        Handle as Handle,
+    )
+    from ._handle import (
+        HandleKind as HandleKind,
+    )
+    from ._handle import (
+        Object as Object,
+    )
+    from ._stored_state import (
+        BoundStoredState as BoundStoredState,
+    )
+    from ._stored_state import (
+        StoredDict as StoredDict,
+    )
+    from ._stored_state import (
+        StoredList as StoredList,
+    )
+    from ._stored_state import (
+        StoredObject as StoredObject,
+    )
+    from ._stored_state import (
+        StoredSet as StoredSet,
+    )
+    from ._stored_state import (
+        StoredState as StoredState,
+    )
+    from ._stored_state import (
+        StoredStateData as StoredStateData,
+    )
+    from ._stored_state import (
+        StoredStateTypeError as StoredStateTypeError,
+    )
+    from .model import Model as Model
+    from .storage import (
+        JujuStorage as JujuStorage,
+    )
+    from .storage import (
+        NoSnapshotError as NoSnapshotError,
+    )
+    from .storage import (
+        SQLiteStorage as SQLiteStorage,
+    )
 
-StoredObject = StoredList | StoredSet | StoredDict
-"""Any of the write-through wrappers returned when reading stored state."""
-
-__all__ = [
-    'BoundEvent',
-    'BoundStoredState',
-    'CommitEvent',
-    'EventBase',
-    'EventSource',
-    'Framework',
-    'FrameworkEvents',
-    'Handle',
-    'HandleKind',
-    'JujuStorage',
-    'LifecycleEvent',
-    'Model',
-    'NoSnapshotError',
-    'NoTypeError',
-    'Object',
-    'ObjectEvents',
-    'PreCommitEvent',
-    'PrefixedEvents',
-    'SQLiteStorage',
-    'Serializable',
-    'StoredDict',
-    'StoredList',
-    'StoredObject',
-    'StoredSet',
-    'StoredState',
-    'StoredStateData',
-]
-
-
-def __getattr__(name: str) -> Any:
-    # Loaded on first use: sqlite3 only when SQLite storage is used, and the model module
-    # imports this one, so it cannot be imported here at import time.
-    if name == 'SQLiteStorage':
-        from ._sqlite_storage import SQLiteStorage
-
-        globals()['SQLiteStorage'] = SQLiteStorage
-        return SQLiteStorage
-    if name == 'Model':
-        from .model import Model
-
-        globals()['Model'] = Model
-        return Model
-    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+_exports.install(globals())

@@ -1,6 +1,11 @@
 """The Juju hook context read from the environment (`ops.jujucontext`)."""
 
-from ._jujucontext import JujuContext
-from ._jujuversion import JujuVersion
+from typing import TYPE_CHECKING
 
-__all__: list[str] = ['JujuContext', 'JujuVersion']
+from . import _exports
+
+if TYPE_CHECKING:
+    from ._jujucontext import JujuContext as JujuContext
+    from .jujuversion import JujuVersion as JujuVersion
+
+_exports.install(globals())

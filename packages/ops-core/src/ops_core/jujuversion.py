@@ -1,5 +1,10 @@
 """Juju version parsing and feature checks (`ops.jujuversion`)."""
 
-from ._jujuversion import JujuVersion
+from typing import TYPE_CHECKING
 
-__all__: list[str] = ['JujuVersion']
+from . import _exports
+
+if TYPE_CHECKING:
+    from ._jujuversion import JujuVersion as JujuVersion
+
+_exports.install(globals())

@@ -3,6 +3,16 @@
 Deprecated: prefer charm libraries fetched with ``charmcraft fetch-lib``.
 """
 
-from ._lib import autoimport, use
+from typing import TYPE_CHECKING
 
-__all__: list[str] = ['autoimport', 'use']
+from . import _exports
+
+if TYPE_CHECKING:
+    from ._lib import (
+        autoimport as autoimport,
+    )
+    from ._lib import (
+        use as use,
+    )
+
+_exports.install(globals())

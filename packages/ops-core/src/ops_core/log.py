@@ -1,5 +1,15 @@
 """Logging through Juju's `juju-log` hook command (`ops.log`)."""
 
-from ._log import JujuLogHandler, setup_root_logging
+from typing import TYPE_CHECKING
 
-__all__: list[str] = ['JujuLogHandler', 'setup_root_logging']
+from . import _exports
+
+if TYPE_CHECKING:
+    from ._log import (
+        JujuLogHandler as JujuLogHandler,
+    )
+    from ._log import (
+        setup_root_logging as setup_root_logging,
+    )
+
+_exports.install(globals())

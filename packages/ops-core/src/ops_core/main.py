@@ -4,6 +4,16 @@
 for the hook or action Juju is dispatching.
 """
 
-from ._main import CHARM_STATE_FILE, main
+from typing import TYPE_CHECKING
 
-__all__: list[str] = ['CHARM_STATE_FILE', 'main']
+from . import _exports
+
+if TYPE_CHECKING:
+    from ._main import (
+        CHARM_STATE_FILE as CHARM_STATE_FILE,
+    )
+    from ._main import (
+        main as main,
+    )
+
+_exports.install(globals())

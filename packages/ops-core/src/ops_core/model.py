@@ -2,170 +2,151 @@
 
 from typing import TYPE_CHECKING
 
-from ._exports import lazy_exports
+from . import _exports
 
 if TYPE_CHECKING:
-    from ._cloud import CloudCredential, CloudSpec
-    from ._config import ConfigData
+    from ._cloud import (
+        CloudCredential as CloudCredential,
+    )
+    from ._cloud import (
+        CloudSpec as CloudSpec,
+    )
+    from ._config import ConfigData as ConfigData
     from ._container import (
-        CheckInfoMapping,
-        Container,
-        ContainerMapping,
-        LazyCheckInfo,
-        LazyNotice,
-        MultiPushPullError,
-        ServiceInfoMapping,
+        CheckInfoMapping as CheckInfoMapping,
+    )
+    from ._container import (
+        Container as Container,
+    )
+    from ._container import (
+        ContainerMapping as ContainerMapping,
+    )
+    from ._container import (
+        LazyCheckInfo as LazyCheckInfo,
+    )
+    from ._container import (
+        LazyNotice as LazyNotice,
+    )
+    from ._container import (
+        MultiPushPullError as MultiPushPullError,
+    )
+    from ._container import (
+        ServiceInfoMapping as ServiceInfoMapping,
     )
     from ._errors import (
-        InvalidStatusError,
-        ModelError,
-        RelationDataAccessError,
-        RelationDataError,
-        RelationDataTypeError,
-        RelationNotFoundError,
-        SecretNotFoundError,
-        TooManyRelatedAppsError,
+        InvalidStatusError as InvalidStatusError,
     )
-    from ._jujucontext import JujuContext
-    from ._jujuversion import JujuVersion
-    from ._lazy import LazyMapping
+    from ._errors import (
+        ModelError as ModelError,
+    )
+    from ._errors import (
+        RelationDataAccessError as RelationDataAccessError,
+    )
+    from ._errors import (
+        RelationDataError as RelationDataError,
+    )
+    from ._errors import (
+        RelationDataTypeError as RelationDataTypeError,
+    )
+    from ._errors import (
+        RelationNotFoundError as RelationNotFoundError,
+    )
+    from ._errors import (
+        SecretNotFoundError as SecretNotFoundError,
+    )
+    from ._errors import (
+        TooManyRelatedAppsError as TooManyRelatedAppsError,
+    )
+    from ._lazy import LazyMapping as LazyMapping
     from ._model import (
-        Application,
-        Model,
-        Pod,
-        RemoteModel,
-        Resources,
-        Unit,
-        UnitOrApplicationType,
+        Application as Application,
     )
-    from ._network import Binding, BindingMapping, Network, NetworkInterface
-    from ._ports import OpenedPort, Port
-    from ._relation import Relation, RelationData, RelationDataContent, RelationMapping
-    from ._secret import Secret
-    from ._secret_types import SecretInfo, SecretRotate
+    from ._model import (
+        Model as Model,
+    )
+    from ._model import (
+        Pod as Pod,
+    )
+    from ._model import (
+        RemoteModel as RemoteModel,
+    )
+    from ._model import (
+        Resources as Resources,
+    )
+    from ._model import (
+        Unit as Unit,
+    )
+    from ._model import (
+        UnitOrApplicationType as UnitOrApplicationType,
+    )
+    from ._network import (
+        Binding as Binding,
+    )
+    from ._network import (
+        BindingMapping as BindingMapping,
+    )
+    from ._network import (
+        Network as Network,
+    )
+    from ._network import (
+        NetworkInterface as NetworkInterface,
+    )
+    from ._ports import (
+        OpenedPort as OpenedPort,
+    )
+    from ._ports import (
+        Port as Port,
+    )
+    from ._relation import (
+        Relation as Relation,
+    )
+    from ._relation import (
+        RelationData as RelationData,
+    )
+    from ._relation import (
+        RelationDataContent as RelationDataContent,
+    )
+    from ._relation import (
+        RelationMapping as RelationMapping,
+    )
+    from ._secret import Secret as Secret
+    from ._secret_types import (
+        SecretInfo as SecretInfo,
+    )
+    from ._secret_types import (
+        SecretRotate as SecretRotate,
+    )
     from ._status import (
-        ActiveStatus,
-        BlockedStatus,
-        ErrorStatus,
-        MaintenanceStatus,
-        StatusBase,
-        UnknownStatus,
-        WaitingStatus,
+        ActiveStatus as ActiveStatus,
     )
-    from ._storage_model import Storage, StorageMapping
-
+    from ._status import (
+        BlockedStatus as BlockedStatus,
+    )
+    from ._status import (
+        ErrorStatus as ErrorStatus,
+    )
+    from ._status import (
+        MaintenanceStatus as MaintenanceStatus,
+    )
+    from ._status import (
+        StatusBase as StatusBase,
+    )
+    from ._status import (
+        UnknownStatus as UnknownStatus,
+    )
+    from ._status import (
+        WaitingStatus as WaitingStatus,
+    )
+    from ._storage_model import (
+        Storage as Storage,
+    )
+    from ._storage_model import (
+        StorageMapping as StorageMapping,
+    )
+    from .jujucontext import JujuContext as JujuContext
+    from .jujuversion import JujuVersion as JujuVersion
 
 MAX_LOG_LINE_LEN = 131071
 """The longest message ``juju-log`` takes in one call; longer ones are split."""
 
-__all__ = [
-    'MAX_LOG_LINE_LEN',
-    'ActiveStatus',
-    'Application',
-    'Binding',
-    'BindingMapping',
-    'BlockedStatus',
-    'CheckInfoMapping',
-    'CloudCredential',
-    'CloudSpec',
-    'ConfigData',
-    'Container',
-    'ContainerMapping',
-    'ErrorStatus',
-    'InvalidStatusError',
-    'JujuContext',
-    'JujuVersion',
-    'LazyCheckInfo',
-    'LazyMapping',
-    'LazyNotice',
-    'MaintenanceStatus',
-    'Model',
-    'ModelError',
-    'MultiPushPullError',
-    'Network',
-    'NetworkInterface',
-    'OpenedPort',
-    'Pod',
-    'Port',
-    'Relation',
-    'RelationData',
-    'RelationDataAccessError',
-    'RelationDataContent',
-    'RelationDataError',
-    'RelationDataTypeError',
-    'RelationMapping',
-    'RelationNotFoundError',
-    'RemoteModel',
-    'Resources',
-    'Secret',
-    'SecretInfo',
-    'SecretNotFoundError',
-    'SecretRotate',
-    'ServiceInfoMapping',
-    'StatusBase',
-    'Storage',
-    'StorageMapping',
-    'TooManyRelatedAppsError',
-    'Unit',
-    'UnitOrApplicationType',
-    'UnknownStatus',
-    'WaitingStatus',
-]
-
-if not TYPE_CHECKING:
-    # Each name is imported from its private module on first use (see ``_exports``).
-    __getattr__, __dir__ = lazy_exports(
-        __name__,
-        {
-            'CloudCredential': '._cloud',
-            'CloudSpec': '._cloud',
-            'ConfigData': '._config',
-            'CheckInfoMapping': '._container',
-            'Container': '._container',
-            'ContainerMapping': '._container',
-            'LazyCheckInfo': '._container',
-            'LazyNotice': '._container',
-            'MultiPushPullError': '._container',
-            'ServiceInfoMapping': '._container',
-            'InvalidStatusError': '._errors',
-            'ModelError': '._errors',
-            'RelationDataAccessError': '._errors',
-            'RelationDataError': '._errors',
-            'RelationDataTypeError': '._errors',
-            'RelationNotFoundError': '._errors',
-            'SecretNotFoundError': '._errors',
-            'TooManyRelatedAppsError': '._errors',
-            'JujuContext': '._jujucontext',
-            'JujuVersion': '._jujuversion',
-            'LazyMapping': '._lazy',
-            'Application': '._model',
-            'Model': '._model',
-            'Pod': '._model',
-            'RemoteModel': '._model',
-            'Resources': '._model',
-            'Unit': '._model',
-            'UnitOrApplicationType': '._model',
-            'Binding': '._network',
-            'BindingMapping': '._network',
-            'Network': '._network',
-            'NetworkInterface': '._network',
-            'OpenedPort': '._ports',
-            'Port': '._ports',
-            'Relation': '._relation',
-            'RelationData': '._relation',
-            'RelationDataContent': '._relation',
-            'RelationMapping': '._relation',
-            'Secret': '._secret',
-            'SecretInfo': '._secret_types',
-            'SecretRotate': '._secret_types',
-            'ActiveStatus': '._status',
-            'BlockedStatus': '._status',
-            'ErrorStatus': '._status',
-            'MaintenanceStatus': '._status',
-            'StatusBase': '._status',
-            'UnknownStatus': '._status',
-            'WaitingStatus': '._status',
-            'Storage': '._storage_model',
-            'StorageMapping': '._storage_model',
-        },
-    )
+_exports.install(globals())

@@ -6,29 +6,23 @@ Both use the handle paths and value formats of ops 3.9, so state files are inter
 ``sqlite3`` and ``pickle`` are imported only when :class:`SQLiteStorage` is first used.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-from typing import TYPE_CHECKING, Any
-
-from ._juju_storage import JujuStorage, juju_backend_available
-from ._storage_errors import NoSnapshotError, StateFileError
+from . import _exports
 
 if TYPE_CHECKING:
-    from ._sqlite_storage import SQLiteStorage
+    from ._juju_storage import (
+        JujuStorage as JujuStorage,
+    )
+    from ._juju_storage import (
+        juju_backend_available as juju_backend_available,
+    )
+    from ._sqlite_storage import SQLiteStorage as SQLiteStorage
+    from ._storage_errors import (
+        NoSnapshotError as NoSnapshotError,
+    )
+    from ._storage_errors import (
+        StateFileError as StateFileError,
+    )
 
-__all__ = [
-    'JujuStorage',
-    'NoSnapshotError',
-    'SQLiteStorage',
-    'StateFileError',
-    'juju_backend_available',
-]
-
-
-def __getattr__(name: str) -> Any:
-    if name == 'SQLiteStorage':
-        from ._sqlite_storage import SQLiteStorage
-
-        globals()['SQLiteStorage'] = SQLiteStorage
-        return SQLiteStorage
-    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+_exports.install(globals())

@@ -13,173 +13,171 @@ submodules that implement the commands are loaded the first time one of their na
 used.
 """
 
+from . import _exports
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ._action import action_fail, action_get, action_log, action_set
-    from ._cloud import CloudCredential, CloudSpec, credential_get
-    from ._goal import Goal, GoalState, goal_state
-    from ._network import Address, BindAddress, Network, network_get
-    from ._port import Port, close_port, open_port, opened_ports
+    from ._action import (
+        action_fail as action_fail,
+    )
+    from ._action import (
+        action_get as action_get,
+    )
+    from ._action import (
+        action_log as action_log,
+    )
+    from ._action import (
+        action_set as action_set,
+    )
+    from ._cloud import (
+        CloudCredential as CloudCredential,
+    )
+    from ._cloud import (
+        CloudSpec as CloudSpec,
+    )
+    from ._cloud import (
+        credential_get as credential_get,
+    )
+    from ._goal import (
+        Goal as Goal,
+    )
+    from ._goal import (
+        GoalState as GoalState,
+    )
+    from ._goal import (
+        goal_state as goal_state,
+    )
+    from ._network import (
+        Address as Address,
+    )
+    from ._network import (
+        BindAddress as BindAddress,
+    )
+    from ._network import (
+        Network as Network,
+    )
+    from ._network import (
+        network_get as network_get,
+    )
+    from ._port import (
+        Port as Port,
+    )
+    from ._port import (
+        close_port as close_port,
+    )
+    from ._port import (
+        open_port as open_port,
+    )
+    from ._port import (
+        opened_ports as opened_ports,
+    )
     from ._relation import (
-        RelationModel,
-        relation_get,
-        relation_ids,
-        relation_list,
-        relation_model_get,
-        relation_set,
+        RelationModel as RelationModel,
     )
-    from ._runner import Error
+    from ._relation import (
+        relation_get as relation_get,
+    )
+    from ._relation import (
+        relation_ids as relation_ids,
+    )
+    from ._relation import (
+        relation_list as relation_list,
+    )
+    from ._relation import (
+        relation_model_get as relation_model_get,
+    )
+    from ._relation import (
+        relation_set as relation_set,
+    )
+    from ._runner import (
+        Error as Error,
+    )
     from ._secret import (
-        SecretInfo,
-        secret_add,
-        secret_get,
-        secret_grant,
-        secret_ids,
-        secret_info_get,
-        secret_remove,
-        secret_revoke,
-        secret_set,
+        SecretInfo as SecretInfo,
     )
-    from ._state import state_delete, state_get, state_set
-    from ._status import AppStatus, UnitStatus, status_get, status_set
-    from ._storage import Storage, storage_add, storage_get, storage_list
-    from ._types import SecretRotate, SettableStatusName, StatusName
+    from ._secret import (
+        secret_add as secret_add,
+    )
+    from ._secret import (
+        secret_get as secret_get,
+    )
+    from ._secret import (
+        secret_grant as secret_grant,
+    )
+    from ._secret import (
+        secret_ids as secret_ids,
+    )
+    from ._secret import (
+        secret_info_get as secret_info_get,
+    )
+    from ._secret import (
+        secret_remove as secret_remove,
+    )
+    from ._secret import (
+        secret_revoke as secret_revoke,
+    )
+    from ._secret import (
+        secret_set as secret_set,
+    )
+    from ._state import (
+        state_delete as state_delete,
+    )
+    from ._state import (
+        state_get as state_get,
+    )
+    from ._state import (
+        state_set as state_set,
+    )
+    from ._status import (
+        AppStatus as AppStatus,
+    )
+    from ._status import (
+        UnitStatus as UnitStatus,
+    )
+    from ._status import (
+        status_get as status_get,
+    )
+    from ._status import (
+        status_set as status_set,
+    )
+    from ._storage import (
+        Storage as Storage,
+    )
+    from ._storage import (
+        storage_add as storage_add,
+    )
+    from ._storage import (
+        storage_get as storage_get,
+    )
+    from ._storage import (
+        storage_list as storage_list,
+    )
+    from ._types import (
+        SecretRotate as SecretRotate,
+    )
+    from ._types import (
+        SettableStatusName as SettableStatusName,
+    )
+    from ._types import (
+        StatusName as StatusName,
+    )
     from ._unit import (
-        app_version_set,
-        config_get,
-        is_leader,
-        juju_log,
-        juju_reboot,
-        resource_get,
+        app_version_set as app_version_set,
+    )
+    from ._unit import (
+        config_get as config_get,
+    )
+    from ._unit import (
+        is_leader as is_leader,
+    )
+    from ._unit import (
+        juju_log as juju_log,
+    )
+    from ._unit import (
+        juju_reboot as juju_reboot,
+    )
+    from ._unit import (
+        resource_get as resource_get,
     )
 
-# Public name -> the private module defining it.
-_WHERE = {
-    'action_fail': '_action',
-    'action_get': '_action',
-    'action_log': '_action',
-    'action_set': '_action',
-    'CloudCredential': '_cloud',
-    'CloudSpec': '_cloud',
-    'credential_get': '_cloud',
-    'Goal': '_goal',
-    'GoalState': '_goal',
-    'goal_state': '_goal',
-    'Address': '_network',
-    'BindAddress': '_network',
-    'Network': '_network',
-    'network_get': '_network',
-    'Port': '_port',
-    'close_port': '_port',
-    'open_port': '_port',
-    'opened_ports': '_port',
-    'RelationModel': '_relation',
-    'relation_get': '_relation',
-    'relation_ids': '_relation',
-    'relation_list': '_relation',
-    'relation_model_get': '_relation',
-    'relation_set': '_relation',
-    'Error': '_runner',
-    'SecretInfo': '_secret',
-    'secret_add': '_secret',
-    'secret_get': '_secret',
-    'secret_grant': '_secret',
-    'secret_ids': '_secret',
-    'secret_info_get': '_secret',
-    'secret_remove': '_secret',
-    'secret_revoke': '_secret',
-    'secret_set': '_secret',
-    'state_delete': '_state',
-    'state_get': '_state',
-    'state_set': '_state',
-    'AppStatus': '_status',
-    'UnitStatus': '_status',
-    'status_get': '_status',
-    'status_set': '_status',
-    'Storage': '_storage',
-    'storage_add': '_storage',
-    'storage_get': '_storage',
-    'storage_list': '_storage',
-    'SecretRotate': '_types',
-    'SettableStatusName': '_types',
-    'StatusName': '_types',
-    'app_version_set': '_unit',
-    'config_get': '_unit',
-    'is_leader': '_unit',
-    'juju_log': '_unit',
-    'juju_reboot': '_unit',
-    'resource_get': '_unit',
-}
-
-__all__ = [
-    'Address',
-    'AppStatus',
-    'BindAddress',
-    'CloudCredential',
-    'CloudSpec',
-    'Error',
-    'Goal',
-    'GoalState',
-    'Network',
-    'Port',
-    'RelationModel',
-    'SecretInfo',
-    'SecretRotate',
-    'SettableStatusName',
-    'StatusName',
-    'Storage',
-    'UnitStatus',
-    'action_fail',
-    'action_get',
-    'action_log',
-    'action_set',
-    'app_version_set',
-    'close_port',
-    'config_get',
-    'credential_get',
-    'goal_state',
-    'is_leader',
-    'juju_log',
-    'juju_reboot',
-    'network_get',
-    'open_port',
-    'opened_ports',
-    'relation_get',
-    'relation_ids',
-    'relation_list',
-    'relation_model_get',
-    'relation_set',
-    'resource_get',
-    'secret_add',
-    'secret_get',
-    'secret_grant',
-    'secret_ids',
-    'secret_info_get',
-    'secret_remove',
-    'secret_revoke',
-    'secret_set',
-    'state_delete',
-    'state_get',
-    'state_set',
-    'status_get',
-    'status_set',
-    'storage_add',
-    'storage_get',
-    'storage_list',
-]
-
-
-def __getattr__(name: str) -> object:
-    """Load the submodule defining ``name`` on first use (keeps ``import`` nearly free)."""
-    module_name = _WHERE.get(name)
-    if module_name is None:
-        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
-    import importlib
-
-    value = getattr(importlib.import_module(f'{__name__}.{module_name}'), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+_exports.install(globals())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ._exports import publish
 from ._runner import check_no_nul, run, run_json
 
 
@@ -93,3 +94,6 @@ def action_fail(message: str | None = None) -> None:
     else:
         check_no_nul('action-fail', 'the action failure message', message)
         run('action-fail', '--', message)
+
+
+publish(__name__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._exports import publish
 from ._record import field, record
 from ._runner import (
     expect_dict,
@@ -107,3 +108,6 @@ def credential_get() -> CloudSpec:
         skip_tls_verify=bool(data.get('skip-tls-verify', False)),
         is_controller_cloud=bool(data.get('is-controller-cloud', False)),
     )
+
+
+publish(__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from ._exports import publish
 from ._record import record
 from ._runner import bad_output, expect_dict, expect_str, output_key, require_key, run_json
 from ._types import parse_timestamp
@@ -73,3 +74,6 @@ def goal_state() -> GoalState:
             for name, raw in expect_dict(argv, members, where).items()
         }
     return GoalState(units=units, relations=relations)
+
+
+publish(__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ._exports import publish
 from ._record import field, record
 from ._runner import expect_dict, expect_list, expect_str, expect_str_list, run_json
 
@@ -115,3 +116,6 @@ def network_get(binding_name: str, *, relation_id: int | None = None) -> Network
             argv, data.get('ingress-addresses') or [], "'ingress-addresses'"
         ),
     )
+
+
+publish(__name__)

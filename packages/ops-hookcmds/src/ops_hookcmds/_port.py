@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
+from ._exports import publish
 from ._record import record
 from ._runner import bad_output, expect_str_list, run, run_json
 
@@ -138,3 +139,6 @@ def opened_ports(*, endpoints: bool = False) -> list[Port]:
     )
     entries = expect_str_list(argv, run_json(*argv))
     return [_parse_port(argv, entry, endpoints, i) for i, entry in enumerate(entries)]
+
+
+publish(__name__)

@@ -85,23 +85,26 @@ class _LazyDataclassAttr:
     def __init__(self, cls: type, attr: str) -> None:
         self._cls = cls
         self._attr = attr
+        # The defining module, kept before the class's __module__ becomes its public home
+        # (which need not be imported yet): dataclasses reads the module's namespace.
+        self._module = cls.__module__
 
     def __get__(self, obj: object, owner: type | None = None) -> Any:
         cls = self._cls
-        shadow = _shadow_dataclass(cls)
+        shadow = _shadow_dataclass(cls, self._module)
         # Replace both descriptors by the real values: later lookups are plain attributes.
         for attr in ('__dataclass_fields__', '__dataclass_params__'):
             setattr(cls, attr, getattr(shadow, attr))
         return getattr(shadow, self._attr)
 
 
-def _shadow_dataclass(cls: type) -> type:
-    """A real dataclass with the same fields as record ``cls``, for its dataclass metadata."""
+def _shadow_dataclass(cls: type, module: str) -> type:
+    """A real dataclass with the same fields as record ``cls`` (defined in ``module``)."""
     import dataclasses
 
     specs: list[_Spec] = cls.__dict__['__record_fields__']
     namespace: dict[str, Any] = {
-        '__module__': cls.__module__,
+        '__module__': module,
         '__qualname__': cls.__qualname__,
         '__annotations__': {spec.name: spec.type for spec in specs},
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from ._exports import publish
 from ._record import record
 from ._runner import (
     expect_dict,
@@ -167,3 +168,6 @@ def relation_model_get(id: int | None = None, *, endpoint: str | None = None) ->
     argv = ['relation-model-get', '--format=json', *relation_flag(id, endpoint)]
     data = expect_dict(argv, run_json(*argv))
     return RelationModel(uuid=expect_str(argv, require_key(argv, data, 'uuid'), "'uuid'"))
+
+
+publish(__name__)

@@ -9,6 +9,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from ._exports import publish
+
 #: Seconds any single hook tool may run before it is killed and :class:`Error` is raised.
 #: Juju's tools answer in milliseconds; a tool that has not answered after this long is hung,
 #: and a hook must not hang with it. Set to ``None`` to wait forever.
@@ -404,3 +406,6 @@ def check_secret_key(key: Any) -> None:
             f'invalid secret content key {key!r}: keys must be at least 3 lowercase letters, '
             'digits or single hyphens, start with a letter and not end with a hyphen'
         )
+
+
+publish(__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
+from ._exports import publish
 from ._record import record
 from ._runner import (
     Error,
@@ -292,3 +293,6 @@ def secret_info_get(*, id: str | None = None, label: str | None = None) -> Secre
         rotation=rotation,
         rotates=_optional_time(argv, info, 'rotates'),
     )
+
+
+publish(__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from ._exports import publish
 from ._runner import expect_str, expect_str_dict, run, run_json
 
 
@@ -57,3 +58,6 @@ def state_delete(key: str) -> None:
         Error: the tool failed.
     """
     run('state-delete', key)
+
+
+publish(__name__)

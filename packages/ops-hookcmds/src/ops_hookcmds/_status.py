@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._exports import publish
 from ._record import record
 from ._runner import (
     check_no_nul,
@@ -126,3 +127,6 @@ def status_set(
     if message is not None:
         argv += ['--', message]
     run(*argv)
+
+
+publish(__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pathlib
 from collections.abc import Mapping
 
+from ._exports import publish
 from ._record import record
 from ._runner import expect_dict, expect_str, expect_str_list, require_key, run, run_json
 
@@ -75,3 +76,6 @@ def storage_list(name: str | None = None) -> list[str]:
     if name is not None:
         argv.append(name)
     return expect_str_list(argv, run_json(*argv))
+
+
+publish(__name__)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Literal, Union
 
+from ._exports import publish
+
 SettableStatusName = Literal['active', 'blocked', 'maintenance', 'waiting']
 """A status a charm may set with ``status-set``."""
 
@@ -62,3 +64,6 @@ def format_expire(expire: datetime.datetime | str) -> str:
     if isinstance(expire, str):
         return expire
     raise TypeError(f'expire must be a datetime or str, not {type(expire).__name__}')
+
+
+publish(__name__)

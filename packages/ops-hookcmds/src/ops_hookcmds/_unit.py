@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 
+from ._exports import publish
 from ._runner import (
     MAX_ARG_BYTES,
     bad_output,
@@ -119,3 +120,6 @@ def app_version_set(version: str) -> None:
     """
     check_no_nul('application-version-set', 'the workload version', version)
     run('application-version-set', '--', version)
+
+
+publish(__name__)

@@ -6,6 +6,7 @@ import datetime
 import enum
 from typing import Any, TypedDict
 
+from ._exports import publish
 from ._record import Record
 from ._timeconv import parse_timestamp
 
@@ -290,3 +291,6 @@ class Change(Record):
             ready_time=_optional_time(d.get('ready-time')),
             data=d.get('data') or {},
         )
+
+
+publish(__name__)

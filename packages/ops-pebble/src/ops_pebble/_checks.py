@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+from ._exports import publish
 from ._record import Record
 
 
@@ -119,3 +120,6 @@ class CheckInfo(Record):
             change_id=change_id,
             startup=startup,
         )
+
+
+publish(__name__)

@@ -30,6 +30,7 @@ from ._errors import (
     TimeoutError,
 )
 from ._exec import ExecProcess, signal_name, start_exec
+from ._exports import publish
 from ._files import FileInfo, PullSpool, push_body, read_pull_body
 from ._identities import Identity, IdentityDict
 from ._layer import Layer, LayerDict, Plan
@@ -823,3 +824,6 @@ class Client:
                 except ValueError as e:
                     raise ProtocolError(f'malformed log line from Pebble: {e}') from None
         return entries
+
+
+publish(__name__)

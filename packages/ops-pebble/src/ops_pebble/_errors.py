@@ -5,6 +5,8 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any, Generic
 
+from ._exports import publish
+
 if TYPE_CHECKING:
     # The output type defaults to str for type checkers, so that a bare
     # ``except ExecError as e`` is ``ExecError[str]`` rather than partially unknown
@@ -155,3 +157,6 @@ class ExecError(Error, Generic[_Output]):
     def __repr__(self) -> str:
         program = self.command[0] if self.command else ''
         return f'ExecError(command=[{program!r}, ...], exit_code={self.exit_code})'
+
+
+publish(__name__)

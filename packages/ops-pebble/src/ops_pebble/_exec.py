@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, AnyStr, BinaryIO, Generic, cast
 from ._args import path_str
 from ._changes import Change, ChangeID
 from ._errors import ChangeError, ConnectionError, ExecError, TimeoutError
+from ._exports import publish
 from ._timeconv import format_duration
 
 if TYPE_CHECKING:
@@ -535,3 +536,6 @@ def _started(resp: dict[str, Any]) -> tuple[ChangeID, str]:
     if not isinstance(change, str) or not isinstance(task_id, str):
         raise ProtocolError('the answer to POST /v1/exec has no change id or task id')
     return ChangeID(change), task_id
+
+
+publish(__name__)

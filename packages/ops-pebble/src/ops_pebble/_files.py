@@ -12,6 +12,7 @@ from typing import IO, Any, cast
 
 from ._args import raise_item_error
 from ._errors import ProtocolError
+from ._exports import publish
 from ._record import Record
 from ._timeconv import parse_timestamp
 
@@ -514,3 +515,6 @@ def _encoded(pieces: Iterator[str | bytes], encoding: str) -> Iterator[bytes]:
     tail = encoder.encode('', final=True)
     if tail:
         yield tail
+
+
+publish(__name__)

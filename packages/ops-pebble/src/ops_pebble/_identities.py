@@ -6,6 +6,8 @@ import dataclasses
 import enum
 from typing import Any, TypedDict
 
+from ._exports import publish
+
 
 class IdentityAccess(str, enum.Enum):
     """The access level granted to an identity."""
@@ -124,3 +126,6 @@ class Identity:
         if self.basic is not None:
             out['basic'] = self.basic.to_dict()
         return out
+
+
+publish(__name__)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, TypedDict, cast
 
 from ._checks import CheckLevel, CheckStartup
+from ._exports import publish
 
 ServiceDict = TypedDict(
     'ServiceDict',
@@ -672,3 +673,6 @@ def layer_to_dict(layer: str | LayerDict | Layer | Mapping[str, Any]) -> dict[st
     if isinstance(layer, Mapping):
         return cast('dict[str, Any]', Layer(cast('LayerDict', dict(layer))).to_dict())
     raise TypeError(f'layer must be str, dict or pebble.Layer, not {type(layer).__name__}')
+
+
+publish(__name__)

@@ -7,6 +7,7 @@ import datetime
 import enum
 from typing import Any
 
+from ._exports import publish
 from ._timeconv import parse_duration, parse_timestamp
 
 
@@ -79,3 +80,6 @@ class Notice:
             repeat_after=delta('repeat-after'),
             expire_after=delta('expire-after'),
         )
+
+
+publish(__name__)

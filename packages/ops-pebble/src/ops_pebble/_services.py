@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+from ._exports import publish
 from ._record import Record
 
 
@@ -63,3 +64,6 @@ class ServiceInfo(Record):
         except ValueError:
             current = d['current']
         return cls(name=d['name'], startup=startup, current=current)
+
+
+publish(__name__)

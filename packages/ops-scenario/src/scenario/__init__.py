@@ -5,12 +5,17 @@ Charms' tests written for the original ``ops-scenario`` distribution import from
 ``scenario.errors`` re-export the objects of the matching ``ops_testing`` modules.
 """
 
-from ops_testing import *  # noqa: F403
-from ops_testing import __all__ as __all__
+from typing import TYPE_CHECKING
 
-# ``errors`` (from ops_testing) is the error module itself; these two are the scenario
-# submodules re-exporting ops_testing.context and ops_testing.state.
-from . import context, state
-from .errors import StateValidationError as StateValidationError
+from . import _exports
 
-__all__ = [*__all__, 'context', 'state']
+if TYPE_CHECKING:
+    from ops_testing import *  # noqa: F403
+
+    # ``errors`` (from ops_testing) is the error module itself; these two are the scenario
+    # submodules re-exporting ops_testing.context and ops_testing.state.
+    from . import context as context
+    from . import state as state
+    from .errors import StateValidationError as StateValidationError  # not in __all__
+
+_exports.install(globals())

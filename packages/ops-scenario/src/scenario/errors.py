@@ -1,4 +1,10 @@
 """``scenario.errors``: the exceptions of the testing API (the objects of ``ops_testing.errors``)."""
 
-from ops_testing.errors import *  # noqa: F403
-from ops_testing.errors import __all__ as __all__
+from typing import TYPE_CHECKING
+
+from . import _exports
+
+if TYPE_CHECKING:
+    from ops_testing.errors import *  # noqa: F403
+
+_exports.install(globals())

@@ -13,120 +13,165 @@ writing states to JSON or YAML files. The legacy :class:`Harness` lives here too
 The same objects are importable as ``scenario`` (``scenario.State is ops.testing.State``).
 """
 
-from ops_core.charm import CharmBase, CharmMeta, RelationRole
-from ops_core.model import RelationNotFoundError
-from ops_pebble import ExecProcess
+from typing import TYPE_CHECKING
 
-from . import errors
-from ._context import Context, Manager
-from ._events import CharmEvents
-from ._harness import Harness
-from ._types import (
-    ActionFailed,
-    ActionOutput,
-    AnyJson,
-    AppUnitOrName,
-    CharmType,
-    ExecArgs,
-    ExecHandler,
-    ExecResult,
-    RawDataBagContents,
-    RawSecretRevisionContents,
-    ReadableBuffer,
-    UnitID,
-    YAMLStringOrFile,
-)
-from .state import (
-    ActiveStatus,
-    Address,
-    BindAddress,
-    BlockedStatus,
-    CheckInfo,
-    CloudCredential,
-    CloudSpec,
-    Container,
-    DeferredEvent,
-    ErrorStatus,
-    Exec,
-    ICMPPort,
-    JujuLogLine,
-    MaintenanceStatus,
-    Model,
-    Mount,
-    Network,
-    Notice,
-    PeerRelation,
-    Port,
-    Relation,
-    RelationBase,
-    Resource,
-    Secret,
-    State,
-    Storage,
-    StoredState,
-    SubordinateRelation,
-    TCPPort,
-    UDPPort,
-    UnknownStatus,
-    WaitingStatus,
-    layer_from_rockcraft,
-)
+from . import _exports
 
-__all__ = [
-    'ActionFailed',
-    'ActionOutput',
-    'ActiveStatus',
-    'Address',
-    'AnyJson',
-    'AppUnitOrName',
-    'BindAddress',
-    'BlockedStatus',
-    'CharmBase',
-    'CharmEvents',
-    'CharmMeta',
-    'CharmType',
-    'CheckInfo',
-    'CloudCredential',
-    'CloudSpec',
-    'Container',
-    'Context',
-    'DeferredEvent',
-    'ErrorStatus',
-    'Exec',
-    'ExecArgs',
-    'ExecHandler',
-    'ExecProcess',
-    'ExecResult',
-    'Harness',
-    'ICMPPort',
-    'JujuLogLine',
-    'MaintenanceStatus',
-    'Manager',
-    'Model',
-    'Mount',
-    'Network',
-    'Notice',
-    'PeerRelation',
-    'Port',
-    'RawDataBagContents',
-    'RawSecretRevisionContents',
-    'ReadableBuffer',
-    'Relation',
-    'RelationBase',
-    'RelationNotFoundError',
-    'RelationRole',
-    'Resource',
-    'Secret',
-    'State',
-    'Storage',
-    'StoredState',
-    'SubordinateRelation',
-    'TCPPort',
-    'UDPPort',
-    'UnitID',
-    'UnknownStatus',
-    'WaitingStatus',
-    'YAMLStringOrFile',
-    'errors',
-    'layer_from_rockcraft',
-]
+if TYPE_CHECKING:
+    from ops_core.charm import (
+        CharmBase as CharmBase,
+    )
+    from ops_core.charm import (
+        CharmMeta as CharmMeta,
+    )
+    from ops_core.charm import (
+        RelationRole as RelationRole,
+    )
+    from ops_core.model import RelationNotFoundError as RelationNotFoundError
+    from ops_pebble import ExecProcess as ExecProcess
+
+    from . import errors as errors
+    from ._context import (
+        Context as Context,
+    )
+    from ._context import (
+        Manager as Manager,
+    )
+    from ._events import CharmEvents as CharmEvents
+    from ._harness import Harness as Harness
+    from ._state import State as State
+    from ._state_containers import (
+        CheckInfo as CheckInfo,
+    )
+    from ._state_containers import (
+        Container as Container,
+    )
+    from ._state_containers import (
+        Exec as Exec,
+    )
+    from ._state_containers import (
+        Mount as Mount,
+    )
+    from ._state_containers import (
+        Notice as Notice,
+    )
+    from ._state_containers import (
+        layer_from_rockcraft as layer_from_rockcraft,
+    )
+    from ._state_misc import (
+        CloudCredential as CloudCredential,
+    )
+    from ._state_misc import (
+        CloudSpec as CloudSpec,
+    )
+    from ._state_misc import (
+        DeferredEvent as DeferredEvent,
+    )
+    from ._state_misc import (
+        ICMPPort as ICMPPort,
+    )
+    from ._state_misc import (
+        JujuLogLine as JujuLogLine,
+    )
+    from ._state_misc import (
+        Model as Model,
+    )
+    from ._state_misc import (
+        Port as Port,
+    )
+    from ._state_misc import (
+        Resource as Resource,
+    )
+    from ._state_misc import (
+        Storage as Storage,
+    )
+    from ._state_misc import (
+        StoredState as StoredState,
+    )
+    from ._state_misc import (
+        TCPPort as TCPPort,
+    )
+    from ._state_misc import (
+        UDPPort as UDPPort,
+    )
+    from ._state_network import (
+        Address as Address,
+    )
+    from ._state_network import (
+        BindAddress as BindAddress,
+    )
+    from ._state_network import (
+        Network as Network,
+    )
+    from ._state_relations import (
+        PeerRelation as PeerRelation,
+    )
+    from ._state_relations import (
+        Relation as Relation,
+    )
+    from ._state_relations import (
+        RelationBase as RelationBase,
+    )
+    from ._state_relations import (
+        SubordinateRelation as SubordinateRelation,
+    )
+    from ._state_secrets import Secret as Secret
+    from ._state_status import (
+        ActiveStatus as ActiveStatus,
+    )
+    from ._state_status import (
+        BlockedStatus as BlockedStatus,
+    )
+    from ._state_status import (
+        ErrorStatus as ErrorStatus,
+    )
+    from ._state_status import (
+        MaintenanceStatus as MaintenanceStatus,
+    )
+    from ._state_status import (
+        UnknownStatus as UnknownStatus,
+    )
+    from ._state_status import (
+        WaitingStatus as WaitingStatus,
+    )
+    from ._types import (
+        ActionFailed as ActionFailed,
+    )
+    from ._types import (
+        ActionOutput as ActionOutput,
+    )
+    from ._types import (
+        AnyJson as AnyJson,
+    )
+    from ._types import (
+        AppUnitOrName as AppUnitOrName,
+    )
+    from ._types import (
+        CharmType as CharmType,
+    )
+    from ._types import (
+        ExecArgs as ExecArgs,
+    )
+    from ._types import (
+        ExecHandler as ExecHandler,
+    )
+    from ._types import (
+        ExecResult as ExecResult,
+    )
+    from ._types import (
+        RawDataBagContents as RawDataBagContents,
+    )
+    from ._types import (
+        RawSecretRevisionContents as RawSecretRevisionContents,
+    )
+    from ._types import (
+        ReadableBuffer as ReadableBuffer,
+    )
+    from ._types import (
+        UnitID as UnitID,
+    )
+    from ._types import (
+        YAMLStringOrFile as YAMLStringOrFile,
+    )
+
+_exports.install(globals())

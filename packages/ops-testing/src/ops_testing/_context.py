@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic
 
 from ._charm_spec import CharmSpec, autoload_spec, spec_from_arguments
 from ._events import CharmEvents, Event
+from ._exports import publish
 from ._state_misc import JujuLogLine
 from ._state_status import _EntityStatus
 from ._types import CharmType, ExecArgs
@@ -396,3 +397,6 @@ class Context(Generic[CharmType]):
             'Context.run_action was removed; use ctx.run(ctx.on.action(<name>, params=...), '
             'state) and read ctx.action_results / ctx.action_logs (failures raise ActionFailed).'
         )
+
+
+publish(__name__)

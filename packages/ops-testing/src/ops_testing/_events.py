@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ._exports import publish
 from ._state_common import action_ids, check_name, copy_dict
 from ._state_containers import CheckInfo, Container, Notice
 from ._state_misc import DeferredEvent, Storage
@@ -544,3 +545,6 @@ class CharmEvents:
             custom_args=args,
             custom_kwargs=dict(kwargs),
         )
+
+
+publish(__name__)

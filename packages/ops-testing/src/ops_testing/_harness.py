@@ -25,6 +25,7 @@ from ops_core._framework import Framework
 from ops_core._model import Model
 
 from ._context import Context
+from ._exports import publish
 from ._harness_backend import HarnessBackend, action_event
 from ._harness_pebble import PebbleMixin
 from ._harness_relations import RelationsMixin
@@ -570,3 +571,6 @@ class Harness(
         if failure is not None:
             raise ActionFailed(failure, output)
         return output
+
+
+publish(__name__)

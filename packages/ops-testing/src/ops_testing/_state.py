@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._exports import publish
 from ._serialise import DictMixin
 from ._state_common import members_of, set_field
 from ._state_containers import Container
@@ -310,3 +311,6 @@ class State(DictMixin):
             stored_states=stored,
             **kwargs,
         )
+
+
+publish(__name__)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import ops_pebble as pebble
 
+from ._exports import publish
 from ._serialise import DictMixin
 from ._state_common import (
     change_ids,
@@ -365,3 +366,6 @@ def layer_from_rockcraft(path: str | pathlib.Path) -> pebble.Layer:
     if data.get('checks'):
         layer['checks'] = data['checks']
     return pebble.Layer(layer)  # type: ignore[arg-type]
+
+
+publish(__name__)

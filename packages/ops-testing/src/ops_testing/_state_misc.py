@@ -10,6 +10,7 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._exports import publish
 from ._serialise import DictMixin
 from ._state_common import (
     check_name,
@@ -414,3 +415,6 @@ def storage_from_ops(storage: Any) -> Storage:
     if isinstance(storage, Storage):
         return storage
     return Storage(storage.name, index=storage.index)
+
+
+publish(__name__)

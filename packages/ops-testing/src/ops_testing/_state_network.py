@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from ._exports import publish
 from ._serialise import DictMixin
 from ._state_common import check_members, members_of, set_field, string_list
 
@@ -128,3 +129,6 @@ class Network(DictMixin):
             'egress-subnets': list(self.egress_subnets),
             'ingress-addresses': list(self.ingress_addresses),
         }
+
+
+publish(__name__)

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from ._exports import publish
 from ._serialise import DictMixin
 from ._state_common import (
     DEFAULT_JUJU_DATABAG,
@@ -213,3 +214,6 @@ class PeerRelation(RelationBase):
 
     def _remote_unit_databag(self, unit_id: int) -> dict[str, str]:
         return dict(self.peers_data[unit_id])
+
+
+publish(__name__)

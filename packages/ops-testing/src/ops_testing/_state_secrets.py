@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, cast
 
+from ._exports import publish
 from ._serialise import DictMixin
 from ._state_common import random_secret_id, set_field
 from .errors import StateValidationError
@@ -111,3 +112,6 @@ class Secret(DictMixin):
 def canonical_secret_id(secret_id: str) -> str:
     """The unique part of a secret id (``secret:ID`` and ``secret://UUID/ID`` agree)."""
     return secret_id.rsplit('/', 1)[-1].rsplit(':', 1)[-1]
+
+
+publish(__name__)

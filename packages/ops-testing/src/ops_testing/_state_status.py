@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 from ops_core import _status as _model
 
+from ._exports import publish
+
 __all__ = [
     'ActiveStatus',
     'BlockedStatus',
@@ -140,3 +142,6 @@ def status_from_any(field: str, value: Any) -> _EntityStatus:
     raise TypeError(
         f'Invalid status.{field}: {value!r}; use a status such as ops.testing.ActiveStatus(...)'
     )
+
+
+publish(__name__)

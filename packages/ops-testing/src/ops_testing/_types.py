@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 from ops_core.charm import CharmBase
 from ops_core.model import Application, Unit
 
+from ._exports import publish
+
 if TYPE_CHECKING:
     from ._pebble import ExecRequest
     from ._state import State
@@ -156,3 +158,6 @@ class ExecResult:
 
 ExecHandler = Callable[[ExecArgs], ExecResult | None]
 """A function simulating a command: it gets the call's arguments and returns the result."""
+
+
+publish(__name__)

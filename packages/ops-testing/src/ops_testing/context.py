@@ -1,7 +1,27 @@
 """``Context`` and ``Manager`` (``scenario.context``): run events on a charm."""
 
-from ._context import Context, Manager
-from ._events import CharmEvents
-from ._types import ActionFailed, ActionOutput, CharmType
+from typing import TYPE_CHECKING
 
-__all__ = ['ActionFailed', 'ActionOutput', 'CharmEvents', 'CharmType', 'Context', 'Manager']
+from . import _exports
+
+if TYPE_CHECKING:
+    from . import (
+        ActionFailed as ActionFailed,
+    )
+    from . import (
+        ActionOutput as ActionOutput,
+    )
+    from . import (
+        CharmEvents as CharmEvents,
+    )
+    from . import (
+        CharmType as CharmType,
+    )
+    from . import (
+        Context as Context,
+    )
+    from . import (
+        Manager as Manager,
+    )
+
+_exports.install(globals())

@@ -3,20 +3,7 @@
 Every class here is also importable as ``scenario.errors.<Name>``.
 """
 
-from __future__ import annotations
-
-__all__ = [
-    'ActionMissingFromContextError',
-    'AlreadyEmittedError',
-    'BadOwnerPath',
-    'ContextSetupError',
-    'InconsistentScenarioError',
-    'MetadataNotFoundError',
-    'NoObserverError',
-    'ScenarioRuntimeError',
-    'StateValidationError',
-    'UncaughtCharmError',
-]
+from . import _exports
 
 
 class ContextSetupError(RuntimeError):
@@ -69,3 +56,6 @@ class NoObserverError(RuntimeError):
 
 class BadOwnerPath(RuntimeError):
     """A custom event's owner path does not lead to an ``ObjectEvents`` instance."""
+
+
+_exports.install(globals())

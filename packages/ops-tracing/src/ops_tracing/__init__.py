@@ -35,26 +35,18 @@ is imported when first used, and importing it is what switches tracing on. A cha
 never uses it loads no OpenTelemetry at all.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 import ops_core.tracing_hook as _tracing_hook
 
+from . import _exports
 from ._buffer import Destination as _Destination
-from ._charm_object import Tracing
 from ._dispatch_tracer import DispatchTracer as _DispatchTracer
 
-if _TYPE_CHECKING:
-    from ops_core.jujucontext import JujuContext
+if TYPE_CHECKING:
+    from ops_core.jujucontext import JujuContext as _JujuContext
 
-__all__ = [
-    'Tracing',
-    '_mark_observed',
-    '_setup',
-    '_shutdown',
-    'set_destination',
-]
+    from ._charm_object import Tracing as Tracing
 
 _tracer = _DispatchTracer()
 
@@ -83,7 +75,7 @@ def set_destination(url: str | None, ca: str | None) -> None:
     _tracer.set_destination(_Destination(url or None, ca or None))
 
 
-def _setup(juju_context: JujuContext, charm_class_name: str) -> None:
+def _setup(juju_context: '_JujuContext', charm_class_name: str) -> None:
     """Start tracing a dispatch (what ``ops.main`` does for you; for tools and tests).
 
     Args:
@@ -110,3 +102,5 @@ def _mark_observed() -> None:
 
 
 _tracing_hook.install(_tracer)
+
+_exports.install(globals())

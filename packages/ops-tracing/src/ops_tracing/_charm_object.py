@@ -12,6 +12,7 @@ from ops_core.model import ModelError
 
 from . import _relations
 from ._buffer import Destination
+from ._exports import publish
 
 if TYPE_CHECKING:
     from ops_core.charm import CharmBase
@@ -199,3 +200,6 @@ class Tracing(Object):
         ]
         certificates = _relations.ca_certificates(app_databag, unit_databags)
         return '\n'.join(sorted(certificates)) or None
+
+
+publish(__name__)

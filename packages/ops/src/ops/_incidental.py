@@ -54,8 +54,12 @@ SUBMODULES: dict[str, list[str]] = {
         'client',
         'cookies',
     ],
+    'importlib': [
+        'machinery',
+    ],
     'urllib': [
         'error',
+        'parse',
         'request',
         'response',
     ],
