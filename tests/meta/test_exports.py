@@ -109,7 +109,10 @@ def test_each_class_and_function_names_its_public_home(package: str) -> None:
             for member in vars(obj).values():
                 function = getattr(member, '__func__', member)
                 # Its methods (not those generated elsewhere, such as a record's).
-                if inspect.isfunction(function) and function.__globals__.get('__name__') == defining:
+                if (
+                    inspect.isfunction(function)
+                    and function.__globals__.get('__name__') == defining
+                ):
                     assert function.__module__ == home, f'{where}.{function.__name__}'
     assert found or package in ('scenario', 'ops')
 
@@ -340,3 +343,30 @@ def test_the_tool_refuses_ambiguous_or_incomplete_declarations(
     with pytest.raises(tool.DeclarationError) as info:
         tool.Index(tool.discover(repo), {})
     assert message in str(info.value).replace(str(repo) + '/packages/', '')
+
+
+def test_the_api_reference_names_public_classes_by_their_public_home() -> None:
+    # pdoc (what docs/build_api.py uses) links each class in a signature or a base list by
+    # its __module__; only private helpers (a mixin, the Backend protocol) may show a
+    # private module.
+    pytest.importorskip('pdoc')
+    import re
+    import warnings
+
+    import pdoc.doc
+    import pdoc.render
+
+    spec = importlib.util.spec_from_file_location('build_api', REPO / 'docs' / 'build_api.py')
+    assert spec is not None and spec.loader is not None
+    build_api = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_api)
+    public = {
+        name for package in PACKAGES for table in _index(package).NAMES.values() for name in table
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        for module in ('ops.model', 'ops.charm', 'ops.framework', 'ops.pebble', 'ops.testing'):
+            html = pdoc.render.html_module(pdoc.doc.Module(build_api.view(module)), {})
+            assert re.search(r'ops\.model\.Relation|ops\.charm\.|ops\.pebble\.', html), module
+            private = set(re.findall(r'\bops_[a-z]+\._[a-z_]+\.([A-Za-z_]+)', html))
+            assert not private & public, (module, sorted(private & public))
