@@ -41,13 +41,16 @@ _HARNESS_WHAT = {
 }
 # (dimension, N) for the real dispatch (a machine charm has no containers); hook tools
 # answer from canned files, so N relations cost about 3N tool processes on both sides.
+# N is chosen so that what N things add to the hook stands well clear of the hook's own
+# run-to-run noise (a few ms of CPU): 1,000 stored-state entries add less than that.
 _DISPATCH = (
-    ('relations', 10),
-    ('units', 10),
-    ('secrets', 10),
-    ('stored', 1000),
+    ('relations', 20),
+    ('units', 20),
+    ('secrets', 20),
+    ('stored', 10000),
     ('defer-queue', 1000),
 )
+_DISPATCH_REPS = 9
 _QUADRATIC_LIMIT = 30.0  # seconds a quadratic 10N may take before ops 3.9's 10N is skipped
 
 
@@ -166,7 +169,7 @@ def _canned(directory: Path, dim: str, n: int) -> Path:
 
 def _dispatch_rows(run: Run) -> list[Row]:
     rows: list[Row] = []
-    reps = 1 if run.smoke else max(5, run.reps)
+    reps = 1 if run.smoke else max(_DISPATCH_REPS, run.reps)
     for dim, n in _DISPATCH:
         n = max(1, n // 10) if run.smoke else n
         sizes = {'small': n, 'big': 10 * n}
@@ -216,14 +219,22 @@ def _dispatch_rows(run: Run) -> list[Row]:
                 (dirs[impl.key, size] / '.unit-state.db').unlink(missing_ok=True)
                 _hook.run_hook(impl, dirs[impl.key, size], 'install', timeout=run.timeout(600))
 
-        for size, group in [('base', base), *cells.items()]:
-            interleave(
-                run,
-                group,
-                lambda impl, cell, size=size: sample(impl, cell, size),
-                reps,
-                impls=[i for i in run.impls if group[i.key].status == 'ok'],
-            )
+        # The hook with none, with N and with 10N are sampled in the same minutes (each
+        # repetition takes all three, in an order that alternates), so that a change in the
+        # machine's load falls on all three and not on the difference between them.
+        groups = [('base', base), *cells.items()]
+        for rep in range(reps):
+            ordered = groups if rep % 2 == 0 else list(reversed(groups))
+            for size, group in ordered:
+                interleave(
+                    run,
+                    group,
+                    lambda impl, cell, size=size: sample(impl, cell, size),
+                    1,
+                    impls=[i for i in run.impls if group[i.key].status == 'ok']
+                    if rep % 2 == 0
+                    else [i for i in reversed(run.impls) if group[i.key].status == 'ok'],
+                )
         increments = {size: run.new_cells() for size in sizes}
         for size in sizes:
             for key in ('ops39', 'ours'):
