@@ -179,7 +179,13 @@ class Backend(Protocol):
         ...
 
     def relation_set(
-        self, relation_name: str, relation_id: int, data: Mapping[str, str], is_app: bool
+        self,
+        relation_name: str,
+        relation_id: int,
+        data: Mapping[str, str],
+        is_app: bool,
+        *,
+        member_name: str | None = None,
     ) -> None:
         """Update this unit's (or, with ``is_app``, its application's) bag (``relation-set``).
 
@@ -189,6 +195,9 @@ class Backend(Protocol):
             data: The keys to change, never empty; a value of ``''`` deletes the key,
                 keys not listed are left alone.
             is_app: Whether to write the application bag (leader only).
+            member_name: Given only when the bag is another unit's or application's: the
+                model lets code outside any event handler (a test) write any bag, and a
+                simulated Juju writes it; Juju's ``relation-set`` cannot.
 
         Raises:
             RelationNotFoundError: if the relation does not exist on that endpoint.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import ops_core.tracing_hook as tracing_hook
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ._framework import Framework
     from ._juju_storage import JujuStorage
     from ._jujucontext import JujuContext
+    from ._memory_storage import MemoryStorage
     from ._sqlite_storage import SQLiteStorage
     from .model import Container, Model
 
@@ -90,7 +91,8 @@ class _Dispatcher:
         charm_class: the charm's :class:`CharmBase` subclass.
         context: the Juju context of this dispatch (which event, relation, unit, ...).
         backend: the model's :class:`~ops_core._backend.Backend` (production: hook tools).
-        storage: the state storage (``SQLiteStorage``, ``JujuStorage`` or equivalent).
+        storage: the state storage (``SQLiteStorage``, ``JujuStorage``, or ``MemoryStorage``
+            for a simulated unit).
         meta: the charm's metadata.
         pebble_client_factory: makes a container's Pebble client from its name; the model's
             default (``ops_pebble.Client`` on the container's socket) when ``None``.
@@ -101,6 +103,9 @@ class _Dispatcher:
         trace_data: if tracing is on (see :mod:`ops_core.tracing_hook`), the finished
             spans of this dispatch are appended here rather than buffered and sent out
             (what a testing front-end wants); ``None`` in production.
+        unknown_event: called with the charm and the event name when the charm has no such
+            event (``charm.on`` lacks it); it may raise to fail the dispatch. By default the
+            dispatch logs that at DEBUG and goes on, as ``ops.main`` does.
     """
 
     def __init__(
@@ -109,12 +114,13 @@ class _Dispatcher:
         *,
         context: JujuContext,
         backend: Backend,
-        storage: SQLiteStorage | JujuStorage,
+        storage: SQLiteStorage | JujuStorage | MemoryStorage,
         meta: CharmMeta,
         pebble_client_factory: Callable[[str], Any] | None = None,
         event_name: str | None = None,
         framework_class: type[Framework] | None = None,
         trace_data: list[Any] | None = None,
+        unknown_event: Callable[[CharmBase, str], None] | None = None,
     ):
         self.charm_class = charm_class
         self.framework_class = framework_class
@@ -134,6 +140,7 @@ class _Dispatcher:
         self.charm: CharmBase | None = None
         self._old_breakpointhook: Callable[..., Any] | None = None
         self.trace_data = trace_data
+        self.unknown_event = unknown_event
         self._traced = False
 
     # -- steps -----------------------------------------------------------------------
@@ -172,7 +179,8 @@ class _Dispatcher:
         self.model = model
         framework_class = self.framework_class or Framework
         framework = framework_class(
-            self.storage,
+            # Framework's signature names ops 3.9's two storages; any with their methods does.
+            cast('SQLiteStorage', self.storage),
             ctx.charm_dir,
             self.meta,
             model,
@@ -249,6 +257,8 @@ class _Dispatcher:
         name = self.event_name
         bound = getattr(charm.on, name, None) if name else None
         if bound is None:
+            if name and self.unknown_event is not None:
+                self.unknown_event(charm, name)
             logger.debug('Event %s not defined for %s.', name, charm)
             return
         args, kwargs = self._event_args(bound.event_type)

@@ -235,9 +235,25 @@ class HookCommandsBackend:
         return dict(data)
 
     def relation_set(
-        self, relation_name: str, relation_id: int, data: Mapping[str, str], is_app: bool
+        self,
+        relation_name: str,
+        relation_id: int,
+        data: Mapping[str, str],
+        is_app: bool,
+        *,
+        member_name: str | None = None,
     ) -> None:
-        """Run ``relation-set -r <endpoint>:<id> [--app] --file -`` (data on stdin)."""
+        """Run ``relation-set -r <endpoint>:<id> [--app] --file -`` (data on stdin).
+
+        Raises:
+            ModelError: ``member_name`` names another unit or application: the hook tool
+                writes only this unit's (or application's) bag.
+        """
+        if member_name is not None and member_name not in (self.unit_name, self.app_name):
+            raise ModelError(
+                f'ERROR cannot write the relation data of {member_name}: relation-set writes '
+                'only this unit\'s or application\'s data'
+            )
         self._call(
             'relation-set',
             ops_hookcmds.relation_set,

@@ -80,6 +80,10 @@ class _ModelCache:
             app = self.apps[name] = Application(name, self.meta, self.backend, self)
         return app
 
+    def forget_leadership(self) -> None:
+        """Ask Juju again whether this unit leads, the next time it matters."""
+        self._leader = None
+
     def is_leader(self) -> bool:
         """Whether this unit leads, asking Juju again once the cached answer is stale."""
         now = time.monotonic()
@@ -493,6 +497,10 @@ class Resources:
         if path is None:
             path = self._paths[name] = pathlib.Path(self._backend.resource_get(name))
         return path
+
+    def _forget(self, name: str) -> None:
+        """Forget where resource ``name`` was fetched to, so that it is fetched again."""
+        self._paths[name] = None
 
 
 class Pod:

@@ -58,6 +58,10 @@ class BindingMapping(Mapping[str, 'Binding']):
     def __getitem__(self, binding_key: str) -> Binding:
         return self.get(binding_key)
 
+    def _forget(self) -> None:
+        """Forget every binding read so far, so that networks are asked for again."""
+        self._data.clear()
+
     def __iter__(self) -> Iterator[str]:
         return iter({name for name, _ in self._data})
 

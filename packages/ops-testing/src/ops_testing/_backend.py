@@ -15,11 +15,16 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ops_core._cloud import CloudSpec as OpsCloudSpec
-from ops_core._errors import ModelError, RelationNotFoundError, SecretNotFoundError
-from ops_core._hook_notes import add_hook_notes
-from ops_core._ports import Port as OpsPort
-from ops_core._secret_types import SecretInfo, SecretRotate
+from ops_core.model import CloudSpec as OpsCloudSpec
+from ops_core.model import (
+    ModelError,
+    RelationNotFoundError,
+    SecretInfo,
+    SecretNotFoundError,
+    SecretRotate,
+)
+from ops_core.model import Port as OpsPort
+from ops_core.sister import add_hook_notes
 
 from ._consistency import parse_juju_version
 from ._state_misc import ICMPPort, JujuLogLine, Port, TCPPort, UDPPort
@@ -44,7 +49,7 @@ _SETTABLE = ('active', 'blocked', 'maintenance', 'waiting')
 
 @add_hook_notes
 class StateBackend:
-    """A ``Backend`` (see ``ops_core._backend``) over a State, for one run of a Context."""
+    """A ``Backend`` (see ``ops_core.sister.Backend``) over a State, for one run of a Context."""
 
     def __init__(self, ctx: Context[Any], state: State, event: Event, spec: CharmSpec) -> None:
         self._ctx = ctx
@@ -172,7 +177,13 @@ class StateBackend:
         )
 
     def relation_set(
-        self, relation_name: str, relation_id: int, data: Mapping[str, str], is_app: bool
+        self,
+        relation_name: str,
+        relation_id: int,
+        data: Mapping[str, str],
+        is_app: bool,
+        *,
+        member_name: str | None = None,
     ) -> None:
         """Write this unit's (or app's) databag; ``''`` deletes a key."""
         relation = self._relation(relation_name, relation_id)

@@ -17,12 +17,18 @@ import pathlib
 import textwrap
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
-from ops_core._cloud import CloudSpec as OpsCloudSpec
-from ops_core._errors import ModelError
-from ops_core._framework import Framework
-from ops_core._model import Model
+from ops_core.framework import Framework
+from ops_core.model import CloudSpec as OpsCloudSpec
+from ops_core.model import Model, ModelError
+from ops_core.sister import (
+    MemoryStorage,
+    evaluate_status,
+    event_context,
+    forget,
+    running_event,
+)
 
 from ._context import Context
 from ._exports import publish
@@ -31,13 +37,9 @@ from ._harness_pebble import PebbleMixin
 from ._harness_relations import RelationsMixin
 from ._harness_secrets import SecretsMixin
 from ._harness_storage import StorageMixin
-from ._harness_store import MemoryStore
 from ._state_relations import PeerRelation
 from ._state_status import _EntityStatus
 from ._types import ActionFailed, ActionOutput, CharmType, YAMLStringOrFile
-
-if TYPE_CHECKING:
-    from ops_core._sqlite_storage import SQLiteStorage
 
 __all__ = ['Harness']
 
@@ -45,6 +47,8 @@ _DEPRECATION = (
     'Harness is deprecated. For the recommended approach, see: '
     'https://canonical.com/juju/docs/ops/latest/howto/write-unit-tests-for-a-charm/'
 )
+
+_CLOSED = 'the Harness has been cleaned up: its framework store is closed'
 
 _CONFIG_TYPES: dict[str, type] = {
     'string': str,
@@ -242,11 +246,11 @@ class Harness(
         meta_obj = spec.charm_meta()
         self._model = Model(meta_obj, self._backend, pebble_client_factory=self._pebble_client)
         model = self._model
-        self._backend.hook_name = lambda: model._hook_is_running
+        self._backend.hook_name = lambda: running_event(model)
         self._backend.pebble_client = self._pebble_client
         self._charm_dir = charm_dir if charm_dir is not None else self._ctx._tmp_dir
         self._framework = Framework(
-            cast('SQLiteStorage', MemoryStore()),
+            cast('Any', MemoryStorage(_CLOSED)),
             self._charm_dir,
             meta_obj,
             self._model,
@@ -280,7 +284,7 @@ class Harness(
         if self._charm is not None:
             raise RuntimeError('cannot call the begin method on the harness more than once')
         # As in production dispatch, relation data access rules apply in __init__ too.
-        with self._model._event_context('__init__'):
+        with event_context(self._model, '__init__'):
             self._charm = self._charm_cls(self._framework)
 
     def _event_context(self, event_name: str) -> contextlib.AbstractContextManager[None]:
@@ -289,7 +293,7 @@ class Harness(
         Charm tests use this to read or write relation data the way a handler would (access
         rules enforced) or, with ``''``, as the test itself (no rules) from inside a handler.
         """
-        return self._model._event_context(event_name)
+        return event_context(self._model, event_name)
 
     def begin_with_initial_hooks(self) -> None:
         """Instantiate the charm and emit the events of a unit's deployment, in Juju's order.
@@ -343,7 +347,7 @@ class Harness(
         status = backend.unit_status
         if status.name == 'maintenance' and not status.message:
             backend.unit_status = _EntityStatus.from_status_name('unknown', '')
-            self._model.unit._status = None
+            forget(self._model, unit_status=True)
         for relation in backend.relation_records():
             endpoint = self._attr(relation.endpoint)
             model_relation = self._model.get_relation(relation.endpoint, relation.id)
@@ -436,13 +440,13 @@ class Harness(
             else:
                 config[key] = default
         backend.config = config
-        self._model.config._invalidate()
+        forget(self._model, config=True)
         self._emit('config_changed')
 
     def set_leader(self, is_leader: bool = True) -> None:
         """Make this unit the leader (emitting ``leader-elected``) or not (no event)."""
         self._backend.leader = bool(is_leader)
-        self._model._cache._leader = None
+        forget(self._model, leadership=True)
         if is_leader:
             self._emit('leader_elected')
 
@@ -515,10 +519,8 @@ class Harness(
 
         ``collect-app-status`` is emitted for the leader only, as in production.
         """
-        from ops_core._charm import _evaluate_status
-
-        self._model._cache._leader = None
-        _evaluate_status(self.charm)
+        forget(self._model, leadership=True)
+        evaluate_status(self.charm)
 
     # ---- actions ---------------------------------------------------------------------------------
 

@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ops_core._cloud import CloudSpec as OpsCloudSpec
-from ops_core._errors import ModelError, RelationNotFoundError, SecretNotFoundError
-from ops_core._secret_types import SecretInfo, SecretRotate
+from ops_core.model import CloudSpec as OpsCloudSpec
+from ops_core.model import (
+    ModelError,
+    RelationNotFoundError,
+    SecretInfo,
+    SecretNotFoundError,
+    SecretRotate,
+)
 
 from ._backend import StateBackend
 from ._events import Action, Event
@@ -268,19 +272,22 @@ class HarnessBackend(StateBackend):
         return super().relation_get(relation_name, relation_id, member_name, is_app)
 
     def relation_set(
-        self, relation_name: str, relation_id: int, data: Mapping[str, str], is_app: bool
+        self,
+        relation_name: str,
+        relation_id: int,
+        data: Mapping[str, str],
+        is_app: bool,
+        *,
+        member_name: str | None = None,
     ) -> None:
         """Write a bag. Test code (outside handlers) may also write the remote side's bags.
 
-        Juju's ``relation-set`` only writes this unit's or app's bag, so the protocol does
-        not name the bag; the model enforces that inside handlers. Outside handlers a
-        Harness test may write any bag through the model (as ops 3.9 allows), so the bag
-        is read from the model object making the call.
+        The model names the member whose bag it writes when it is not this unit or app
+        (only a test writing through the model outside handlers can, as ops 3.9 allows).
         """
-        member = _writing_member()
-        if member is not None and member not in (self._unit_name, self._app_name):
+        if member_name is not None and member_name not in (self._unit_name, self._app_name):
             relation = self._relation(relation_name, relation_id)
-            bag = self._remote_bag(relation, member, is_app)
+            bag = self._remote_bag(relation, member_name, is_app)
             for key, value in data.items():
                 if value == '':
                     bag.pop(key, None)
@@ -521,17 +528,6 @@ class HarnessBackend(StateBackend):
         self._ctx.removed_secret_revisions.append(revision)
         if not record.revisions:
             self.drop_secret(secret.id)  # no revision left: the secret is gone
-
-
-def _writing_member() -> str | None:
-    """The name of the unit or app whose bag the model is writing, if the model is writing."""
-    from ops_core._relation import RelationDataContent
-
-    frame = sys._getframe(2)
-    writer = frame.f_locals.get('self')
-    if isinstance(writer, RelationDataContent):
-        return writer._entity.name
-    return None
 
 
 def action_event(name: str, params: Mapping[str, Any], action_id: str) -> Event:

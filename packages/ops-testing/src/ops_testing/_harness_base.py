@@ -13,12 +13,13 @@ from __future__ import annotations
 import pathlib
 from typing import TYPE_CHECKING, Any, Generic
 
+from ops_core.sister import forget, refresh_relation
+
 from ._types import CharmType
 
 if TYPE_CHECKING:
-    from ops_core._framework import Framework
-    from ops_core._model import Model
-    from ops_core._relation import Relation
+    from ops_core.framework import Framework
+    from ops_core.model import Model
 
     from ._charm_spec import CharmSpec
     from ._context import Context
@@ -69,7 +70,7 @@ class HarnessBase(Generic[CharmType]):
     def _emit_always(self, event_name: str, *args: Any, **kwargs: Any) -> None:
         """Emit ``charm.on.<event_name>`` (the charm must exist)."""
         bound = getattr(self.charm.on, event_name)
-        self._model._cache._leader = None
+        forget(self._model, leadership=True)
         bound.emit(*args, **kwargs)
 
     @staticmethod
@@ -78,64 +79,16 @@ class HarnessBase(Generic[CharmType]):
 
     # ---- keeping the model's caches in step with the backend ---------------------------------
 
-    def _model_relation(self, relation_id: int) -> Relation | None:
-        """The model's object for a relation, if the model has built one already."""
-        relation = self._backend.relation_record(relation_id)
-        return self._model._cache.relations.get((relation.endpoint, relation_id))
+    def _refresh_relation(self, relation_id: int, joined: str | None = None) -> None:
+        """Make the model's relation object show the backend's units and bags again.
 
-    def _refresh_relation(self, relation_id: int) -> None:
-        """Make the model's relation object show the backend's units and bags again."""
-        from ops_core._relation import RelationDataContent
-
-        model_relation = self._model_relation(relation_id)
-        if model_relation is None:
-            return
-        backend = self._backend
-        relation = backend.relation_record(relation_id)
-        names = backend.relation_list(relation.endpoint, relation_id)
-        units = {self._model.get_unit(name) for name in names}
-        model_relation.units.clear()
-        model_relation.units.update(units)
-        if model_relation.app is None:
-            app_name = backend.relation_remote_app_name(relation.endpoint, relation_id)
-            if app_name:
-                model_relation.app = self._model.get_app(app_name)
-        bags = model_relation.data._data
-        entities: list[Any] = list(units)
-        if model_relation.app is not None:
-            entities.append(model_relation.app)
-        for entity in entities:
-            if entity not in bags:
-                bags[entity] = RelationDataContent(model_relation, entity, backend)
-        for bag in bags.values():
-            bag._invalidate()
-
-    def _add_relation_unit_to_model(self, relation_id: int, unit_name: str) -> None:
-        """Make the model's relation object show one more remote unit (and its bag).
-
-        What :meth:`_refresh_relation` does for a relation that gained ``unit_name``,
-        without re-listing every unit and dropping every bag (which made adding N units
-        one by one quadratic).
+        With ``joined``, only that newly joined unit is added (see ``refresh_relation``).
         """
-        from ops_core._relation import RelationDataContent
-
-        model_relation = self._model_relation(relation_id)
-        if model_relation is None:
-            return
-        if model_relation.app is None:
-            self._refresh_relation(relation_id)
-            return
-        unit = self._model.get_unit(unit_name)
-        model_relation.units.add(unit)
-        bags = model_relation.data._data
-        bag = bags.get(unit)
-        if bag is None:
-            bags[unit] = RelationDataContent(model_relation, unit, self._backend)
-        else:
-            bag._invalidate()
+        relation = self._backend.relation_record(relation_id)
+        refresh_relation(self._model, relation.endpoint, relation_id, joined=joined)
 
     def _invalidate_bindings(self) -> None:
-        self._model._bindings._data.clear()
+        forget(self._model, bindings=True)
 
     # ---- Pebble ------------------------------------------------------------------------------
 

@@ -6,17 +6,15 @@ import functools
 import ipaddress
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ops_core._errors import ModelError, RelationDataTypeError, RelationNotFoundError
+from ops_core.model import ModelError, RelationDataTypeError, RelationNotFoundError
+from ops_core.sister import forget_relation, relation_added, relation_broken, unit_departing
 
 from ._harness_base import HarnessBase
 from ._state_network import Address, BindAddress, Network
 from ._state_relations import PeerRelation, Relation, RelationBase
 from ._types import AppUnitOrName, CharmType
-
-if TYPE_CHECKING:
-    from ops_core._relation import Relation as OpsRelation
 
 __all__ = ['RelationsMixin', 'make_network']
 
@@ -101,7 +99,7 @@ class RelationsMixin(HarnessBase[CharmType]):
         if (None, None) not in networks:
             networks.setdefault((relation_name, relation_id), _default_network('10.0.0.10'))
             networks.setdefault((relation_name, None), _default_network('192.0.2.0'))
-        self._model.relations._added(relation_name, relation_id)
+        relation_added(self._model, relation_name, relation_id)
         self._invalidate_bindings()
         if self._charm is not None and self._hooks_enabled:
             model_relation = self._model.get_relation(relation_name, relation_id)
@@ -171,7 +169,7 @@ class RelationsMixin(HarnessBase[CharmType]):
                 stacklevel=2,
             )
             backend.odd_units.setdefault(relation_id, {}).setdefault(remote_unit_name, {})
-        self._add_relation_unit_to_model(relation_id, remote_unit_name)
+        self._refresh_relation(relation_id, joined=remote_unit_name)
         self._emit_relation(relation_id, 'relation_joined', remote_unit_name)
 
     def _remote_bag(self, relation: RelationBase, unit_name: str) -> dict[str, str] | None:
@@ -195,8 +193,6 @@ class RelationsMixin(HarnessBase[CharmType]):
             RelationNotFoundError: no such relation.
             KeyError: the unit is not in the relation.
         """
-        from ops_core._relation import RelationDataContent
-
         backend = self._backend
         relation = backend.relation_record(relation_id)
         odd = backend.odd_units.get(relation_id, {})
@@ -208,24 +204,17 @@ class RelationsMixin(HarnessBase[CharmType]):
             if number not in bags:
                 raise KeyError(f'unit {remote_unit_name!r} is not in relation {relation_id}')
             bag = bags.pop(number)
-        self._refresh_relation(relation_id)
-        model_relation = self._model_relation(relation_id)
-        unit = self._model.get_unit(remote_unit_name)
-        if model_relation is not None:
-            model_relation.data._data[unit] = RelationDataContent(model_relation, unit, backend)
         backend.departing = (relation_id, remote_unit_name, bag)
         try:
-            self._emit_relation(
-                relation_id,
-                'relation_departed',
-                remote_unit_name,
-                departing_unit_name=remote_unit_name,
-            )
+            with unit_departing(self._model, relation.endpoint, relation_id, remote_unit_name):
+                self._emit_relation(
+                    relation_id,
+                    'relation_departed',
+                    remote_unit_name,
+                    departing_unit_name=remote_unit_name,
+                )
         finally:
             backend.departing = None
-            model_relation = self._model_relation(relation_id)
-            if model_relation is not None:
-                model_relation.data._data.pop(unit, None)
 
     def remove_relation(self, relation_id: int) -> None:
         """Remove a relation: its units depart, then ``relation-broken`` is emitted.
@@ -240,26 +229,15 @@ class RelationsMixin(HarnessBase[CharmType]):
         relation = backend.relation_record(relation_id)
         for unit_name in backend.relation_list(relation.endpoint, relation_id):
             self.remove_relation_unit(relation_id, unit_name)
-        mapping = self._model.relations
         try:
             if self._charm is not None and self._hooks_enabled:
-                mapping._broken_relation_id = relation_id
-                mapping._invalidate(relation.endpoint)
-                model_relation: OpsRelation | None = self._model.get_relation(
-                    relation.endpoint, relation_id
-                )
-                assert model_relation is not None
-                model_relation.active = False
-                self._emit(
-                    f'{self._attr(relation.endpoint)}_relation_broken',
-                    model_relation,
-                    model_relation.app,
-                )
+                with relation_broken(self._model, relation.endpoint, relation_id) as broken:
+                    self._emit(
+                        f'{self._attr(relation.endpoint)}_relation_broken', broken, broken.app
+                    )
         finally:
-            mapping._broken_relation_id = None
             backend.remove_relation_record(relation_id)
-            self._model._cache.relations.pop((relation.endpoint, relation_id), None)
-            mapping._invalidate(relation.endpoint)
+            forget_relation(self._model, relation.endpoint, relation_id)
             for key in [k for k in backend.networks if k[1] == relation_id]:
                 del backend.networks[key]
             self._invalidate_bindings()

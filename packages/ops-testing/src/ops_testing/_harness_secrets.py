@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from ops_core._secret import validate_secret_content
+from ops_core.sister import validate_secret_content
 
 from ._harness_backend import SecretRecord
 from ._harness_base import HarnessBase

@@ -7,7 +7,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ops_core._errors import ModelError
+from ops_core.model import ModelError
+from ops_core.sister import forget
 
 from ._harness_base import HarnessBase
 from ._state_misc import Resource, Storage
@@ -101,7 +102,7 @@ class StorageMixin(HarnessBase[CharmType]):
         backend.replace_state(
             storages=frozenset(backend.state.storages) | {Storage(name, index=index)}
         )
-        self._model.storages._invalidate(name)
+        forget(self._model, storage=name)
         if self._charm is not None and self._hooks_enabled:
             self._emit(f'{self._attr(name)}_storage_attached', self._ops_storage(name, index))
 
@@ -130,7 +131,7 @@ class StorageMixin(HarnessBase[CharmType]):
         backend.replace_state(
             storages=frozenset(backend.state.storages) - {Storage(name, index=index)}
         )
-        self._model.storages._invalidate(name)
+        forget(self._model, storage=name)
 
     def remove_storage(self, storage_id: str) -> None:
         """Remove a storage instance; an attached one is detached first (with its event).
@@ -228,7 +229,7 @@ class StorageMixin(HarnessBase[CharmType]):
         backend.replace_state(
             resources=frozenset(others | {Resource(name=resource_name, path=path)})
         )
-        self._model.resources._paths[resource_name] = None
+        forget(self._model, resource=resource_name)
 
     def add_resource(self, resource_name: str, content: ReadableBuffer) -> None:
         """Provide the file of a ``file`` resource (``Model.resources.fetch`` returns its path).

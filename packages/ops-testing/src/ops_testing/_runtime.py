@@ -1,9 +1,9 @@
 """One run of a Context: the charm driven through ``ops_core``'s dispatcher, in-process.
 
-The charm runs through the very code ``ops.main`` uses (``ops_core._dispatch._Dispatcher``)
-over :class:`~ops_testing._backend.StateBackend` (the in-memory Juju) and the in-memory
-Pebble, with an in-memory SQLite store seeded from the State's deferred events and stored
-states. Only the process concerns differ: the environment is set for the run and restored,
+The charm runs through the very code ``ops.main`` uses (``ops_core.sister.Dispatcher``)
+over the simulated Juju (:mod:`ops_testing._engine`) loaded from the State and the in-memory
+Pebble, with an in-memory store (``ops_core.sister.MemoryStorage``) seeded from the State's
+deferred events and stored states. Only the process concerns differ: the environment is set for the run and restored,
 logging goes to ``Context.juju_log``, and ``sys.excepthook``/``warnings.showwarning`` are
 left alone.
 """
@@ -14,22 +14,27 @@ import dataclasses
 import logging
 import marshal
 import os
-import sqlite3
-import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ops_core._abort import _Abort
-from ops_core._dispatch import _Dispatcher
-from ops_core._framework import Framework
-from ops_core._jujucontext import JujuContext
-from ops_core._log import JujuLogHandler
-from ops_core._sqlite_storage import _NOTICE_DDL, SQLiteStorage
 from ops_core.charm import CollectStatusEvent
-from ops_core.framework import BoundEvent, CommitEvent, EventBase, PreCommitEvent
+from ops_core.framework import (
+    BoundEvent,
+    CommitEvent,
+    EventBase,
+    Framework,
+    Handle,
+    PreCommitEvent,
+)
+from ops_core.jujucontext import JujuContext
+from ops_core.log import JujuLogHandler
+from ops_core.sister import Abort, Dispatcher, MemoryStorage, evaluate_status
 
-from ._backend import StateBackend
 from ._consistency import check_consistency
+from ._engine.backend import JujuBackend
+from ._engine.dialect import CONTEXT
+from ._engine.juju import SimulatedJuju
+from ._engine.relations import detached
 from ._events import Event, EventKind
 from ._pebble_bridge import PebbleBridge
 from ._state_misc import DeferredEvent, stored_state_from_path
@@ -111,8 +116,6 @@ class _RecordingFramework(Framework):
 
     def _reemit(self, single_event_path: str | None = None) -> None:
         if single_event_path is None and self._ctx.capture_deferred_events:
-            from ops_core._handle import Handle
-
             seen: set[str] = set()
             for event_path, _, _ in list(self._storage.notices()):
                 if event_path in seen:
@@ -178,39 +181,9 @@ class _EnvironSnapshot:
                 environ[key] = value
 
 
-class _MemoryStorage(SQLiteStorage):
-    """``SQLiteStorage(':memory:')`` whose empty tables are copied from a template database.
-
-    Copying the two tables' pages is about half the cost of creating them on every run.
-    """
-
-    _template: sqlite3.Connection | None = None
-    _template_lock = threading.Lock()
-
-    def _setup(self) -> None:
-        cls = _MemoryStorage
-        with cls._template_lock:
-            if cls._template is None:
-                template = sqlite3.connect(':memory:', check_same_thread=False)
-                template.execute('CREATE TABLE snapshot (handle TEXT PRIMARY KEY, data BLOB)')
-                template.execute(_NOTICE_DDL)
-                template.commit()
-                cls._template = template
-            cls._template.backup(self._db)
-        self._db.execute('PRAGMA locking_mode=EXCLUSIVE')
-        self._db.execute('BEGIN')
-
-
-class _ContextDispatcher(_Dispatcher):
-    """The production dispatcher, raising NoObserverError for an event the charm lacks."""
-
-    def _emit_juju_event(self, charm: CharmBase) -> None:
-        name = self.event_name
-        if name and getattr(charm.on, name, None) is None:
-            raise NoObserverError(
-                f"Cannot fire '{name}' on {charm.on}: invalid event (not on charm.on)."
-            )
-        super()._emit_juju_event(charm)
+def _no_such_event(charm: CharmBase, name: str) -> None:
+    """What a Context does when the charm has no such event: fail the run."""
+    raise NoObserverError(f"Cannot fire '{name}' on {charm.on}: invalid event (not on charm.on).")
 
 
 class Runtime:
@@ -226,10 +199,11 @@ class Runtime:
         self._saved_env: _EnvironSnapshot | None = None
         self._log_handler: logging.Handler | None = None
         self._old_root_level: int | None = None
-        self._dispatcher: _ContextDispatcher | None = None
-        self._backend: StateBackend | None = None
+        self._dispatcher: Dispatcher | None = None
+        self._juju: SimulatedJuju | None = None
+        self._backend: JujuBackend | None = None
         self._pebble: PebbleBridge | None = None
-        self._storage: SQLiteStorage | None = None
+        self._storage: MemoryStorage | None = None
         self._restore_files: list[tuple[Any, bytes | None]] = []
 
     # ---- environment ---------------------------------------------------------------------
@@ -371,7 +345,7 @@ class Runtime:
 
     # ---- storage seeding and reading back --------------------------------------------------
 
-    def _seed_storage(self, storage: SQLiteStorage) -> None:
+    def _seed_storage(self, storage: MemoryStorage) -> None:
         for stored in self.state.stored_states:
             storage.save_snapshot(stored._handle_path, dict(stored.content))
         for deferred in self.state.deferred:
@@ -389,7 +363,7 @@ class Runtime:
         keys = (d.handle_path.rpartition('[')[2].rstrip(']') for d in self.state.deferred)
         return frozenset(int(key) for key in keys if key.isdigit())
 
-    def _read_storage(self, storage: SQLiteStorage) -> dict[str, Any]:
+    def _read_storage(self, storage: MemoryStorage) -> dict[str, Any]:
         deferred: list[DeferredEvent] = []
         event_paths: set[str] = set()
         for event_path, observer_path, method in storage.notices():
@@ -437,7 +411,20 @@ class Runtime:
         env = self._environment(os.path.abspath(charm_root))
         self._apply_environment(env)
         try:
-            backend = self._backend = StateBackend(ctx, self.state, event, spec)
+            juju = self._juju = SimulatedJuju(
+                spec,
+                self.state,
+                ctx,
+                dialect=CONTEXT,
+                app_name=ctx.app_name,
+                unit_id=ctx.unit_id,
+                juju_version=ctx.juju_version,
+                storage_root=ctx._storage_root,
+                trusted=ctx.app_trusted,
+            )
+            juju.action = event.action
+            backend = self._backend = JujuBackend(juju)
+            backend.hook = event.hook_name
             self._pebble = PebbleBridge(ctx, self.state)
             root = logging.getLogger()
             self._old_root_level = root.level
@@ -445,7 +432,7 @@ class Runtime:
             self._log_handler = JujuLogHandler(backend)
             root.addHandler(self._log_handler)
             _ops_logger.debug('ops %s up and running.', _ops_version())
-            storage = self._storage = _MemoryStorage(':memory:')
+            storage = self._storage = MemoryStorage()
             try:
                 self._seed_storage(storage)
             except ValueError as exc:
@@ -453,7 +440,7 @@ class Runtime:
                 if wrapped is exc:
                     raise
                 raise wrapped from exc
-            dispatcher = self._dispatcher = _ContextDispatcher(
+            dispatcher = self._dispatcher = Dispatcher(
                 ctx.charm_type,
                 context=JujuContext.from_environ(env),
                 backend=backend,
@@ -463,13 +450,14 @@ class Runtime:
                 event_name='' if event.custom_event is not None else event.path,
                 framework_class=_recording_class(ctx, self._deferred_keys()),
                 trace_data=ctx.trace_data,
+                unknown_event=_no_such_event,
             )
         except BaseException:
             self.close()
             raise
         try:
             self.charm = dispatcher.setup()
-        except _Abort as abort:
+        except Abort as abort:
             if abort.exit_code != 0:
                 self.close()
                 wrapped = _wrapped(abort)
@@ -507,7 +495,7 @@ class Runtime:
             finally:
                 self._restore_metadata_files()
         dispatcher = self._dispatcher
-        assert dispatcher is not None and self._backend is not None and self._storage is not None
+        assert dispatcher is not None and self._juju is not None and self._storage is not None
         try:
             try:
                 if self.event.custom_event is not None:
@@ -515,7 +503,7 @@ class Runtime:
                 else:
                     dispatcher.emit()
                 dispatcher.commit()
-            except _Abort as abort:
+            except Abort as abort:
                 if abort.exit_code != 0:
                     raise
             stored = self._read_storage(self._storage)
@@ -529,28 +517,26 @@ class Runtime:
             # run, not only when the `with ctx(...)` block ends.
             self._restore_metadata_files()
         output = self._output(stored)
-        failure = self._backend.action_failure
+        failure = self._juju.action_failure
         if failure is not None:
             raise ActionFailed(failure, state=output)
         return output
 
-    def _emit_custom(self, dispatcher: _Dispatcher) -> None:
+    def _emit_custom(self, dispatcher: Dispatcher) -> None:
         from ._custom import emit_custom_event
 
         assert dispatcher.framework is not None and self.charm is not None
         dispatcher.framework.reemit()
         emit_custom_event(self.charm, self.event)
-        from ops_core._charm import _evaluate_status
-
-        _evaluate_status(self.charm)
+        evaluate_status(self.charm)
 
     def current_state(self) -> State:
         """The State as the run has changed it so far (for ``Manager.ops.state``)."""
         return self._output({})
 
     def _output(self, stored: dict[str, Any]) -> State:
-        assert self._backend is not None and self._pebble is not None
-        changes = self._backend.output_changes()
+        assert self._juju is not None and self._pebble is not None
+        changes = self._juju.output_changes()
         containers = self._pebble.output_containers()
         if containers is not None:
             changes['containers'] = containers
@@ -559,7 +545,7 @@ class Runtime:
         for field in _DETACHED_FIELDS:
             components = changes.get(field, getattr(state, field))
             if components:
-                changes[field] = frozenset(_detached(c) for c in components)
+                changes[field] = frozenset(detached(c) for c in components)
         return dataclasses.replace(state, **changes)
 
     def close(self) -> None:
@@ -594,54 +580,6 @@ _DETACHED_FIELDS = (
     'secrets',
     'resources',
 )
-
-
-#: Per component class: (fields holding a container, fields holding containers of containers).
-_COPY_PLANS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-_CONTAINER_HINTS = ('Mapping', 'Sequence', 'Iterable', 'dict', 'list', 'Any')
-_COPYABLE = (dict, list, set)
-
-
-def _copy_plan(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    plan = _COPY_PLANS.get(cls)
-    if plan is None:
-        flat: list[str] = []
-        nested: list[str] = []
-        for field in dataclasses.fields(cls):
-            hint = str(field.type)
-            if any(word in hint for word in _CONTAINER_HINTS):
-                # Mapping[UnitID, Mapping[str, str]], Mapping[int, Iterable[str]], ...
-                (nested if hint.count('[') > 1 else flat).append(field.name)
-        plan = _COPY_PLANS[cls] = (tuple(flat), tuple(nested))
-    return plan
-
-
-def _detached(component: Any) -> Any:
-    """A copy of a State component that shares no dict, list or set with the original.
-
-    The output State must not alias the input one: a test that changes a databag of the
-    output (``out.get_relation(1).local_app_data['k'] = 'v'``) must leave the State it
-    passed in untouched, as Scenario's deep copy does. Containers nested one level down
-    (``remote_units_data``) are copied too; below that the values are strings.
-    """
-    cls = component.__class__
-    flat, nested = _COPY_PLANS.get(cls) or _copy_plan(cls)
-    attrs = component.__dict__.copy()
-    for name in flat:
-        value = attrs[name]
-        if value.__class__ in _COPYABLE:
-            attrs[name] = value.copy()
-    for name in nested:
-        value = attrs[name]
-        if value.__class__ is dict:
-            attrs[name] = {
-                k: v.copy() if v.__class__ in _COPYABLE else v for k, v in value.items()
-            }
-        elif value.__class__ in _COPYABLE:
-            attrs[name] = value.copy()
-    new = object.__new__(cls)
-    object.__setattr__(new, '__dict__', attrs)
-    return new
 
 
 def _ops_version() -> str:

@@ -87,7 +87,7 @@ def _registry() -> dict[str, type[Any]]:
 
 def _enums() -> dict[str, type[enum.Enum]]:
     import ops_pebble as pebble
-    from ops_core._secret_types import SecretRotate
+    from ops_core.model import SecretRotate
 
     found: dict[str, type[enum.Enum]] = {'SecretRotate': SecretRotate}
     for name in (

@@ -6,7 +6,7 @@ import dataclasses
 import warnings
 from typing import Any, ClassVar
 
-from ops_core import _status as _model
+from ops_core import model as _model
 
 from ._exports import publish
 

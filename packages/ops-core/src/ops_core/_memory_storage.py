@@ -1,54 +1,74 @@
-"""The framework's store for a Harness: snapshots and deferred-event notices in memory.
+"""``MemoryStorage``: the framework's store kept in the process, for simulated units.
 
-A Harness never commits to disk and never reopens its store, so the SQLite database a
-dispatch uses buys it nothing but cost on every event (five statements per emitted event).
-This store keeps the same contract (``ops_core._sqlite_storage.SQLiteStorage``'s methods,
-values pickled so that what is saved is a copy and only picklable data is accepted) in dicts.
+A testing front-end runs the charm's framework over a store that is never written to disk
+and lives as long as the simulated unit: one dispatch of ``Context.run``, or the whole life
+of a ``Harness``. It keeps :class:`~ops_core.storage.SQLiteStorage`'s contract (snapshots by
+handle path, deferred-event notices in order, a value read back is a copy of what was
+saved) in dictionaries: opening it costs nothing and an emitted event costs a pickle, not
+five SQL statements.
 """
 
 from __future__ import annotations
 
 import itertools
-import pickle
 from collections.abc import Iterator
 from typing import Any
 
-from ops_core._storage_errors import NoSnapshotError
+from ._storage_errors import NoSnapshotError
 
-__all__ = ['MemoryStore']
+try:
+    from _pickle import dumps as _dumps
+    from _pickle import loads as _loads
+except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+    from pickle import dumps as _dumps
+    from pickle import loads as _loads
+
+__all__ = ['MemoryStorage']
 
 _Notice = tuple[str, str, str]
 
 
-class MemoryStore:
-    """Snapshots and notices of one Harness's framework, in memory."""
+class MemoryStorage:
+    """Snapshots and deferred-event notices of one simulated unit, in memory.
 
-    def __init__(self) -> None:
+    Values are pickled when saved and unpickled when loaded, so that what is loaded is a
+    copy and only picklable data is accepted (the framework itself refuses anything but
+    simple builtin values). Everything here was saved by this process, so values are
+    decoded without :class:`~ops_core.storage.SQLiteStorage`'s guard against a tampered
+    file. :meth:`commit` makes nothing more durable: changes are visible at once.
+
+    Args:
+        closed_message: the text of the ``RuntimeError`` raised when the storage is used
+            after :meth:`close` (say who closed it and why).
+    """
+
+    def __init__(self, closed_message: str = 'the framework storage is closed') -> None:
         self._snapshots: dict[str, bytes] = {}
         self._notices: dict[int, _Notice] = {}
         self._by_event: dict[str, dict[int, None]] = {}
         self._sequence = itertools.count(1)
+        self._closed_message = closed_message
         self._closed = False
 
     def _check_open(self) -> None:
         if self._closed:
-            raise RuntimeError('the Harness has been cleaned up: its framework store is closed')
+            raise RuntimeError(self._closed_message)
 
     def close(self) -> None:
-        """Forget everything; later use is an error."""
+        """Forget everything; any later use raises ``RuntimeError``."""
         self._closed = True
         self._snapshots.clear()
         self._notices.clear()
         self._by_event.clear()
 
     def commit(self) -> None:
-        """Nothing to do: changes are visible at once and never written anywhere."""
+        """Nothing to write: every change is already visible."""
         self._check_open()
 
     def save_snapshot(self, handle_path: str, snapshot_data: Any) -> None:
-        """Save a copy of ``snapshot_data`` under ``handle_path``."""
+        """Save a copy of ``snapshot_data`` under ``handle_path``, replacing any previous one."""
         self._check_open()
-        self._snapshots[handle_path] = pickle.dumps(snapshot_data)
+        self._snapshots[handle_path] = _dumps(snapshot_data)
 
     def load_snapshot(self, handle_path: str) -> Any:
         """A copy of the data saved under ``handle_path``.
@@ -60,20 +80,20 @@ class MemoryStore:
         raw = self._snapshots.get(handle_path)
         if raw is None:
             raise NoSnapshotError(handle_path)
-        return pickle.loads(raw)
+        return _loads(raw)
 
     def drop_snapshot(self, handle_path: str) -> None:
-        """Delete the data saved under ``handle_path`` (if any)."""
+        """Delete the data saved under ``handle_path`` (no error if there is none)."""
         self._check_open()
         self._snapshots.pop(handle_path, None)
 
     def list_snapshots(self) -> Iterator[str]:
-        """Every handle path with saved data."""
+        """Every handle path with saved data, in the order first saved."""
         self._check_open()
         yield from list(self._snapshots)
 
     def save_notice(self, event_path: str, observer_path: str, method_name: str) -> None:
-        """Queue a notice (an observer still has to see the event)."""
+        """Queue a notice: the observer's method still has to see the event."""
         self._check_open()
         sequence = next(self._sequence)
         self._notices[sequence] = (event_path, observer_path, method_name)
@@ -93,7 +113,7 @@ class MemoryStore:
             del self._by_event[event_path]
 
     def notices(self, event_path: str | None = None) -> Iterator[_Notice]:
-        """The queued notices in order (only those of ``event_path`` if given)."""
+        """The queued notices in order (only those of ``event_path``, if given)."""
         self._check_open()
         if event_path:
             selected = [self._notices[s] for s in self._by_event.get(event_path, ())]
