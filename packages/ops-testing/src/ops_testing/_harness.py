@@ -1,9 +1,10 @@
 """``Harness``: the imperative (and deprecated) testing front-end, on the Context's engine.
 
-A Harness builds the production ``Model`` and ``Framework`` once, over the in-memory
-backend (:mod:`ops_testing._harness_backend`) and the in-memory Pebble, instantiates the
-charm on :meth:`Harness.begin`, and emits Juju events through the framework as the test
-changes the world (add a relation, update config, make a container ready, ...).
+A Harness builds the production ``Model`` and ``Framework`` once, over one long-lived
+simulated Juju (:mod:`ops_testing._engine`, the Context's) and the in-memory Pebble,
+instantiates the charm on :meth:`Harness.begin`, and emits Juju events through the framework
+as the test changes the simulated Juju (add a relation, update config, make a container
+ready, ...).
 """
 
 from __future__ import annotations
@@ -31,12 +32,17 @@ from ops_core.sister import (
 )
 
 from ._context import Context
+from ._engine.backend import JujuBackend
+from ._engine.dialect import HARNESS
+from ._engine.juju import SimulatedJuju
+from ._events import Action
 from ._exports import publish
-from ._harness_backend import HarnessBackend, action_event
 from ._harness_pebble import PebbleMixin
 from ._harness_relations import RelationsMixin
 from ._harness_secrets import SecretsMixin
 from ._harness_storage import StorageMixin
+from ._state import State
+from ._state_misc import Model as StateModel
 from ._state_relations import PeerRelation
 from ._state_status import _EntityStatus
 from ._types import ActionFailed, ActionOutput, CharmType, YAMLStringOrFile
@@ -231,9 +237,30 @@ class Harness(
             juju_version=os.environ.get('JUJU_VERSION') or '0.0.0',
         )
         spec = self._spec = self._ctx._spec
-        self._backend = HarnessBackend(
-            self._ctx, spec, app_name=app_name, unit_name=f'{app_name}/0'
+        juju = self._juju = SimulatedJuju(
+            spec,
+            State(model=StateModel('harness-model')),
+            self._ctx,
+            dialect=HARNESS,
+            app_name=app_name,
+            unit_id=0,
+            juju_version=self._ctx.juju_version,
+            # The Harness plays a development Juju: every feature is there.
+            feature_version=(99,),
+            storage_root=self._ctx._storage_root,
+            trusted=True,
         )
+        # As ops 3.9's Harness: no model name until the test sets one; the options' non-null
+        # defaults; the unit in maintenance until the charm sets a status.
+        juju.model_name = None
+        juju.config = {
+            name: option['default']
+            for name, option in spec.config_options.items()
+            if isinstance(option, dict) and option.get('default') is not None
+        }
+        juju.planned_units = None
+        juju.unit_status = _EntityStatus.from_status_name('maintenance', '')
+        self._backend = JujuBackend(juju)
         self._pebble_models = {}
         # Every container's simulated Pebble exists from the start; its files stay in memory
         # until a test asks for the root directory (get_filesystem_root).
@@ -246,7 +273,7 @@ class Harness(
         meta_obj = spec.charm_meta()
         self._model = Model(meta_obj, self._backend, pebble_client_factory=self._pebble_client)
         model = self._model
-        self._backend.hook_name = lambda: running_event(model)
+        self._backend.running_event = lambda: running_event(model)
         self._backend.pebble_client = self._pebble_client
         self._charm_dir = charm_dir if charm_dir is not None else self._ctx._tmp_dir
         self._framework = Framework(
@@ -273,7 +300,7 @@ class Harness(
     @property
     def reboot_count(self) -> int:
         """How many times the charm asked for a reboot (``Unit.reboot``)."""
-        return self._backend.reboot_count
+        return self._juju.reboot_count
 
     def begin(self) -> None:
         """Instantiate the charm; events are emitted from now on.
@@ -308,8 +335,9 @@ class Harness(
             RuntimeError: the charm has already begun.
         """
         self.begin()
-        backend = self._backend
-        attached = {(s.name, s.index) for s in backend.state.storages}
+        juju = self._juju
+        relations = juju.relations
+        attached = {(s.name, s.index) for s in juju.storages}
         for storage_name in self._spec.storages:
             known = attached | set(self._detached_storage)
             for name, index in sorted(k for k in known if k[0] == storage_name):
@@ -319,20 +347,20 @@ class Harness(
                 self._emit(f'{self._attr(name)}_storage_attached', self._ops_storage(name, index))
         self._emit('install')
         for endpoint, (role, _) in self._spec.endpoints.items():
-            relation_ids = backend.relation_ids(endpoint)
+            relation_ids = relations.ids(endpoint)
             if role == 'peers' and not relation_ids:
-                self.add_relation(endpoint, backend.app_name)
+                self.add_relation(endpoint, juju.app_name)
                 continue
             for relation_id in relation_ids:
-                relation = backend.relation_record(relation_id)
+                relation = self._relation(relation_id)
                 model_relation = self._model.get_relation(endpoint, relation_id)
-                remote_app = relation._remote_app_name_for(backend.app_name)
+                remote_app = relations.remote_app(relation)
                 self._emit(
                     f'{self._attr(endpoint)}_relation_created',
                     model_relation,
                     self._model.get_app(remote_app),
                 )
-        if backend.is_leader():
+        if juju.leader:
             self._emit('leader_elected')
         else:
             self._emit('leader_settings_changed')
@@ -344,17 +372,17 @@ class Harness(
                 f'{self._attr(container_name)}_pebble_ready',
                 self._model.unit.get_container(container_name),
             )
-        status = backend.unit_status
+        status = juju.unit_status
         if status.name == 'maintenance' and not status.message:
-            backend.unit_status = _EntityStatus.from_status_name('unknown', '')
+            juju.unit_status = _EntityStatus.from_status_name('unknown', '')
             forget(self._model, unit_status=True)
-        for relation in backend.relation_records():
+        for relation in relations:
             endpoint = self._attr(relation.endpoint)
             model_relation = self._model.get_relation(relation.endpoint, relation.id)
             assert model_relation is not None
-            remote_app = relation._remote_app_name_for(backend.app_name)
+            remote_app = relations.remote_app(relation)
             app_data = (
-                backend.local_bag(relation, True)
+                relations.local_bag(relation, True)
                 if isinstance(relation, PeerRelation)
                 else getattr(relation, 'remote_app_data', {})
             )
@@ -362,7 +390,7 @@ class Harness(
                 self._emit(
                     f'{endpoint}_relation_changed', model_relation, self._model.get_app(remote_app)
                 )
-            for unit_name in sorted(backend.relation_list(relation.endpoint, relation.id)):
+            for unit_name in sorted(relations.remote_units(relation)):
                 unit = self._model.get_unit(unit_name)
                 self._emit(f'{endpoint}_relation_joined', model_relation, unit.app, unit)
                 self._emit(f'{endpoint}_relation_changed', model_relation, unit.app, unit)
@@ -416,8 +444,8 @@ class Harness(
             RuntimeError: a value has the wrong type.
         """
         options = self._spec.config_options
-        backend = self._backend
-        config = dict(backend.config)
+        juju = self._juju
+        config = dict(juju.config)
         for key, value in (key_values or {}).items():
             option = options.get(key)
             if option is None:
@@ -439,13 +467,13 @@ class Harness(
                 config.pop(key, None)
             else:
                 config[key] = default
-        backend.config = config
+        juju.config = config
         forget(self._model, config=True)
         self._emit('config_changed')
 
     def set_leader(self, is_leader: bool = True) -> None:
         """Make this unit the leader (emitting ``leader-elected``) or not (no event)."""
-        self._backend.leader = bool(is_leader)
+        self._juju.leader = bool(is_leader)
         forget(self._model, leadership=True)
         if is_leader:
             self._emit('leader_elected')
@@ -458,11 +486,11 @@ class Harness(
         """
         if not isinstance(num_units, int) or isinstance(num_units, bool) or num_units < 0:
             raise TypeError('num_units must be 0 or a positive integer.')
-        self._backend.planned = num_units
+        self._juju.planned_units = num_units
 
     def reset_planned_units(self) -> None:
         """Go back to counting planned units (the peer units plus this one)."""
-        self._backend.planned = None
+        self._juju.planned_units = None
 
     # ---- the model --------------------------------------------------------------------------------
 
@@ -477,7 +505,7 @@ class Harness(
             RuntimeError: after ``begin()``.
         """
         self._before_begin('name')
-        self._backend.set_model_name(name)
+        self._juju.model_name = name
 
     def set_model_uuid(self, uuid: str) -> None:
         """Set the model's UUID (before :meth:`begin`).
@@ -486,7 +514,7 @@ class Harness(
             RuntimeError: after ``begin()``.
         """
         self._before_begin('uuid')
-        self._backend.set_model_uuid(uuid)
+        self._juju.model_uuid = uuid
 
     def set_model_info(self, name: str | None = None, uuid: str | None = None) -> None:
         """Set the model's name and/or UUID (before :meth:`begin`).
@@ -502,17 +530,17 @@ class Harness(
 
     def set_cloud_spec(self, spec: OpsCloudSpec) -> None:
         """Set what ``Model.get_cloud_spec()`` returns."""
-        self._backend.cloud_spec = spec
+        self._juju.cloud_spec = spec
 
     # ---- what the charm reported ---------------------------------------------------------------
 
     def get_workload_version(self) -> str | None:
         """The workload version the charm set, or ``None`` if it set none."""
-        return self._backend.workload_version or None
+        return self._juju.workload_version or None
 
     def get_pod_spec(self) -> tuple[Mapping[str, Any], Mapping[str, Any] | None] | None:
         """The pod spec and Kubernetes resources the charm set, or ``None``."""
-        return self._backend.pod_spec
+        return self._juju.pod_spec
 
     def evaluate_status(self) -> None:
         """Emit the collect-status events and set the statuses they collected.
@@ -553,23 +581,23 @@ class Harness(
         action_id = str(self._action_ids)
         self._action_ids += 1
         ctx = self._ctx
-        backend = self._backend
+        juju = self._juju
         ctx.action_logs.clear()
         ctx.action_results = None
-        backend.action_failure = None
+        juju.action_failure = None
         defaults = {
             name: spec['default']
             for name, spec in action.parameters.items()
             if isinstance(spec, dict) and 'default' in spec
         }
-        backend.set_event(action_event(action_name, {**defaults, **given}, action_id))
+        juju.action = Action(action_name, {**defaults, **given}, action_id)
         try:
             getattr(charm.on, f'{self._attr(action_name)}_action').emit(action_id)
         finally:
-            backend.set_event(None)
+            juju.action = None
         output = ActionOutput(list(ctx.action_logs), dict(ctx.action_results or {}))
-        failure = backend.action_failure
-        backend.action_failure = None
+        failure = juju.action_failure
+        juju.action_failure = None
         if failure is not None:
             raise ActionFailed(failure, output)
         return output

@@ -1,11 +1,12 @@
 """What every part of the Harness shares: its engine objects and how it emits events.
 
 The Harness is split by concept (relations, secrets, storage, Pebble, ...) into mixins of
-:class:`HarnessBase`, which holds the engine: the Context that records side effects, the
-in-memory backend, one simulated Pebble per container, and the production ``Model`` and
+:class:`HarnessBase`, which holds the engine: the simulated Juju (:mod:`ops_testing._engine`)
+that the test changes and the one backend the charm's model talks to, the Context that
+records side effects, one simulated Pebble per container, and the production ``Model`` and
 ``Framework`` the charm is attached to. Events go through ``Framework`` exactly as in
-production dispatch; the model's caches are refreshed where a Harness mutation changes what
-Juju would report.
+production dispatch; where a change to the simulated Juju changes what the model has read,
+the model is told to forget it (``ops_core.sister``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import pathlib
 from typing import TYPE_CHECKING, Any, Generic
 
+from ops_core.model import RelationNotFoundError
 from ops_core.sister import forget, refresh_relation
 
 from ._types import CharmType
@@ -23,8 +25,10 @@ if TYPE_CHECKING:
 
     from ._charm_spec import CharmSpec
     from ._context import Context
-    from ._harness_backend import HarnessBackend
+    from ._engine.backend import JujuBackend
+    from ._engine.juju import SimulatedJuju
     from ._pebble import PebbleModel
+    from ._state_relations import RelationBase
 
 __all__ = ['HarnessBase']
 
@@ -36,7 +40,8 @@ class HarnessBase(Generic[CharmType]):
     _charm: CharmType | None
     _ctx: Context[CharmType]
     _spec: CharmSpec
-    _backend: HarnessBackend
+    _juju: SimulatedJuju
+    _backend: JujuBackend
     _model: Model
     _framework: Framework
     _hooks_enabled: bool
@@ -79,12 +84,23 @@ class HarnessBase(Generic[CharmType]):
 
     # ---- keeping the model's caches in step with the backend ---------------------------------
 
+    def _relation(self, relation_id: int) -> RelationBase:
+        """The simulated Juju's relation ``relation_id``.
+
+        Raises:
+            RelationNotFoundError: no such relation.
+        """
+        relation = self._juju.relations.get(relation_id)
+        if relation is None:
+            raise RelationNotFoundError(f'relation {relation_id} has not been added')
+        return relation
+
     def _refresh_relation(self, relation_id: int, joined: str | None = None) -> None:
-        """Make the model's relation object show the backend's units and bags again.
+        """Make the model's relation object show the simulated Juju's units and bags again.
 
         With ``joined``, only that newly joined unit is added (see ``refresh_relation``).
         """
-        relation = self._backend.relation_record(relation_id)
+        relation = self._relation(relation_id)
         refresh_relation(self._model, relation.endpoint, relation_id, joined=joined)
 
     def _invalidate_bindings(self) -> None:

@@ -93,9 +93,9 @@ class RelationsMixin(HarnessBase[CharmType]):
                 local_unit_data={},
                 remote_units_data={},
             )
-        backend = self._backend
-        backend.add_relation_record(relation)
-        networks = backend.networks
+        juju = self._juju
+        juju.relations.add(relation)
+        networks = juju.networks
         if (None, None) not in networks:
             networks.setdefault((relation_name, relation_id), _default_network('10.0.0.10'))
             networks.setdefault((relation_name, None), _default_network('192.0.2.0'))
@@ -126,7 +126,7 @@ class RelationsMixin(HarnessBase[CharmType]):
     ) -> None:
         if self._charm is None or not self._hooks_enabled:
             return
-        record = self._backend.relation_record(relation_id)
+        record = self._relation(relation_id)
         model_relation = self._model.get_relation(record.endpoint, relation_id)
         assert model_relation is not None
         unit = self._model.get_unit(unit_name) if unit_name else None
@@ -140,13 +140,7 @@ class RelationsMixin(HarnessBase[CharmType]):
             raise ValueError(
                 f'invalid unit name {unit_name!r}: use <application>/<number>, e.g. "db/0"'
             )
-        remote_app = relation._remote_app_name_for(self._backend.app_name)
-        return app == remote_app, int(number)
-
-    def _unit_bags(self, relation: RelationBase) -> dict[int, dict[str, str]]:
-        if isinstance(relation, PeerRelation):
-            return relation.peers_data  # type: ignore[return-value]
-        return relation.remote_units_data  # type: ignore[attr-defined,no-any-return]
+        return app == self._juju.relations.remote_app(relation), int(number)
 
     def add_relation_unit(self, relation_id: int, remote_unit_name: str) -> None:
         """Add a remote unit to a relation, emitting ``relation-joined``.
@@ -155,34 +149,20 @@ class RelationsMixin(HarnessBase[CharmType]):
             RelationNotFoundError: no such relation.
             ValueError: the unit name is not ``<application>/<number>``.
         """
-        backend = self._backend
-        relation = backend.relation_record(relation_id)
-        matches, number = self._split_unit(relation, remote_unit_name)
-        if matches:
-            self._unit_bags(relation).setdefault(number, {})
-        else:
-            remote_app = relation._remote_app_name_for(backend.app_name)
+        relations = self._juju.relations
+        relation = self._relation(relation_id)
+        matches, _ = self._split_unit(relation, remote_unit_name)
+        if not matches:
+            remote_app = relations.remote_app(relation)
             warnings.warn(
                 f'Remote unit name invalid: the remote application of {relation.endpoint} is '
                 f'called {remote_app!r}; the remote unit name should be {remote_app}/<n>, not '
                 f'{remote_unit_name!r}.',
                 stacklevel=2,
             )
-            backend.odd_units.setdefault(relation_id, {}).setdefault(remote_unit_name, {})
+        relations.add_unit(relation_id, remote_unit_name, conventional=matches)
         self._refresh_relation(relation_id, joined=remote_unit_name)
         self._emit_relation(relation_id, 'relation_joined', remote_unit_name)
-
-    def _remote_bag(self, relation: RelationBase, unit_name: str) -> dict[str, str] | None:
-        odd = self._backend.odd_units.get(relation.id, {})
-        if unit_name in odd:
-            return odd[unit_name]
-        try:
-            matches, number = self._split_unit(relation, unit_name)
-        except ValueError:
-            return None
-        if not matches:
-            return None
-        return self._unit_bags(relation).get(number)
 
     def remove_relation_unit(self, relation_id: int, remote_unit_name: str) -> None:
         """Remove a remote unit from a relation, emitting ``relation-departed``.
@@ -193,18 +173,17 @@ class RelationsMixin(HarnessBase[CharmType]):
             RelationNotFoundError: no such relation.
             KeyError: the unit is not in the relation.
         """
-        backend = self._backend
-        relation = backend.relation_record(relation_id)
-        odd = backend.odd_units.get(relation_id, {})
-        if remote_unit_name in odd:
-            bag = odd.pop(remote_unit_name)
-        else:
-            _, number = self._split_unit(relation, remote_unit_name)
-            bags = self._unit_bags(relation)
-            if number not in bags:
-                raise KeyError(f'unit {remote_unit_name!r} is not in relation {relation_id}')
-            bag = bags.pop(number)
-        backend.departing = (relation_id, remote_unit_name, bag)
+        relations = self._juju.relations
+        relation = self._relation(relation_id)
+        if remote_unit_name not in relations.odd_units.get(relation_id, {}):
+            self._split_unit(relation, remote_unit_name)  # a malformed name is a ValueError
+        try:
+            bag = relations.remove_unit(relation_id, remote_unit_name)
+        except KeyError:
+            raise KeyError(
+                f'unit {remote_unit_name!r} is not in relation {relation_id}'
+            ) from None
+        relations.departing = (relation_id, remote_unit_name, bag)
         try:
             with unit_departing(self._model, relation.endpoint, relation_id, remote_unit_name):
                 self._emit_relation(
@@ -214,7 +193,7 @@ class RelationsMixin(HarnessBase[CharmType]):
                     departing_unit_name=remote_unit_name,
                 )
         finally:
-            backend.departing = None
+            relations.departing = None
 
     def remove_relation(self, relation_id: int) -> None:
         """Remove a relation: its units depart, then ``relation-broken`` is emitted.
@@ -225,9 +204,9 @@ class RelationsMixin(HarnessBase[CharmType]):
         Raises:
             RelationNotFoundError: no such relation.
         """
-        backend = self._backend
-        relation = backend.relation_record(relation_id)
-        for unit_name in backend.relation_list(relation.endpoint, relation_id):
+        juju = self._juju
+        relation = self._relation(relation_id)
+        for unit_name in juju.relations.remote_units(relation):
             self.remove_relation_unit(relation_id, unit_name)
         try:
             if self._charm is not None and self._hooks_enabled:
@@ -236,35 +215,25 @@ class RelationsMixin(HarnessBase[CharmType]):
                         f'{self._attr(relation.endpoint)}_relation_broken', broken, broken.app
                     )
         finally:
-            backend.remove_relation_record(relation_id)
+            juju.relations.remove(relation_id)
             forget_relation(self._model, relation.endpoint, relation_id)
-            for key in [k for k in backend.networks if k[1] == relation_id]:
-                del backend.networks[key]
+            for key in [k for k in juju.networks if k[1] == relation_id]:
+                del juju.networks[key]
             self._invalidate_bindings()
             self._forget_grants(relation_id)
 
     def _forget_grants(self, relation_id: int) -> None:
-        import dataclasses
-
-        backend = self._backend
-        for secret in backend.all_secrets():
+        secrets = self._juju.secrets
+        for secret in secrets:
             if relation_id in secret.remote_grants:
                 grants = {k: v for k, v in secret.remote_grants.items() if k != relation_id}
-                backend.put_secret(dataclasses.replace(secret, remote_grants=grants))
+                secrets.replace(secret, remote_grants=grants)
 
     # ---- databags ----------------------------------------------------------------------------
 
     def _bag_for(self, relation: RelationBase, name: str) -> dict[str, str] | None:
-        backend = self._backend
-        if name == backend.unit_name:
-            return backend.local_bag(relation, False)
-        if name == backend.app_name:
-            return backend.local_bag(relation, True)
-        if '/' not in name:
-            if isinstance(relation, Relation) and name == relation.remote_app_name:
-                return relation.remote_app_data  # type: ignore[return-value]
-            return None
-        return self._remote_bag(relation, name)
+        """The bag of ``name`` (an application without '/', else a unit) in ``relation``."""
+        return self._juju.relations.bag(relation, name, '/' not in name)
 
     def get_relation_data(self, relation_id: int, app_or_unit: AppUnitOrName) -> Mapping[str, str]:
         """The raw databag of an application or unit in a relation (no access checks).
@@ -274,7 +243,7 @@ class RelationsMixin(HarnessBase[CharmType]):
         Raises:
             KeyError: no such relation.
         """
-        relation = self._backend._relations.get(relation_id)
+        relation = self._juju.relations.get(relation_id)
         if relation is None:
             raise KeyError(relation_id)
         return self._bag_for(relation, _name_of(app_or_unit))  # type: ignore[return-value]
@@ -292,8 +261,8 @@ class RelationsMixin(HarnessBase[CharmType]):
             RelationDataTypeError: a key or value is not a str.
             KeyError: the application or unit has no bag in the relation.
         """
-        backend = self._backend
-        relation = backend.relation_record(relation_id)
+        juju = self._juju
+        relation = self._relation(relation_id)
         name = _name_of(app_or_unit)
         for key, value in key_values.items():
             if not isinstance(key, str):
@@ -302,27 +271,16 @@ class RelationsMixin(HarnessBase[CharmType]):
                 raise RelationDataTypeError(
                     f'relation data values must be strings, not {type(value)}'
                 )
-        bag = self._bag_for(relation, name)
-        if bag is None:
+        if self._bag_for(relation, name) is None:
             raise KeyError(
                 f'{name!r} has no databag in relation {relation_id}; add it first with '
                 'add_relation_unit()'
             )
-        changed = False
-        for key, value in key_values.items():
-            if value == '':
-                if key in bag:
-                    del bag[key]
-                    changed = True
-            elif bag.get(key) != value:
-                bag[key] = value
-                changed = True
+        changed = juju.relations.write(relation_id, name, '/' not in name, key_values)
         self._refresh_relation(relation_id)
-        if not changed or name == backend.unit_name:
+        if not changed or name == juju.unit_name:
             return
-        if name == backend.app_name and (
-            not isinstance(relation, PeerRelation) or backend.is_leader()
-        ):
+        if name == juju.app_name and (not isinstance(relation, PeerRelation) or juju.leader):
             return
         self._emit_relation_changed(relation_id, name)
 
@@ -335,7 +293,7 @@ class RelationsMixin(HarnessBase[CharmType]):
         """
         if self._charm is None or not self._hooks_enabled:
             return
-        relation = self._backend.relation_record(relation_id)
+        relation = self._relation(relation_id)
         model_relation = self._model.get_relation(relation.endpoint, relation_id)
         assert model_relation is not None
         event = f'{self._attr(relation.endpoint)}_relation_changed'
@@ -374,9 +332,9 @@ class RelationsMixin(HarnessBase[CharmType]):
         if relation_id is not None:
             if endpoint is None:
                 raise TypeError('endpoint must be set if relation_id is provided')
-            if relation_id not in self._backend.relation_ids(endpoint):
+            if relation_id not in self._juju.relations.ids(endpoint):
                 raise ModelError(f'relation_id {relation_id} has not been added; use add_relation')
-        self._backend.networks[(endpoint, relation_id)] = make_network(
+        self._juju.networks[(endpoint, relation_id)] = make_network(
             address,
             cidr=cidr,
             interface=interface,

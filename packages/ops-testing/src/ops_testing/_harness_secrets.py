@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from ops_core.sister import validate_secret_content
 
-from ._harness_backend import SecretRecord
+from ._engine.secrets import SecretRecord
 from ._harness_base import HarnessBase
 from ._state_secrets import Secret
 from ._types import AppUnitOrName, CharmType
@@ -34,7 +34,7 @@ class SecretsMixin(HarnessBase[CharmType]):
         """
         validate_secret_content(dict(content))
         secret = Secret(dict(content))
-        self._backend.put_secret(secret, SecretRecord(_name_of(owner)))
+        self._juju.secrets.put(secret, SecretRecord(_name_of(owner)))
         return secret.id
 
     def add_user_secret(self, content: Mapping[str, str]) -> str:
@@ -48,11 +48,19 @@ class SecretsMixin(HarnessBase[CharmType]):
         """
         validate_secret_content(dict(content))
         secret = Secret(dict(content))
-        self._backend.put_secret(secret, SecretRecord(None, user=True))
+        self._juju.secrets.put(secret, SecretRecord(None, user=True))
         return secret.id
 
     def _secret(self, secret_id: str) -> Secret:
-        return self._backend.find_secret(secret_id)
+        """The secret ``secret_id`` (any id form).
+
+        Raises:
+            RuntimeError: no such secret.
+        """
+        secret = self._juju.secrets.by_id(secret_id)
+        if secret is None:
+            raise RuntimeError(f'Secret {secret_id!r} not found; add it first')
+        return secret
 
     def set_secret_content(self, secret_id: str, content: Mapping[str, str]) -> None:
         """Give a secret owned by someone else a new revision, emitting ``secret-changed``.
@@ -68,14 +76,14 @@ class SecretsMixin(HarnessBase[CharmType]):
                 'set_secret_content'
             )
         validate_secret_content(dict(content))
-        backend = self._backend
-        record = backend.record_for(secret)
+        secrets = self._juju.secrets
+        record = secrets.record_for(secret)
         revision = secret._latest_revision + 1
         secret = dataclasses.replace(
             secret, latest_content=dict(content), _latest_revision=revision
         )
         record.revisions.append(revision)
-        backend.put_secret(secret)
+        secrets.put(secret)
         self._emit('secret_changed', secret.id, secret.label)
 
     def grant_secret(self, secret_id: str, observer: AppUnitOrName) -> None:
@@ -107,18 +115,18 @@ class SecretsMixin(HarnessBase[CharmType]):
                 f"Secret {secret.id!r} owned by the charm under test; use the charm's "
                 f'Secret.grant()/revoke() instead of Harness.{method}'
             )
-        return self._backend.record_for(secret)
+        return self._juju.secrets.record_for(secret)
 
     def _check_owner_related(self, secret: Secret, record: SecretRecord) -> None:
         if record.owner_name is None:
             return
         owner_app = record.owner_name.split('/')[0]
-        backend = self._backend
-        for relation in backend.relation_records():
-            if relation._remote_app_name_for(backend.app_name) == owner_app:
+        juju = self._juju
+        for relation in juju.relations:
+            if juju.relations.remote_app(relation) == owner_app:
                 return
         raise RuntimeError(
-            f'No relation between this charm ({backend.app_name}) and secret owner '
+            f'No relation between this charm ({juju.app_name}) and secret owner '
             f'({owner_app}); add one with Harness.add_relation()'
         )
 
@@ -130,7 +138,7 @@ class SecretsMixin(HarnessBase[CharmType]):
     def get_secret_revisions(self, secret_id: str) -> list[int]:
         """The revision numbers of a secret that exist, oldest first."""
         secret = self._secret(secret_id)
-        return list(self._backend.record_for(secret).revisions)
+        return list(self._juju.secrets.record_for(secret).revisions)
 
     def _label(self, secret: Secret, label: str | None) -> str | None:
         return label if label is not None else secret.label
@@ -142,7 +150,7 @@ class SecretsMixin(HarnessBase[CharmType]):
             RuntimeError: a user secret (those never rotate), or before ``begin()``.
         """
         secret = self._secret(secret_id)
-        if self._backend.record_for(secret).user:
+        if self._juju.secrets.record_for(secret).user:
             raise RuntimeError('Cannot trigger the secret-rotate event for a user secret.')
         self._emit_always('secret_rotate', secret.id, self._label(secret, label))
 
@@ -166,6 +174,6 @@ class SecretsMixin(HarnessBase[CharmType]):
             RuntimeError: a user secret (those never expire), or before ``begin()``.
         """
         secret = self._secret(secret_id)
-        if self._backend.record_for(secret).user:
+        if self._juju.secrets.record_for(secret).user:
             raise RuntimeError('Cannot trigger the secret-expired event for a user secret.')
         self._emit_always('secret_expired', secret.id, self._label(secret, label), revision)

@@ -33,7 +33,7 @@ class StorageMixin(HarnessBase[CharmType]):
         return name, int(index)
 
     def _is_attached(self, name: str, index: int) -> bool:
-        return Storage(name, index=index) in self._backend.state.storages
+        return Storage(name, index=index) in self._juju.storages
 
     def add_storage(self, storage_name: str, count: int = 1, *, attach: bool = False) -> list[str]:
         """Add ``count`` instances of a storage declared in the metadata; return their ids.
@@ -98,10 +98,8 @@ class StorageMixin(HarnessBase[CharmType]):
             )
         self._mount(name, index)
         del self._detached_storage[(name, index)]
-        backend = self._backend
-        backend.replace_state(
-            storages=frozenset(backend.state.storages) | {Storage(name, index=index)}
-        )
+        juju = self._juju
+        juju.storages = juju.storages | {Storage(name, index=index)}
         forget(self._model, storage=name)
         if self._charm is not None and self._hooks_enabled:
             self._emit(f'{self._attr(name)}_storage_attached', self._ops_storage(name, index))
@@ -127,10 +125,8 @@ class StorageMixin(HarnessBase[CharmType]):
 
     def _drop_attached(self, name: str, index: int) -> None:
         self._unmount(name, index)
-        backend = self._backend
-        backend.replace_state(
-            storages=frozenset(backend.state.storages) - {Storage(name, index=index)}
-        )
+        juju = self._juju
+        juju.storages = juju.storages - {Storage(name, index=index)}
         forget(self._model, storage=name)
 
     def remove_storage(self, storage_id: str) -> None:
@@ -224,11 +220,9 @@ class StorageMixin(HarnessBase[CharmType]):
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / filename
         path.write_bytes(data)
-        backend = self._backend
-        others = {r for r in backend.state.resources if r.name != resource_name}
-        backend.replace_state(
-            resources=frozenset(others | {Resource(name=resource_name, path=path)})
-        )
+        juju = self._juju
+        others = {r for r in juju.resources if r.name != resource_name}
+        juju.resources = frozenset(others | {Resource(name=resource_name, path=path)})
         forget(self._model, resource=resource_name)
 
     def add_resource(self, resource_name: str, content: ReadableBuffer) -> None:
