@@ -252,7 +252,7 @@ class HookCommandsBackend:
         if member_name is not None and member_name not in (self.unit_name, self.app_name):
             raise ModelError(
                 f'ERROR cannot write the relation data of {member_name}: relation-set writes '
-                'only this unit\'s or application\'s data'
+                "only this unit's or application's data"
             )
         self._call(
             'relation-set',

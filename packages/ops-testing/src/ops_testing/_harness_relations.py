@@ -180,9 +180,7 @@ class RelationsMixin(HarnessBase[CharmType]):
         try:
             bag = relations.remove_unit(relation_id, remote_unit_name)
         except KeyError:
-            raise KeyError(
-                f'unit {remote_unit_name!r} is not in relation {relation_id}'
-            ) from None
+            raise KeyError(f'unit {remote_unit_name!r} is not in relation {relation_id}') from None
         relations.departing = (relation_id, remote_unit_name, bag)
         try:
             with unit_departing(self._model, relation.endpoint, relation_id, remote_unit_name):

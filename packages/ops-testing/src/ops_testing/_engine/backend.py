@@ -506,9 +506,7 @@ class JujuBackend:
         juju = self.juju
         if record.owner_name is not None:
             owner_app = record.owner_name.split('/')[0]
-            related = any(
-                self._relations.remote_app(r) == owner_app for r in self._relations
-            )
+            related = any(self._relations.remote_app(r) == owner_app for r in self._relations)
             if not related:
                 raise SecretNotFoundError(
                     f'Secret {secret.id!r} does not have relation to {owner_app!r}'
@@ -727,4 +725,3 @@ class JujuBackend:
     ) -> None:
         """Metrics are not simulated (``add-metric`` was removed in Juju 3.6.11)."""
         raise NotImplementedError('add-metric is not supported by ops.testing')
-
