@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, ClassVar, Literal
 
-from ops_hookcmds._record import record
+from ops_hookcmds.sister import record
 
 from ._errors import ModelError
 from ._exports import publish

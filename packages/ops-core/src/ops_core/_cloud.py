@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ops_hookcmds._record import field, record
+from ops_hookcmds.sister import field, record
 
 from ._exports import publish
 

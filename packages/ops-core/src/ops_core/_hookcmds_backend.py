@@ -428,7 +428,7 @@ class HookCommandsBackend:
         import tempfile
 
         import yaml
-        from ops_hookcmds import _runner
+        from ops_hookcmds.sister import run
 
         tmpdir = tempfile.mkdtemp('-pod-spec-set')
         try:
@@ -441,7 +441,7 @@ class HookCommandsBackend:
                 with open(res_path, 'w', encoding='utf-8') as f:
                     yaml.safe_dump(dict(k8s_resources), f)
                 argv += ['--k8s-resources', res_path]
-            self._call('pod-spec-set', _runner.run, *argv)
+            self._call('pod-spec-set', run, *argv)
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -612,13 +612,13 @@ class HookCommandsBackend:
         self, metrics: Mapping[str, int | float], labels: Mapping[str, str] | None
     ) -> None:
         """Run ``add-metric [--labels k=v,...] key=value ...`` (legacy Juju only)."""
-        from ops_hookcmds import _runner
+        from ops_hookcmds.sister import run
 
         argv = ['add-metric']
         if labels:
             argv += ['--labels', ','.join(f'{k}={v}' for k, v in labels.items())]
         argv += [f'{k}={v}' for k, v in metrics.items()]
-        self._call('add-metric', _runner.run, *argv)
+        self._call('add-metric', run, *argv)
 
 
 if TYPE_CHECKING:

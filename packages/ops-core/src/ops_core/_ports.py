@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ops_hookcmds._record import record
+from ops_hookcmds.sister import record
 
 from ._exports import publish
 

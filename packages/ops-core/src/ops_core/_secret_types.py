@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 import enum
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from ops_hookcmds.sister import parse_rfc3339
+
 from ._exports import publish
 
-__all__ = ['SecretInfo', 'SecretRotate', 'canonical_secret_id', 'parse_rfc3339']
+__all__ = ['SecretInfo', 'SecretRotate', 'canonical_secret_id']
 
 
 class SecretRotate(enum.Enum):
@@ -25,33 +26,11 @@ class SecretRotate(enum.Enum):
     YEARLY = 'yearly'
 
 
-# Pattern source only: ``re`` compiles (and caches) it on first use, not at import.
-_RFC3339 = (
-    r'^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?'
-    r'(?:([Zz])|([+-])(\d{2}):(\d{2}))?$'
-)
-
-
-def parse_rfc3339(text: str) -> datetime.datetime:
-    """Parse an RFC 3339 timestamp as Juju prints it (0 to 9 fractional digits).
-
-    The fraction is rounded to microseconds (clamped at 999999); a missing zone means UTC.
-
-    Raises:
-        ValueError: if ``text`` is not an RFC 3339 timestamp.
-    """
-    match = re.match(_RFC3339, text.strip())
-    if match is None:
-        raise ValueError(f'not an RFC 3339 timestamp: {text!r}')
-    year, month, day, hour, minute, second = (int(g) for g in match.group(1, 2, 3, 4, 5, 6))
-    fraction = match.group(7)
-    micro = min(round(float('0.' + fraction) * 1_000_000), 999_999) if fraction else 0
-    if match.group(9):
-        offset = datetime.timedelta(hours=int(match.group(10)), minutes=int(match.group(11)))
-        tz = datetime.timezone(-offset if match.group(9) == '-' else offset)
-    else:
-        tz = datetime.timezone.utc
-    return datetime.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+def _timestamp(value: object) -> datetime.datetime | None:
+    """A time of ``secret-info-get``'s output (RFC 3339; one without a zone is in UTC)."""
+    if not isinstance(value, str) or not value:
+        return None
+    return parse_rfc3339(value, default_zone=datetime.timezone.utc)
 
 
 def canonical_secret_id(id: str, model_uuid: str | None) -> str:
@@ -120,8 +99,6 @@ class SecretInfo:
                 ``rotates``, ``description``.
             model_uuid: The model's uuid, used to canonicalise a bare id.
         """
-        expiry = d.get('expiry')
-        rotates = d.get('rotates')
         try:
             rotation: SecretRotate | None = SecretRotate(d.get('rotation'))
         except ValueError:
@@ -130,9 +107,9 @@ class SecretInfo:
             id=id,
             label=d.get('label'),
             revision=int(d['revision']),
-            expires=parse_rfc3339(expiry) if isinstance(expiry, str) and expiry else None,
+            expires=_timestamp(d.get('expiry')),
             rotation=rotation,
-            rotates=parse_rfc3339(rotates) if isinstance(rotates, str) and rotates else None,
+            rotates=_timestamp(d.get('rotates')),
             description=d.get('description'),
             model_uuid=model_uuid,
         )

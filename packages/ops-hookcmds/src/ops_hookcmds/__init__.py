@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from ._action import (
         action_set as action_set,
     )
+    from ._app_version import (
+        app_version_set as app_version_set,
+    )
     from ._cloud import (
         CloudCredential as CloudCredential,
     )
@@ -38,6 +41,9 @@ if TYPE_CHECKING:
     from ._cloud import (
         credential_get as credential_get,
     )
+    from ._config import (
+        config_get as config_get,
+    )
     from ._goal import (
         Goal as Goal,
     )
@@ -46,6 +52,12 @@ if TYPE_CHECKING:
     )
     from ._goal import (
         goal_state as goal_state,
+    )
+    from ._leadership import (
+        is_leader as is_leader,
+    )
+    from ._log import (
+        juju_log as juju_log,
     )
     from ._network import (
         Address as Address,
@@ -71,6 +83,9 @@ if TYPE_CHECKING:
     from ._port import (
         opened_ports as opened_ports,
     )
+    from ._reboot import (
+        juju_reboot as juju_reboot,
+    )
     from ._relation import (
         RelationModel as RelationModel,
     )
@@ -89,11 +104,17 @@ if TYPE_CHECKING:
     from ._relation import (
         relation_set as relation_set,
     )
+    from ._resource import (
+        resource_get as resource_get,
+    )
     from ._runner import (
         Error as Error,
     )
     from ._secret import (
         SecretInfo as SecretInfo,
+    )
+    from ._secret import (
+        SecretRotate as SecretRotate,
     )
     from ._secret import (
         secret_add as secret_add,
@@ -132,6 +153,12 @@ if TYPE_CHECKING:
         AppStatus as AppStatus,
     )
     from ._status import (
+        SettableStatusName as SettableStatusName,
+    )
+    from ._status import (
+        StatusName as StatusName,
+    )
+    from ._status import (
         UnitStatus as UnitStatus,
     )
     from ._status import (
@@ -151,33 +178,6 @@ if TYPE_CHECKING:
     )
     from ._storage import (
         storage_list as storage_list,
-    )
-    from ._types import (
-        SecretRotate as SecretRotate,
-    )
-    from ._types import (
-        SettableStatusName as SettableStatusName,
-    )
-    from ._types import (
-        StatusName as StatusName,
-    )
-    from ._unit import (
-        app_version_set as app_version_set,
-    )
-    from ._unit import (
-        config_get as config_get,
-    )
-    from ._unit import (
-        is_leader as is_leader,
-    )
-    from ._unit import (
-        juju_log as juju_log,
-    )
-    from ._unit import (
-        juju_reboot as juju_reboot,
-    )
-    from ._unit import (
-        resource_get as resource_get,
     )
 
 _exports.install(globals())

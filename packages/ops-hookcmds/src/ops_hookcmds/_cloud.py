@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._exports import publish
-from ._record import field, record
+from ._lazy_dataclass import field, record
 from ._runner import (
     expect_dict,
     expect_str,

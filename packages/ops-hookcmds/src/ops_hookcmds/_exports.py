@@ -29,23 +29,23 @@ NAMES: dict[str, dict[str, str]] = {
         'Port': 'ops_hookcmds._port',
         'RelationModel': 'ops_hookcmds._relation',
         'SecretInfo': 'ops_hookcmds._secret',
-        'SecretRotate': 'ops_hookcmds._types',
-        'SettableStatusName': 'ops_hookcmds._types',
-        'StatusName': 'ops_hookcmds._types',
+        'SecretRotate': 'ops_hookcmds._secret',
+        'SettableStatusName': 'ops_hookcmds._status',
+        'StatusName': 'ops_hookcmds._status',
         'Storage': 'ops_hookcmds._storage',
         'UnitStatus': 'ops_hookcmds._status',
         'action_fail': 'ops_hookcmds._action',
         'action_get': 'ops_hookcmds._action',
         'action_log': 'ops_hookcmds._action',
         'action_set': 'ops_hookcmds._action',
-        'app_version_set': 'ops_hookcmds._unit',
+        'app_version_set': 'ops_hookcmds._app_version',
         'close_port': 'ops_hookcmds._port',
-        'config_get': 'ops_hookcmds._unit',
+        'config_get': 'ops_hookcmds._config',
         'credential_get': 'ops_hookcmds._cloud',
         'goal_state': 'ops_hookcmds._goal',
-        'is_leader': 'ops_hookcmds._unit',
-        'juju_log': 'ops_hookcmds._unit',
-        'juju_reboot': 'ops_hookcmds._unit',
+        'is_leader': 'ops_hookcmds._leadership',
+        'juju_log': 'ops_hookcmds._log',
+        'juju_reboot': 'ops_hookcmds._reboot',
         'network_get': 'ops_hookcmds._network',
         'open_port': 'ops_hookcmds._port',
         'opened_ports': 'ops_hookcmds._port',
@@ -54,7 +54,7 @@ NAMES: dict[str, dict[str, str]] = {
         'relation_list': 'ops_hookcmds._relation',
         'relation_model_get': 'ops_hookcmds._relation',
         'relation_set': 'ops_hookcmds._relation',
-        'resource_get': 'ops_hookcmds._unit',
+        'resource_get': 'ops_hookcmds._resource',
         'secret_add': 'ops_hookcmds._secret',
         'secret_get': 'ops_hookcmds._secret',
         'secret_grant': 'ops_hookcmds._secret',
@@ -72,6 +72,12 @@ NAMES: dict[str, dict[str, str]] = {
         'storage_get': 'ops_hookcmds._storage',
         'storage_list': 'ops_hookcmds._storage',
     },
+    'ops_hookcmds.sister': {
+        'field': 'ops_hookcmds._lazy_dataclass',
+        'parse_rfc3339': 'ops_hookcmds._timestamp',
+        'record': 'ops_hookcmds._lazy_dataclass',
+        'run': 'ops_hookcmds._runner',
+    },
 }
 
 #: Private module -> {name: the public module that is its home}.
@@ -82,15 +88,31 @@ HOMES: dict[str, dict[str, str]] = {
         'action_log': 'ops_hookcmds',
         'action_set': 'ops_hookcmds',
     },
+    'ops_hookcmds._app_version': {
+        'app_version_set': 'ops_hookcmds',
+    },
     'ops_hookcmds._cloud': {
         'CloudCredential': 'ops_hookcmds',
         'CloudSpec': 'ops_hookcmds',
         'credential_get': 'ops_hookcmds',
     },
+    'ops_hookcmds._config': {
+        'config_get': 'ops_hookcmds',
+    },
     'ops_hookcmds._goal': {
         'Goal': 'ops_hookcmds',
         'GoalState': 'ops_hookcmds',
         'goal_state': 'ops_hookcmds',
+    },
+    'ops_hookcmds._lazy_dataclass': {
+        'field': 'ops_hookcmds.sister',
+        'record': 'ops_hookcmds.sister',
+    },
+    'ops_hookcmds._leadership': {
+        'is_leader': 'ops_hookcmds',
+    },
+    'ops_hookcmds._log': {
+        'juju_log': 'ops_hookcmds',
     },
     'ops_hookcmds._network': {
         'Address': 'ops_hookcmds',
@@ -104,6 +126,9 @@ HOMES: dict[str, dict[str, str]] = {
         'open_port': 'ops_hookcmds',
         'opened_ports': 'ops_hookcmds',
     },
+    'ops_hookcmds._reboot': {
+        'juju_reboot': 'ops_hookcmds',
+    },
     'ops_hookcmds._relation': {
         'RelationModel': 'ops_hookcmds',
         'relation_get': 'ops_hookcmds',
@@ -112,11 +137,16 @@ HOMES: dict[str, dict[str, str]] = {
         'relation_model_get': 'ops_hookcmds',
         'relation_set': 'ops_hookcmds',
     },
+    'ops_hookcmds._resource': {
+        'resource_get': 'ops_hookcmds',
+    },
     'ops_hookcmds._runner': {
         'Error': 'ops_hookcmds',
+        'run': 'ops_hookcmds.sister',
     },
     'ops_hookcmds._secret': {
         'SecretInfo': 'ops_hookcmds',
+        'SecretRotate': 'ops_hookcmds',
         'secret_add': 'ops_hookcmds',
         'secret_get': 'ops_hookcmds',
         'secret_grant': 'ops_hookcmds',
@@ -133,6 +163,8 @@ HOMES: dict[str, dict[str, str]] = {
     },
     'ops_hookcmds._status': {
         'AppStatus': 'ops_hookcmds',
+        'SettableStatusName': 'ops_hookcmds',
+        'StatusName': 'ops_hookcmds',
         'UnitStatus': 'ops_hookcmds',
         'status_get': 'ops_hookcmds',
         'status_set': 'ops_hookcmds',
@@ -143,18 +175,8 @@ HOMES: dict[str, dict[str, str]] = {
         'storage_get': 'ops_hookcmds',
         'storage_list': 'ops_hookcmds',
     },
-    'ops_hookcmds._types': {
-        'SecretRotate': 'ops_hookcmds',
-        'SettableStatusName': 'ops_hookcmds',
-        'StatusName': 'ops_hookcmds',
-    },
-    'ops_hookcmds._unit': {
-        'app_version_set': 'ops_hookcmds',
-        'config_get': 'ops_hookcmds',
-        'is_leader': 'ops_hookcmds',
-        'juju_log': 'ops_hookcmds',
-        'juju_reboot': 'ops_hookcmds',
-        'resource_get': 'ops_hookcmds',
+    'ops_hookcmds._timestamp': {
+        'parse_rfc3339': 'ops_hookcmds.sister',
     },
 }
 

@@ -6,9 +6,9 @@ import datetime
 from typing import Any
 
 from ._exports import publish
-from ._record import record
+from ._lazy_dataclass import record
 from ._runner import bad_output, expect_dict, expect_str, output_key, require_key, run_json
-from ._types import parse_timestamp
+from ._timestamp import parse_rfc3339
 
 
 @record(frozen=True, kw_only=True)
@@ -44,7 +44,7 @@ def _goal(argv: list[str], raw: Any, where: str) -> Goal:
     status = expect_str(argv, require_key(argv, data, 'status', where), f"'status' in {where}")
     since_text = expect_str(argv, require_key(argv, data, 'since', where), f"'since' in {where}")
     try:
-        since = parse_timestamp(since_text)
+        since = parse_rfc3339(since_text)
     except ValueError:
         bad_output(argv, f"'since' in {where} is not a timestamp")
     return Goal(status=status, since=since)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._exports import publish
-from ._record import field, record
+from ._lazy_dataclass import field, record
 from ._runner import expect_dict, expect_list, expect_str, expect_str_list, run_json
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from ._exports import publish
-from ._record import record
+from ._lazy_dataclass import record
 from ._runner import bad_output, expect_str_list, run, run_json
 
 

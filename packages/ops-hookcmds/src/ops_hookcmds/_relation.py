@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 
 from ._exports import publish
-from ._record import record
+from ._lazy_dataclass import record
 from ._runner import (
     expect_dict,
     expect_str,

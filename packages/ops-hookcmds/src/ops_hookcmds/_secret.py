@@ -6,7 +6,7 @@ import datetime
 from typing import Literal
 
 from ._exports import publish
-from ._record import record
+from ._lazy_dataclass import record
 from ._runner import (
     Error,
     bad_output,
@@ -22,7 +22,22 @@ from ._runner import (
     run_json,
     secret_files,
 )
-from ._types import SecretRotate, format_expire, parse_timestamp
+from ._timestamp import parse_rfc3339
+
+SecretRotate = Literal['never', 'hourly', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly']
+"""How often Juju asks the owner to rotate a secret."""
+
+
+def _format_expire(expire: datetime.datetime | str) -> str:
+    """The ``--expire`` argument: strings verbatim, datetimes in ISO 8601 (UTC as ``Z``)."""
+    if isinstance(expire, datetime.datetime):
+        text = expire.isoformat()
+        if expire.tzinfo == datetime.timezone.utc and text.endswith('+00:00'):
+            text = text[: -len('+00:00')] + 'Z'
+        return text
+    if isinstance(expire, str):
+        return expire
+    raise TypeError(f'expire must be a datetime or str, not {type(expire).__name__}')
 
 
 @record(frozen=True, kw_only=True)
@@ -64,7 +79,7 @@ def _metadata_args(
     if description is not None:
         args += ['--description', description]
     if expire is not None:
-        args += ['--expire', format_expire(expire)]
+        args += ['--expire', _format_expire(expire)]
     if rotate is not None:
         args += ['--rotate', rotate]
     if owner not in ('application', 'unit'):
@@ -251,7 +266,7 @@ def _optional_time(argv: list[str], info: dict[str, object], key: str) -> dateti
         return None
     text = expect_str(argv, value, repr(key))
     try:
-        return parse_timestamp(text)
+        return parse_rfc3339(text)
     except ValueError:
         bad_output(argv, f'{key!r} is not an RFC 3339 timestamp')
 

@@ -1,11 +1,11 @@
-"""Status commands: ``status-get`` and ``status-set``."""
+"""Status commands (``status-get``, ``status-set``) and the status names they use."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, Union
 
 from ._exports import publish
-from ._record import record
+from ._lazy_dataclass import record
 from ._runner import (
     check_no_nul,
     expect_dict,
@@ -15,7 +15,12 @@ from ._runner import (
     run,
     run_json,
 )
-from ._types import SettableStatusName
+
+SettableStatusName = Literal['active', 'blocked', 'maintenance', 'waiting']
+"""A status a charm may set with ``status-set``."""
+
+StatusName = Union[SettableStatusName, Literal['error', 'unknown']]  # noqa: UP007
+"""Any status ``status-get`` can report: the settable ones, plus ``error`` and ``unknown``."""
 
 
 @record(frozen=True, kw_only=True)

@@ -6,7 +6,7 @@ import pathlib
 from collections.abc import Mapping
 
 from ._exports import publish
-from ._record import record
+from ._lazy_dataclass import record
 from ._runner import expect_dict, expect_str, expect_str_list, require_key, run, run_json
 
 

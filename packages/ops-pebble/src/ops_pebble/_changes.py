@@ -7,8 +7,8 @@ import enum
 from typing import Any, TypedDict
 
 from ._exports import publish
-from ._record import Record
 from ._timeconv import parse_timestamp
+from ._value_object import ValueObject
 
 
 class ChangeID(str):
@@ -76,7 +76,7 @@ def _optional_time(value: Any) -> datetime.datetime | None:
     return parse_timestamp(value) if value else None
 
 
-class SystemInfo(Record):
+class SystemInfo(ValueObject):
     """What ``/v1/system-info`` reports.
 
     Attributes:
@@ -102,7 +102,7 @@ class SystemInfo(Record):
         return cls(version=version)
 
 
-class Warning(Record):
+class Warning(ValueObject):
     """A warning Pebble recorded (legacy ``/v1/warnings`` API).
 
     Attributes:
@@ -152,7 +152,7 @@ class Warning(Record):
         )
 
 
-class TaskProgress(Record):
+class TaskProgress(ValueObject):
     """How far a task has got.
 
     Attributes:
@@ -174,7 +174,7 @@ class TaskProgress(Record):
         return cls(label=d['label'], done=d['done'], total=d['total'])
 
 
-class Task(Record):
+class Task(ValueObject):
     """One step of a change.
 
     Attributes:
@@ -231,7 +231,7 @@ class Task(Record):
         )
 
 
-class Change(Record):
+class Change(ValueObject):
     """An operation Pebble runs asynchronously, made of tasks.
 
     Attributes:

@@ -6,7 +6,7 @@ import enum
 from typing import Any
 
 from ._exports import publish
-from ._record import Record
+from ._value_object import ValueObject
 
 
 class CheckLevel(enum.Enum):
@@ -33,7 +33,7 @@ class CheckStartup(enum.Enum):
     DISABLED = 'disabled'
 
 
-class CheckInfo(Record):
+class CheckInfo(ValueObject):
     """The status of one health check.
 
     Attributes:

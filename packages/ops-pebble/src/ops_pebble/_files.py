@@ -13,8 +13,8 @@ from typing import IO, Any, cast
 from ._args import raise_item_error
 from ._errors import ProtocolError
 from ._exports import publish
-from ._record import Record
 from ._timeconv import parse_timestamp
+from ._value_object import ValueObject
 
 
 class FileType(enum.Enum):
@@ -29,7 +29,7 @@ class FileType(enum.Enum):
     UNKNOWN = 'unknown'
 
 
-class FileInfo(Record):
+class FileInfo(ValueObject):
     """What :meth:`Client.list_files` reports about one file system entry.
 
     Attributes:

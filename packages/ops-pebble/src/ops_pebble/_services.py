@@ -6,7 +6,7 @@ import enum
 from typing import Any
 
 from ._exports import publish
-from ._record import Record
+from ._value_object import ValueObject
 
 
 class ServiceStartup(enum.Enum):
@@ -24,7 +24,7 @@ class ServiceStatus(enum.Enum):
     ERROR = 'error'
 
 
-class ServiceInfo(Record):
+class ServiceInfo(ValueObject):
     """The status of one service.
 
     Attributes:

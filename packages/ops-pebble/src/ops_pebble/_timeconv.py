@@ -1,12 +1,16 @@
-"""Pebble's wire formats for times (RFC 3339) and durations (Go ``time.Duration``)."""
+"""Pebble's wire formats for times (RFC 3339) and durations (Go ``time.Duration``).
+
+Times are parsed by the monorepo's one RFC 3339 parser, which ``ops-hookcmds`` (the
+standard-library-only distribution below this one) offers its sister distributions.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
 
-_TIMESTAMP = re.compile(r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(.*)')
-_ZONE = re.compile(r'([-+])(\d{2}):(\d{2})')
+from ops_hookcmds.sister import parse_rfc3339
+
 _DURATION_PART = re.compile(r'([0-9.]+)([a-zµμ]+)')
 _UNIT_SECONDS = {
     'ns': 1e-9,
@@ -21,34 +25,14 @@ _UNIT_SECONDS = {
 
 
 def parse_timestamp(text: str) -> datetime.datetime:
-    """Parse an RFC 3339 time as Pebble sends it into a timezone-aware datetime.
+    """Parse an RFC 3339 time as Pebble sends it (with a zone) into an aware datetime.
 
     Nanosecond fractions are rounded to microseconds.
 
     Raises:
         ValueError: if ``text`` is not an RFC 3339 time.
     """
-    match = _TIMESTAMP.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(
-            f'invalid timestamp {text!r}: expected RFC 3339 such as 2024-01-02T03:04:05Z'
-        )
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    micro = 0
-    if fraction:
-        micro = min(round(float('0' + fraction) * 1e6), 999999)
-    if zone in ('Z', 'z'):
-        tz = datetime.timezone.utc
-    else:
-        zmatch = _ZONE.fullmatch(zone)
-        if zmatch is None:
-            raise ValueError(f'invalid timestamp {text!r}: bad time zone {zone!r}')
-        sign, zh, zm = zmatch.groups()
-        offset = datetime.timedelta(hours=int(zh), minutes=int(zm))
-        tz = datetime.timezone(-offset if sign == '-' else offset)
-    return datetime.datetime(
-        int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz
-    )
+    return parse_rfc3339(text)
 
 
 def format_timestamp(when: datetime.datetime) -> str:

@@ -1,4 +1,4 @@
-"""Record classes that behave as dataclasses without importing :mod:`dataclasses` up front.
+"""Lazily built dataclasses: records that are dataclasses without importing :mod:`dataclasses` up front.
 
 ``import dataclasses`` imports :mod:`inspect`, and with it ``ast``, ``dis``, ``tokenize``
 and more: a large share of the start-up cost of a hook process. The ``record`` decorator
@@ -25,6 +25,8 @@ used by this project): ``InitVar``, ``KW_ONLY``, ``order``, ``slots``, ``__post_
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._exports import publish
 
 __all__ = ['field', 'record']
 
@@ -293,3 +295,6 @@ if TYPE_CHECKING:
 else:
     record = _record
     field = _field
+
+
+publish(__name__)

@@ -1,12 +1,16 @@
-"""A small base giving the info types a readable repr and value equality."""
+"""``ValueObject``: the base giving Pebble's info types a readable repr and value equality.
+
+Not to be confused with ``ops_hookcmds``'s lazily built dataclasses: these classes keep
+their own ``__init__`` and list the attributes that make up their value in ``_fields``.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
 
-class Record:
-    """Base of plain info types: ``repr`` and ``==`` built from the listed attributes."""
+class ValueObject:
+    """Base of plain info types: ``repr``, ``==`` and ``hash`` built from the listed attributes."""
 
     _fields: ClassVar[tuple[str, ...]] = ()
 

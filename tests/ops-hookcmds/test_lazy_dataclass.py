@@ -1,4 +1,4 @@
-"""``_record``: classes that behave as dataclasses without importing ``dataclasses`` up front.
+"""``_lazy_dataclass``: classes that behave as dataclasses without importing ``dataclasses`` up front.
 
 The public record classes (``ops.JujuContext``, ``ops.Port``, ``ops.CloudSpec``, the
 ``ops_hookcmds`` results, ...) must stay dataclasses for every user-visible purpose.
@@ -17,7 +17,7 @@ from typing import ClassVar
 import ops
 import ops_hookcmds
 import pytest
-from ops_hookcmds._record import field, record
+from ops_hookcmds._lazy_dataclass import field, record
 
 
 @record(frozen=True)
@@ -61,7 +61,7 @@ class FrozenDC:
 def test_defining_and_using_records_does_not_import_dataclasses() -> None:
     code = """\
 import sys
-from ops_hookcmds._record import record, field
+from ops_hookcmds._lazy_dataclass import record, field
 
 @record(frozen=True)
 class R:
