@@ -260,6 +260,7 @@ UNSUPPORTED: dict[str, list[str]] = {
         '_action',
         '_other',
         '_state',
+        '_types',
         '_utils',
     ],
     'ops.lib': [
