@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from ops import testing
-from ops_testing._cli_events import UsageError, convert_options
-from ops_testing._cli_table import (
+from ops_testing._cli._event_args import UsageError, convert_options
+from ops_testing._cli._table import (
     Column,
     Table,
     relation_data_written,

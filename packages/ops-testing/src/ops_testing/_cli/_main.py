@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import yaml
 
-from ._cli_events import EXAMPLES, EventRequest, UsageError, build_event, convert_options
-from ._cli_files import (
+from .._state_misc import JujuLogLine
+from ._event_args import EXAMPLES, EventRequest, UsageError, build_event, convert_options
+from ._files import (
     CharmImportError,
     charm_traceback,
     check_output_path,
@@ -35,21 +36,20 @@ from ._cli_files import (
     read_state,
     write_state,
 )
-from ._cli_lifecycle import COLUMNS, empty_state, lifecycle_steps, table_row
-from ._cli_sandbox import SideEffectGuard, describe, guarded
-from ._cli_table import (
+from ._lifecycle import COLUMNS, empty_state, lifecycle_steps, table_row
+from ._sandbox import SideEffectGuard, describe, guarded
+from ._table import (
     Table,
     deferred_names,
     relation_data_written,
     running_services,
     status_text,
 )
-from ._state_misc import JujuLogLine
 
 if TYPE_CHECKING:
-    from ._context import Context
-    from ._events import Event
-    from ._state import State
+    from .._context import Context
+    from .._events import Event
+    from .._state import State
 
 __all__ = ['main']
 
@@ -233,8 +233,8 @@ def _show_simulator_warnings() -> None:
 def _context(charm_type: type[Any], charm_dir: str) -> Context[Any]:
     from ops_core.charm import MetadataError
 
-    from ._context import Context
-    from .errors import ContextSetupError
+    from .._context import Context
+    from ..errors import ContextSetupError
 
     try:
         ctx: Context[Any] = Context(charm_type)
@@ -281,8 +281,8 @@ def simulate(
         UsageError: the event and state do not fit the charm (inconsistent scenario).
         CharmFailed: the charm raised, or the action failed.
     """
-    from ._types import ActionFailed
-    from .errors import InconsistentScenarioError, UncaughtCharmError
+    from .._types import ActionFailed
+    from ..errors import InconsistentScenarioError, UncaughtCharmError
 
     try:
         # Like Scenario, each run starts with empty container filesystems (files persist only
