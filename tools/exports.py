@@ -48,6 +48,14 @@ home. Its ``__module__`` becomes the home's name, or, when the ``ops`` distribut
 installed, the name ``ops`` gives that module (``ops.model`` for ``ops_core.model``, from
 ``ops/_alias.py``), so reprs and tracebacks say ``ops.model.Relation``.
 
+A private module that imports names only for type checking (``if TYPE_CHECKING:``, to keep
+import time down or to break an import cycle) would leave them undefined at run time, and
+``typing.get_type_hints`` on its public functions and classes would raise ``NameError``. So
+the index also lists those names (``HINTS``, followed through re-exports to the module that
+defines each), and ``publish`` binds each one in the module as soon as its defining module
+is loaded, by whatever imports it: no import is added, and the hints of everything whose
+modules are loaded resolve.
+
 Usage, from the repository root::
 
     python tools/exports.py           # rewrite every _exports.py
@@ -204,6 +212,7 @@ class Index:
                     raise DeclarationError(f'{_shown(module.path)}: a private module cannot install()')
                 self.names_of(module.name)
         self._find_homes()
+        self.hints = {m.name: self._hints_of(m) for m in modules.values() if m.publishes}
 
     # -- reading declarations ---------------------------------------------------------------
 
@@ -288,6 +297,39 @@ class Index:
             else:
                 table[bound] = Export(source, alias.name, listed)
 
+    def _hints_of(self, module: Module) -> dict[str, str]:
+        """The names private ``module`` imports for type checking only, and their sources.
+
+        ``publish`` binds each one in the module once its source is loaded (never importing
+        it), so that ``typing.get_type_hints`` resolves annotations that name them. A name
+        re-exported by a public module of ours is followed to the module that defines it,
+        whose ``__dict__`` holds it as soon as it is defined.
+        """
+        defined = {name for node in module.tree.body for name in _defined_names(node)}
+        hints: dict[str, str] = {}
+        for node in module.tree.body:
+            if not (isinstance(node, ast.If) and _is_type_checking(node.test)):
+                continue
+            for statement in node.body:
+                if not isinstance(statement, ast.ImportFrom):
+                    continue
+                source = _absolute(module, statement)
+                for alias in statement.names:
+                    bound = alias.asname or alias.name
+                    if alias.name == '*' or bound in defined:
+                        continue
+                    if f'{source}.{alias.name}' in self.modules:
+                        continue  # a submodule, not a name
+                    origin = (source, alias.name)
+                    public = self.modules.get(source)
+                    if public is not None and public.installs:
+                        export = self.names_of(source).get(alias.name)
+                        if export is not None and export.source and export.attribute:
+                            assert export.origin is not None
+                            origin = (export.origin[0], export.origin[1] or alias.name)
+                    hints[bound] = f'{origin[0]}:{origin[1]}'
+        return dict(sorted(hints.items()))
+
     # -- homes -------------------------------------------------------------------------------
 
     def _find_homes(self) -> None:
@@ -363,6 +405,18 @@ class Index:
             out.append(f'    {module_name!r}: {{')
             for name, home in table.items():
                 out.append(f'        {name!r}: {home!r},')
+            out.append('    },')
+        out.append('}')
+        out.append('')
+        hints = {
+            m: t for m, t in sorted(self.hints.items()) if t and self.modules[m].package == package
+        }
+        out.append('#: Private module -> {name imported for type checking only: module:attribute}.')
+        out.append('HINTS: dict[str, dict[str, str]] = {')
+        for module_name, table in hints.items():
+            out.append(f'    {module_name!r}: {{')
+            for name, source in table.items():
+                out.append(f'        {name!r}: {source!r},')
             out.append('    },')
         out.append('}')
         out.append('')
@@ -494,6 +548,7 @@ def install(namespace: 'dict[str, Any]') -> None:
             raise AttributeError(f'module {module_name!r} has no attribute {name!r}')
         value = _load(source, name)
         namespace[name] = value
+        _bind_hints()
         return value
 
     def __dir__() -> 'list[str]':
@@ -512,11 +567,37 @@ def publish(module_name: str) -> None:
     ``ops.model.Relation`` rather than ``ops_core._relation.Relation``. Class annotations
     written as strings become ``typing.ForwardRef`` objects bound to the private module, so
     that ``typing.get_type_hints`` still resolves them there.
+
+    The names the module imports only for type checking (``HINTS``) are bound in it as soon
+    as the module defining each is loaded (this never imports anything), for the same
+    reason: ``get_type_hints`` evaluates annotations in the module's globals.
     """
     namespace = sys.modules[module_name].__dict__
     for name, public in HOMES.get(module_name, {}).items():
         if name in namespace:
             _rehome(namespace[name], public, module_name)
+    for name, source in HINTS.get(module_name, {}).items():
+        if name not in namespace:
+            origin, _, attribute = source.partition(':')
+            _HINTS_WAITING.setdefault(origin, []).append((namespace, name, attribute))
+    _bind_hints()
+
+
+#: Module -> the (namespace, name, attribute) of the hints waiting for it to be loaded.
+_HINTS_WAITING: 'dict[str, list[tuple[dict[str, Any], str, str]]]' = {}
+
+
+def _bind_hints() -> None:
+    for origin in [o for o in _HINTS_WAITING if o in sys.modules]:
+        defined = sys.modules[origin].__dict__  # not its __getattr__, which would import
+        waiting = []
+        for namespace, name, attribute in _HINTS_WAITING.pop(origin):
+            if attribute in defined:
+                namespace.setdefault(name, defined[attribute])
+            else:  # still being imported
+                waiting.append((namespace, name, attribute))
+        if waiting:
+            _HINTS_WAITING[origin] = waiting
 
 
 def _load(source: str, name: str) -> 'Any':

@@ -528,6 +528,111 @@ HOMES: dict[str, dict[str, str]] = {
     },
 }
 
+#: Private module -> {name imported for type checking only: module:attribute}.
+HINTS: dict[str, dict[str, str]] = {
+    'ops_core._charm': {
+        'Application': 'ops_core._model:Application',
+        'CharmMeta': 'ops_core._charm_meta:CharmMeta',
+        'ConfigData': 'ops_core._config:ConfigData',
+        'Framework': 'ops_core._framework:Framework',
+        'StatusBase': 'ops_core._status:StatusBase',
+        'Unit': 'ops_core._model:Unit',
+    },
+    'ops_core._charm_events': {
+        'Application': 'ops_core._model:Application',
+        'Container': 'ops_core._container:Container',
+        'Handle': 'ops_core._handle:Handle',
+        'LazyCheckInfo': 'ops_core._container:LazyCheckInfo',
+        'LazyNotice': 'ops_core._container:LazyNotice',
+        'Relation': 'ops_core._relation:Relation',
+        'Secret': 'ops_core._secret:Secret',
+        'StatusBase': 'ops_core._status:StatusBase',
+        'Storage': 'ops_core._storage_model:Storage',
+        'Unit': 'ops_core._model:Unit',
+    },
+    'ops_core._config': {
+        'Backend': 'ops_core._backend:Backend',
+    },
+    'ops_core._container': {
+        'Backend': 'ops_core._backend:Backend',
+        'CheckInfo': 'ops_pebble._checks:CheckInfo',
+        'CheckLevel': 'ops_pebble._checks:CheckLevel',
+        'ExecProcess': 'ops_pebble._exec:ExecProcess',
+        'FileInfo': 'ops_pebble._files:FileInfo',
+        'Layer': 'ops_pebble._layer:Layer',
+        'LayerDict': 'ops_pebble._layer:LayerDict',
+        'Notice': 'ops_pebble._notices:Notice',
+        'NoticeType': 'ops_pebble._notices:NoticeType',
+        'NoticesUsers': 'ops_pebble._notices:NoticesUsers',
+        'PebbleClient': 'ops_core._pebble_client:PebbleClient',
+        'Plan': 'ops_pebble._layer:Plan',
+        'ServiceInfo': 'ops_pebble._services:ServiceInfo',
+    },
+    'ops_core._events': {
+        'Framework': 'ops_core._framework:Framework',
+    },
+    'ops_core._framework': {
+        'CharmMeta': 'ops_core._charm_meta:CharmMeta',
+        'JujuStorage': 'ops_core._juju_storage:JujuStorage',
+        'Model': 'ops_core._model:Model',
+        'SQLiteStorage': 'ops_core._sqlite_storage:SQLiteStorage',
+    },
+    'ops_core._handle': {
+        'Framework': 'ops_core._framework:Framework',
+        'Model': 'ops_core._model:Model',
+    },
+    'ops_core._log': {
+        'Backend': 'ops_core._backend:Backend',
+    },
+    'ops_core._main': {
+        'Backend': 'ops_core._backend:Backend',
+        'CharmBase': 'ops_core._charm:CharmBase',
+        'CharmMeta': 'ops_core._charm_meta:CharmMeta',
+        'JujuContext': 'ops_core._jujucontext:JujuContext',
+        'JujuStorage': 'ops_core._juju_storage:JujuStorage',
+        'SQLiteStorage': 'ops_core._sqlite_storage:SQLiteStorage',
+    },
+    'ops_core._model': {
+        'Backend': 'ops_core._backend:Backend',
+        'Binding': 'ops_core._network:Binding',
+        'BindingMapping': 'ops_core._network:BindingMapping',
+        'CloudSpec': 'ops_core._cloud:CloudSpec',
+        'ConfigData': 'ops_core._config:ConfigData',
+        'Container': 'ops_core._container:Container',
+        'ContainerMapping': 'ops_core._container:ContainerMapping',
+        'JujuVersion': 'ops_core._jujuversion:JujuVersion',
+        'PebbleClient': 'ops_core._pebble_client:PebbleClient',
+        'Port': 'ops_core._ports:Port',
+        'Relation': 'ops_core._relation:Relation',
+        'RelationMapping': 'ops_core._relation:RelationMapping',
+        'Secret': 'ops_core._secret:Secret',
+        'SecretRotate': 'ops_core._secret_types:SecretRotate',
+        'StorageMapping': 'ops_core._storage_model:StorageMapping',
+    },
+    'ops_core._network': {
+        'Backend': 'ops_core._backend:Backend',
+        'Relation': 'ops_core._relation:Relation',
+    },
+    'ops_core._relation': {
+        'Backend': 'ops_core._backend:Backend',
+        '_ModelCache': 'ops_core._model:_ModelCache',
+    },
+    'ops_core._secret': {
+        'Backend': 'ops_core._backend:Backend',
+        'Relation': 'ops_core._relation:Relation',
+        'Unit': 'ops_core._model:Unit',
+    },
+    'ops_core._sqlite_storage': {
+        '_dumps': 'pickle:dumps',
+    },
+    'ops_core._storage_model': {
+        'Backend': 'ops_core._backend:Backend',
+    },
+    'ops_core._stored_state': {
+        'CommitEvent': 'ops_core._events:CommitEvent',
+    },
+}
+
 #: Public module -> the name it has under ``ops``, used when ops is installed.
 ALIASES: dict[str, str] = {
     'ops_core.charm': 'ops.charm',
@@ -563,6 +668,7 @@ def install(namespace: 'dict[str, Any]') -> None:
             raise AttributeError(f'module {module_name!r} has no attribute {name!r}')
         value = _load(source, name)
         namespace[name] = value
+        _bind_hints()
         return value
 
     def __dir__() -> 'list[str]':
@@ -581,11 +687,37 @@ def publish(module_name: str) -> None:
     ``ops.model.Relation`` rather than ``ops_core._relation.Relation``. Class annotations
     written as strings become ``typing.ForwardRef`` objects bound to the private module, so
     that ``typing.get_type_hints`` still resolves them there.
+
+    The names the module imports only for type checking (``HINTS``) are bound in it as soon
+    as the module defining each is loaded (this never imports anything), for the same
+    reason: ``get_type_hints`` evaluates annotations in the module's globals.
     """
     namespace = sys.modules[module_name].__dict__
     for name, public in HOMES.get(module_name, {}).items():
         if name in namespace:
             _rehome(namespace[name], public, module_name)
+    for name, source in HINTS.get(module_name, {}).items():
+        if name not in namespace:
+            origin, _, attribute = source.partition(':')
+            _HINTS_WAITING.setdefault(origin, []).append((namespace, name, attribute))
+    _bind_hints()
+
+
+#: Module -> the (namespace, name, attribute) of the hints waiting for it to be loaded.
+_HINTS_WAITING: 'dict[str, list[tuple[dict[str, Any], str, str]]]' = {}
+
+
+def _bind_hints() -> None:
+    for origin in [o for o in _HINTS_WAITING if o in sys.modules]:
+        defined = sys.modules[origin].__dict__  # not its __getattr__, which would import
+        waiting = []
+        for namespace, name, attribute in _HINTS_WAITING.pop(origin):
+            if attribute in defined:
+                namespace.setdefault(name, defined[attribute])
+            else:  # still being imported
+                waiting.append((namespace, name, attribute))
+        if waiting:
+            _HINTS_WAITING[origin] = waiting
 
 
 def _load(source: str, name: str) -> 'Any':

@@ -213,6 +213,28 @@ HOMES: dict[str, dict[str, str]] = {
     },
 }
 
+#: Private module -> {name imported for type checking only: module:attribute}.
+HINTS: dict[str, dict[str, str]] = {
+    'ops_testing._context': {
+        'EventBase': 'ops_core._events:EventBase',
+        'Runtime': 'ops_testing._runtime:Runtime',
+        'State': 'ops_testing._state:State',
+    },
+    'ops_testing._state': {
+        'Context': 'ops_testing._context:Context',
+    },
+    'ops_testing._state_containers': {
+        'Context': 'ops_testing._context:Context',
+    },
+    'ops_testing._state_misc': {
+        'Context': 'ops_testing._context:Context',
+    },
+    'ops_testing._types': {
+        'ExecRequest': 'ops_testing._pebble:ExecRequest',
+        'State': 'ops_testing._state:State',
+    },
+}
+
 #: Public module -> the name it has under ``ops``, used when ops is installed.
 ALIASES: dict[str, str] = {
     'ops_testing': 'ops.testing',
@@ -243,6 +265,7 @@ def install(namespace: 'dict[str, Any]') -> None:
             raise AttributeError(f'module {module_name!r} has no attribute {name!r}')
         value = _load(source, name)
         namespace[name] = value
+        _bind_hints()
         return value
 
     def __dir__() -> 'list[str]':
@@ -261,11 +284,37 @@ def publish(module_name: str) -> None:
     ``ops.model.Relation`` rather than ``ops_core._relation.Relation``. Class annotations
     written as strings become ``typing.ForwardRef`` objects bound to the private module, so
     that ``typing.get_type_hints`` still resolves them there.
+
+    The names the module imports only for type checking (``HINTS``) are bound in it as soon
+    as the module defining each is loaded (this never imports anything), for the same
+    reason: ``get_type_hints`` evaluates annotations in the module's globals.
     """
     namespace = sys.modules[module_name].__dict__
     for name, public in HOMES.get(module_name, {}).items():
         if name in namespace:
             _rehome(namespace[name], public, module_name)
+    for name, source in HINTS.get(module_name, {}).items():
+        if name not in namespace:
+            origin, _, attribute = source.partition(':')
+            _HINTS_WAITING.setdefault(origin, []).append((namespace, name, attribute))
+    _bind_hints()
+
+
+#: Module -> the (namespace, name, attribute) of the hints waiting for it to be loaded.
+_HINTS_WAITING: 'dict[str, list[tuple[dict[str, Any], str, str]]]' = {}
+
+
+def _bind_hints() -> None:
+    for origin in [o for o in _HINTS_WAITING if o in sys.modules]:
+        defined = sys.modules[origin].__dict__  # not its __getattr__, which would import
+        waiting = []
+        for namespace, name, attribute in _HINTS_WAITING.pop(origin):
+            if attribute in defined:
+                namespace.setdefault(name, defined[attribute])
+            else:  # still being imported
+                waiting.append((namespace, name, attribute))
+        if waiting:
+            _HINTS_WAITING[origin] = waiting
 
 
 def _load(source: str, name: str) -> 'Any':
