@@ -399,27 +399,17 @@ class Index:
             out.append('    },')
         out.append('}')
         out.append('')
-        out.append('#: Private module -> {name: the public module that is its home}.')
-        out.append('HOMES: dict[str, dict[str, str]] = {')
-        for module_name, table in homes.items():
-            out.append(f'    {module_name!r}: {{')
-            for name, home in table.items():
-                out.append(f'        {name!r}: {home!r},')
-            out.append('    },')
-        out.append('}')
-        out.append('')
         hints = {
             m: t for m, t in sorted(self.hints.items()) if t and self.modules[m].package == package
         }
-        out.append('#: Private module -> {name imported for type checking only: module:attribute}.')
-        out.append('HINTS: dict[str, dict[str, str]] = {')
-        for module_name, table in hints.items():
-            out.append(f'    {module_name!r}: {{')
-            for name, source in table.items():
-                out.append(f'        {name!r}: {source!r},')
-            out.append('    },')
-        out.append('}')
-        out.append('')
+        out += _nested_table(
+            'HOMES', 'Private module -> {name: the public module that is its home}.', homes
+        )
+        out += _nested_table(
+            'HINTS',
+            'Private module -> {name imported for type checking only: module:attribute}.',
+            hints,
+        )
         out.append("#: Public module -> the name it has under ``ops``, used when ops is installed.")
         out.append('ALIASES: dict[str, str] = {')
         for public, alias in aliases.items():
@@ -430,6 +420,16 @@ class Index:
 
     def packages(self) -> list[str]:
         return sorted({self.modules[m].package for m in self.exports})
+
+
+def _nested_table(name: str, comment: str, table: dict[str, dict[str, str]]) -> list[str]:
+    """The lines of ``NAME: dict[str, dict[str, str]] = {...}``, then a blank line."""
+    out = [f'#: {comment}', f'{name}: dict[str, dict[str, str]] = {{']
+    for module_name, entries in table.items():
+        out.append(f'    {module_name!r}: {{')
+        out.extend(f'        {key!r}: {value!r},' for key, value in entries.items())
+        out.append('    },')
+    return [*out, '}', '']
 
 
 def _shown(path: Path) -> str:
