@@ -218,14 +218,11 @@ def test_warnings_are_gone_from_current_pebble(client: ops_pebble.Client) -> Non
 
 def test_connection_is_reused(client: ops_pebble.Client, server: PebbleServer) -> None:
     client.get_system_info()
-    start = time.perf_counter()
     for _ in range(200):
         client.get_system_info()
-    elapsed = time.perf_counter() - start
     with server._server.connections_lock:  # type: ignore[union-attr]
         open_connections = len(server._server.connections)  # type: ignore[union-attr]
     assert open_connections == 1
-    assert elapsed / 200 < 0.01, f'{elapsed / 200 * 1000:.2f} ms per small call'
 
 
 def test_missing_socket_is_a_connection_error(workdir: str) -> None:
