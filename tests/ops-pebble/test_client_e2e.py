@@ -251,12 +251,12 @@ def test_wait_change_polls_servers_without_the_wait_endpoint(
 def test_notices_long_poll(client: ops_pebble.Client, model: PebbleModel) -> None:
     threading.Timer(0.3, model.add_notice, args=('custom', 'example.com/late')).start()
     start = time.monotonic()
-    resp = client._transport.request_json(
+    resp = client._transport.request(
         'GET', '/v1/notices', {'keys': 'example.com/late', 'timeout': '2s'}, timeout=5
     )
     assert [n['key'] for n in resp['result']] == ['example.com/late']
     assert 0.2 < time.monotonic() - start < 2
-    resp = client._transport.request_json(
+    resp = client._transport.request(
         'GET', '/v1/notices', {'keys': 'example.com/none', 'timeout': '0.2s'}
     )
     assert resp['result'] == []

@@ -1,8 +1,11 @@
 """The conformance suite's two Pebbles: the real server and the project's test server.
 
-Every test in this directory runs twice, once per backend (``real`` and ``ours``), with
-the same assertions: what the real Pebble (v1.32.1, ``../shared/bin/pebble``) does is the
-reference, and the test server (``ops_testing._pebble.PebbleServer``) must do the same.
+Every test in this directory runs once per backend (``real``, ``ours`` and ``inproc``),
+with the same assertions: what the real Pebble (v1.32.1, ``../shared/bin/pebble``) does is
+the reference, and the simulated Pebble must do the same, both served over a unix socket by
+the test server (``ours``, ``ops_testing._pebble.PebbleServer``) and in-process through a
+client's transport (``inproc``, ``ops_testing._pebble.InProcessTransport``; it runs no
+real commands, so the exec module skips it).
 
 Each test module gets a fresh server of each kind (a fresh ``$PEBBLE`` directory for the
 real one: its state slows down as finished changes pile up). Nothing touches the host
@@ -29,7 +32,8 @@ from pathlib import Path
 
 import ops_pebble
 import pytest
-from ops_testing._pebble import PebbleModel, PebbleServer
+from ops_testing._pebble import PebbleAPI, PebbleModel, PebbleServer, in_process_client
+from ops_testing._pebble._server import serve_as_pebble
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -72,6 +76,11 @@ class Backend:
     base: str
     model: PebbleModel | None = None
 
+    def needs_processes(self) -> None:
+        """Skip the test on the in-process backend, which runs no real commands."""
+        if self.kind == 'inproc':
+            pytest.skip('in-process exec runs simulated commands, not processes')
+
     def path(self, *parts: str) -> str:
         """An absolute path under :attr:`base`."""
         return os.path.join(self.base, *parts)
@@ -106,7 +115,7 @@ def _start_real(binary: str, state_dir: str) -> subprocess.Popen[bytes]:
         raise RuntimeError(f'the real Pebble did not start: {f.read()[-2000:]}')
 
 
-@pytest.fixture(scope='module', params=['real', 'ours'])
+@pytest.fixture(scope='module', params=['real', 'ours', 'inproc'])
 def pebble_server(request: pytest.FixtureRequest) -> Iterator[Backend]:
     """A fresh Pebble of each kind for the test module."""
     kind: str = request.param
@@ -130,6 +139,13 @@ def pebble_server(request: pytest.FixtureRequest) -> Iterator[Backend]:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+        elif kind == 'inproc':
+            if request.module.__name__.endswith('test_exec'):
+                pytest.skip('in-process exec runs simulated commands, not processes')
+            model = PebbleModel('/', name='conformance')
+            serve_as_pebble(model)
+            client = in_process_client(PebbleAPI(model), peer_uid=os.getuid())
+            yield Backend('inproc', client, '', base, model)
         else:
             model = PebbleModel('/', name='conformance')
             socket_path = os.path.join(state_dir, '.pebble.socket')

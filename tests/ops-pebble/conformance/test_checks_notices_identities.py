@@ -129,6 +129,7 @@ def test_notices_are_checked_as_pebble_checks_them(pebble: Backend) -> None:
 
 
 def test_finished_changes_leave_change_update_notices(pebble: Backend) -> None:
+    pebble.needs_processes()
     client = pebble.client
     process = client.exec(['true'])
     process.wait()

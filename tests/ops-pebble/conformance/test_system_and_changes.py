@@ -56,6 +56,7 @@ def test_change_select_must_be_known(pebble: Backend) -> None:
 
 
 def test_a_finished_change_is_listed_by_state_and_waited_for_at_once(pebble: Backend) -> None:
+    pebble.needs_processes()
     client = pebble.client
     process = client.exec(['true'])
     process.wait()
@@ -77,6 +78,7 @@ def test_a_finished_change_is_listed_by_state_and_waited_for_at_once(pebble: Bac
 
 
 def test_waiting_for_a_running_change_times_out(pebble: Backend) -> None:
+    pebble.needs_processes()
     client = pebble.client
     process = client.exec(['sleep', '3'], timeout=5)
     try:

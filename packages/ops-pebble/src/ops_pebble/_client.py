@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import binascii
+import codecs
 import datetime
 import functools
 import io
@@ -24,14 +24,12 @@ from ._errors import (
     APIError,
     ChangeError,
     ConnectionError,
-    Error,
-    PathError,
     ProtocolError,
     TimeoutError,
 )
 from ._exec import ExecProcess, signal_name, start_exec
 from ._exports import publish
-from ._files import FileInfo, PullSpool, push_body, read_pull_body
+from ._files import FileInfo
 from ._identities import Identity, IdentityDict
 from ._layer import Layer, LayerDict, Plan
 from ._notices import Notice, NoticesUsers, NoticeType
@@ -41,7 +39,7 @@ from ._timeconv import format_duration
 if TYPE_CHECKING:
     from pathlib import PurePath
 
-    from ._transport import Transport
+    from ._transport_api import Transport
 
 _CHUNK = 1 << 20
 _T = TypeVar('_T')
@@ -85,6 +83,8 @@ class Client:
             instead of the built-in transport.
         base_url: The URL prefix for requests (the host part is ignored by Pebble).
         timeout: Seconds to wait when connecting and for each read.
+        transport: What carries the calls to Pebble (see :mod:`ops_pebble.transport`); by
+            default a :class:`~ops_pebble.transport.SocketTransport` on ``socket_path``.
 
     Raises:
         TypeError: if ``socket_path`` is not a str.
@@ -96,6 +96,8 @@ class Client:
         opener: Any = None,
         base_url: str = 'http://localhost',
         timeout: float = 5.0,
+        *,
+        transport: Transport | None = None,
     ):
         if not isinstance(socket_path, (str, os.PathLike)):
             raise TypeError(f'socket_path must be a str, not {type(socket_path).__name__}')
@@ -104,7 +106,7 @@ class Client:
         self.base_url = base_url
         self.timeout = timeout
         self._ws_base = 'ws' + base_url[4:] if base_url.startswith('http') else base_url
-        self._transport_obj: Transport | None = None
+        self._transport_obj: Transport | None = transport
         self._transport_lock = threading.Lock()
 
     @property
@@ -112,9 +114,11 @@ class Client:
         if self._transport_obj is None:
             with self._transport_lock:
                 if self._transport_obj is None:
-                    from ._transport import Transport
+                    from ._transport import SocketTransport
 
-                    self._transport_obj = Transport(self.socket_path, self.base_url, self.timeout)
+                    self._transport_obj = SocketTransport(
+                        self.socket_path, self.base_url, self.timeout
+                    )
         self._transport_obj.timeout = self.timeout
         return self._transport_obj
 
@@ -135,7 +139,7 @@ class Client:
     ) -> dict[str, Any]:
         if self.opener is not None:
             return self._request_via_opener(method, path, query, body, timeout)
-        return self._transport.request_json(method, path, query, body, timeout)
+        return self._transport.request(method, path, query, body, timeout)
 
     def _request_via_opener(
         self,
@@ -346,20 +350,23 @@ class Client:
         """
         if not isinstance(label, str):
             raise TypeError(f'label must be a str, not {type(label).__name__}')
+        layer_value: str | Layer
         if isinstance(layer, str):
-            layer_yaml = layer
+            layer_value = layer
         elif isinstance(layer, dict):
-            layer_yaml = Layer(layer).to_yaml()
+            layer_value = Layer(layer)
         elif isinstance(layer, Layer):
-            layer_yaml = layer.to_yaml()
+            layer_value = layer
         else:
             raise TypeError(f'layer must be str, dict or pebble.Layer, not {type(layer).__name__}')
+        # A Layer goes to the transport as it is: the socket transport sends its YAML, an
+        # in-process one need not write YAML only to parse it again.
         body = {
             'action': 'add',
             'combine': combine,
             'label': label,
             'format': 'yaml',
-            'layer': layer_yaml,
+            'layer': layer_value,
         }
         self._request('POST', '/v1/layers', body=body)
 
@@ -397,34 +404,7 @@ class Client:
                 cannot be kept locally (the temporary directory is full or read-only).
             ProtocolError: if the response is not a valid multipart body.
         """
-        path = _path_str(path)
-        transport = self._transport
-        response = transport.request(
-            'GET', '/v1/files', {'action': 'read', 'path': path}, {'Accept': 'multipart/form-data'}
-        )
-        if response.status >= 400:
-            raise transport.api_error(response)
-        spool = PullSpool()
-        try:
-            read_pull_body(response, path, spool, _CHUNK)
-            # Whatever follows the closing delimiter (normally just the end of the chunked
-            # encoding) is read, so that the connection can be reused.
-            response.read(_CHUNK)
-        except OSError as e:
-            spool.close()
-            response.close()
-            if isinstance(e, Error):  # a TimeoutError from the connection
-                raise
-            # Holding a large file locally failed (a full or read-only temporary directory).
-            raise PathError(
-                'generic-file-error', f'cannot keep the pulled file {path} locally: {e}'
-            ) from e
-        except BaseException:
-            spool.close()
-            response.close()
-            raise
-        response.close()
-        content = spool.getfile()
+        content = self._transport.read_file(_path_str(path))
         if encoding is None:
             return cast('BinaryIO', content)
         return cast('TextIO', io.TextIOWrapper(content, encoding=encoding, newline=''))
@@ -474,16 +454,8 @@ class Client:
         item.update(_permissions(permissions))
         item.update(_owner_fields(user_id, user, group_id, group))
         request = {'action': 'write', 'files': [item]}
-        boundary = binascii.hexlify(os.urandom(16)).decode()
-
-        transport = self._transport
-        headers = {
-            'Accept': 'application/json',
-            'Content-Type': f'multipart/form-data; boundary="{boundary}"',
-        }
-        chunks = push_body(boundary, request, path, source, encoding, _CHUNK)
-        response = transport.request('POST', '/v1/files', None, headers, chunks)
-        resp = transport.decode_json(response)
+        codecs.lookup(encoding)  # an unknown encoding fails before anything is sent
+        resp = self._transport.write_file(request, path, source, encoding)
         _raise_item_error(resp.get('result'), path)
 
     def list_files(
@@ -810,20 +782,7 @@ class Client:
         names = list(services)
         if names:
             query['services'] = names
-        transport = self._transport
-        response = transport.request('GET', '/v1/logs', query, {'Accept': 'application/x-ndjson'})
-        if response.status >= 400:
-            raise transport.api_error(response)
-        data = response.read()
-        response.close()
-        entries: list[dict[str, Any]] = []
-        for line in data.splitlines():
-            if line.strip():
-                try:
-                    entries.append(json.loads(line))
-                except ValueError as e:
-                    raise ProtocolError(f'malformed log line from Pebble: {e}') from None
-        return entries
+        return self._transport.read_logs(query)
 
 
 publish(__name__)

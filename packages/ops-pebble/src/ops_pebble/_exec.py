@@ -29,9 +29,11 @@ from ._changes import Change, ChangeID
 from ._errors import ChangeError, ConnectionError, ExecError, TimeoutError
 from ._exports import publish
 from ._timeconv import format_duration
+from ._transport_api import ExecOptions
 
 if TYPE_CHECKING:
     from ._client import Client
+    from ._transport import SocketTransport
     from ._websocket import ExecWebSocket
 
 _END = json.dumps({'command': 'end'})
@@ -412,11 +414,10 @@ def start_exec(
     encoding: str | None,
     combine_stderr: bool,
 ) -> ExecProcess[Any]:
-    """Start a command for :meth:`Client.exec`: check arguments, POST ``/v1/exec``, connect
-    the websockets and wire the process's streams (see that method for the arguments).
+    """Start a command for :meth:`Client.exec`: check the arguments, build the
+    ``POST /v1/exec`` request and have the client's transport start it (see that method
+    for the arguments).
     """
-    from ._websocket import connect
-
     if not isinstance(command, list) or not all(isinstance(a, str) for a in command):
         raise TypeError(f'command must be a list of str, not {type(command).__name__}')
     if not command:
@@ -446,17 +447,33 @@ def start_exec(
         'group': group,
         'split-stderr': not combine_stderr,
     }
-    resp = client._request('POST', '/v1/exec', body=body)
+    options = ExecOptions(command, timeout, stdin, stdout, stderr, encoding, combine_stderr)
+    return client._transport.start_exec(client, body, options)
+
+
+def exec_over_websockets(
+    client: Client, transport: SocketTransport, body: dict[str, Any], options: ExecOptions
+) -> ExecProcess[Any]:
+    """Start a command with ``POST /v1/exec``, connect its websockets and wire the
+    process's streams as ``options`` asks (the socket transport's exec)."""
+    from ._websocket import connect
+
+    command = options.command
+    timeout = options.timeout
+    stdin, stdout, stderr = options.stdin, options.stdout, options.stderr
+    encoding = options.encoding
+    combine_stderr = options.combine_stderr
+    resp = transport.request('POST', '/v1/exec', body=body)
     change_id, task_id = _started(resp)
     opened: list[ExecWebSocket] = []
     try:
-        control_ws = connect(client, task_id, 'control')
+        control_ws = connect(transport, task_id, 'control')
         opened.append(control_ws)
-        stdio_ws = connect(client, task_id, 'stdio')
+        stdio_ws = connect(transport, task_id, 'stdio')
         opened.append(stdio_ws)
         stderr_ws = None
         if not combine_stderr:
-            stderr_ws = connect(client, task_id, 'stderr')
+            stderr_ws = connect(transport, task_id, 'stderr')
             opened.append(stderr_ws)
     except Exception as e:
         for ws in opened:

@@ -71,6 +71,11 @@ NAMES: dict[str, dict[str, str]] = {
         'Warning': 'ops_pebble._changes',
         'WarningState': 'ops_pebble._changes',
     },
+    'ops_pebble.transport': {
+        'ExecOptions': 'ops_pebble._transport_api',
+        'SocketTransport': 'ops_pebble._transport',
+        'Transport': 'ops_pebble._transport_api',
+    },
 }
 
 #: Private module -> {name: the public module that is its home}.
@@ -147,6 +152,13 @@ HOMES: dict[str, dict[str, str]] = {
         'ServiceInfo': 'ops_pebble',
         'ServiceStartup': 'ops_pebble',
         'ServiceStatus': 'ops_pebble',
+    },
+    'ops_pebble._transport': {
+        'SocketTransport': 'ops_pebble.transport',
+    },
+    'ops_pebble._transport_api': {
+        'ExecOptions': 'ops_pebble.transport',
+        'Transport': 'ops_pebble.transport',
     },
 }
 

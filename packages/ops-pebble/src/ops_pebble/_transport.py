@@ -14,17 +14,28 @@ while it makes progress.
 
 from __future__ import annotations
 
+import binascii
 import builtins
 import json
+import os
 import socket
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
-from ._errors import APIError, ConnectionError, ProtocolError, TimeoutError
+from ._errors import APIError, ConnectionError, Error, PathError, ProtocolError, TimeoutError
+from ._exports import publish
+from ._files import PullSpool, push_body, read_pull_body
 from ._http import Body, Closed, Connection, Headers, HTTPError
+
+if TYPE_CHECKING:
+    from ._client import Client
+    from ._exec import ExecProcess
+    from ._transport_api import ExecOptions
+
+_CHUNK = 1 << 20
 
 _MAX_IDLE = 4
 
@@ -115,7 +126,7 @@ class Response:
 
     def __init__(
         self,
-        transport: Transport,
+        transport: SocketTransport,
         conn: Connection,
         status: int,
         reason: str,
@@ -253,8 +264,17 @@ class Response:
             conn.close()
 
 
-class Transport:
-    """Sends HTTP requests to Pebble over its unix socket, reusing idle connections."""
+class SocketTransport:
+    """The client's default transport: HTTP/1.1 over Pebble's unix socket.
+
+    Idle connections are kept and reused; JSON bodies, multipart file transfers and
+    websocket exec are encoded here (see :class:`ops_pebble.transport.Transport`).
+
+    Args:
+        socket_path: Path of Pebble's unix socket.
+        base_url: The URL prefix for requests (the host part is ignored by Pebble).
+        timeout: Seconds to wait when connecting and for each read.
+    """
 
     def __init__(self, socket_path: str, base_url: str = 'http://localhost', timeout: float = 5.0):
         self.socket_path = socket_path
@@ -333,7 +353,7 @@ class Transport:
             return f'{path}?{urllib.parse.urlencode(query, doseq=True)}'
         return path
 
-    def request(
+    def send(
         self,
         method: str,
         path: str,
@@ -373,15 +393,16 @@ class Transport:
                 conn.set_deadline(deadline)
                 conn.send_request(method, target, all_headers, body)
                 status, reason, response_headers = conn.read_head()
-                framing = Body(conn, response_headers, empty=method == 'HEAD' or status in (204, 304))
+                framing = Body(
+                    conn, response_headers, empty=method == 'HEAD' or status in (204, 304)
+                )
             except (ConnectionError, TimeoutError):
                 conn.close()
                 raise
             except builtins.TimeoutError as e:
                 conn.close()
                 raise TimeoutError(
-                    f'timed out waiting for Pebble to answer {what} '
-                    f'(timeout {effective} seconds)'
+                    f'timed out waiting for Pebble to answer {what} (timeout {effective} seconds)'
                 ) from e
             except Closed as e:
                 conn.close()
@@ -411,12 +432,12 @@ class Transport:
             return Response(self, conn, status, reason, response_headers, framing, what)
         raise AssertionError('unreachable')  # pragma: no cover
 
-    def request_json(
+    def request(
         self,
         method: str,
         path: str,
         query: Mapping[str, Any] | None = None,
-        body: Any = None,
+        body: dict[str, Any] | None = None,
         timeout: float | None = None,
     ) -> dict[str, Any]:
         """Send a JSON request and return the decoded response envelope.
@@ -424,14 +445,14 @@ class Transport:
         Raises:
             APIError: for an HTTP error status.
             ProtocolError: for a response that is not JSON.
-            ConnectionError, TimeoutError: as :meth:`request`.
+            ConnectionError, TimeoutError: as :meth:`send`.
         """
         headers = {'Accept': 'application/json'}
         data = None
         if body is not None:
-            data = json.dumps(body).encode()
+            data = json.dumps(body, default=_wire_value).encode()
             headers['Content-Type'] = 'application/json'
-        response = self.request(method, path, query, headers, data, timeout)
+        response = self.send(method, path, query, headers, data, timeout)
         return self.decode_json(response)
 
     def decode_json(self, response: Response) -> dict[str, Any]:
@@ -460,3 +481,87 @@ class Transport:
             message = f'{type(e).__name__} - {e}'
         return APIError(body, response.status, response.reason, message)
 
+    # -- what needs more than a JSON request (see ops_pebble.transport.Transport) ----------
+
+    def read_file(self, path: str) -> IO[bytes]:
+        """Read one file with ``GET /v1/files?action=read`` (a multipart answer).
+
+        Small files are held in memory, large ones in a temporary file.
+
+        Raises:
+            PathError: if Pebble cannot read the file, or it cannot be kept locally.
+            ProtocolError: if the response is not a valid multipart body.
+        """
+        response = self.send(
+            'GET', '/v1/files', {'action': 'read', 'path': path}, {'Accept': 'multipart/form-data'}
+        )
+        if response.status >= 400:
+            raise self.api_error(response)
+        spool = PullSpool()
+        try:
+            read_pull_body(response, path, spool, _CHUNK)
+            # Whatever follows the closing delimiter (normally just the end of the chunked
+            # encoding) is read, so that the connection can be reused.
+            response.read(_CHUNK)
+        except OSError as e:
+            spool.close()
+            response.close()
+            if isinstance(e, Error):  # a TimeoutError from the connection
+                raise
+            # Holding a large file locally failed (a full or read-only temporary directory).
+            raise PathError(
+                'generic-file-error', f'cannot keep the pulled file {path} locally: {e}'
+            ) from e
+        except BaseException:
+            spool.close()
+            response.close()
+            raise
+        response.close()
+        return spool.getfile()
+
+    def write_file(
+        self, request: dict[str, Any], path: str, source: Any, encoding: str
+    ) -> dict[str, Any]:
+        """Write one file with a multipart ``POST /v1/files``, streaming ``source``."""
+        boundary = binascii.hexlify(os.urandom(16)).decode()
+        headers = {
+            'Accept': 'application/json',
+            'Content-Type': f'multipart/form-data; boundary="{boundary}"',
+        }
+        chunks = push_body(boundary, request, path, source, encoding, _CHUNK)
+        return self.decode_json(self.send('POST', '/v1/files', None, headers, chunks))
+
+    def start_exec(
+        self, client: Client, body: dict[str, Any], options: ExecOptions
+    ) -> ExecProcess[Any]:
+        """Start a command with ``POST /v1/exec`` and connect its websockets."""
+        from ._exec import exec_over_websockets
+
+        return exec_over_websockets(client, self, body, options)
+
+    def read_logs(self, query: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Read service logs with ``GET /v1/logs`` (newline-delimited JSON)."""
+        response = self.send('GET', '/v1/logs', query, {'Accept': 'application/x-ndjson'})
+        if response.status >= 400:
+            raise self.api_error(response)
+        data = response.read()
+        response.close()
+        entries: list[dict[str, Any]] = []
+        for line in data.splitlines():
+            if line.strip():
+                try:
+                    entries.append(json.loads(line))
+                except ValueError as e:
+                    raise ProtocolError(f'malformed log line from Pebble: {e}') from None
+        return entries
+
+
+def _wire_value(value: Any) -> Any:
+    """JSON for the values a client's request body may hold besides plain data (a Layer)."""
+    to_yaml = getattr(value, 'to_yaml', None)
+    if to_yaml is not None:
+        return to_yaml()
+    raise TypeError(f'Object of type {type(value).__name__} is not JSON serializable')
+
+
+publish(__name__)

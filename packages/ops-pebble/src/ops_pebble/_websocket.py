@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import ConnectionError, ProtocolError, TimeoutError
 
 if TYPE_CHECKING:
-    from ._client import Client
+    from ._transport import SocketTransport
 
 logger = logging.getLogger(__name__)
 
@@ -343,7 +343,7 @@ def _masked(payload: bytes, mask: bytes) -> bytes:
     return value.to_bytes(length, sys.byteorder)
 
 
-def connect(client: Client, task_id: str, name: str) -> ExecWebSocket:
+def connect(transport: SocketTransport, task_id: str, name: str) -> ExecWebSocket:
     """Open one websocket of an exec task, the handshake bounded by the client's timeout.
 
     Raises:
@@ -351,8 +351,8 @@ def connect(client: Client, task_id: str, name: str) -> ExecWebSocket:
         ProtocolError: if Pebble does not upgrade the connection (the message has its
             status line), or answers the handshake wrongly.
     """
-    sock = client._transport.connect_socket()
-    sock.deadline = time.monotonic() + client.timeout
+    sock = transport.connect_socket()
+    sock.deadline = time.monotonic() + transport.timeout
     try:
         key = base64.b64encode(os.urandom(16)).decode('ascii')
         sock.sendall(
@@ -390,7 +390,7 @@ def connect(client: Client, task_id: str, name: str) -> ExecWebSocket:
     except builtins.TimeoutError:
         sock.close()
         raise TimeoutError(
-            f'timed out opening the exec {name!r} websocket (timeout {client.timeout} seconds)'
+            f'timed out opening the exec {name!r} websocket (timeout {transport.timeout} seconds)'
         ) from None
     except OSError as e:
         sock.close()

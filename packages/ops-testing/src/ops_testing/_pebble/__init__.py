@@ -72,9 +72,12 @@ Serving it over a socket::
 
 from typing import TYPE_CHECKING, Any
 
-from ._client import InMemoryClient, InMemoryExecProcess
+from ._api import PebbleAPI
+from ._client import InMemoryClient
 from ._errors import api_error
+from ._exec_sim import InMemoryExecProcess
 from ._fs import FileSystem
+from ._inprocess import InProcessTransport, in_process_client
 from ._model import ExecHandler, ExecOutcome, ExecRequest, PebbleModel
 
 if TYPE_CHECKING:
@@ -101,7 +104,10 @@ __all__ = [
     'FileSystem',
     'InMemoryClient',
     'InMemoryExecProcess',
+    'InProcessTransport',
+    'PebbleAPI',
     'PebbleModel',
     'PebbleServer',
     'api_error',
+    'in_process_client',
 ]

@@ -17,7 +17,6 @@ from ops_pebble import (
     ChangeState,
     CheckInfo,
     CheckLevel,
-    ExecError,
     ExecProcess,
     FileInfo,
     Identity,
@@ -37,9 +36,12 @@ from ops_pebble._args import owner_fields as _owner_fields
 from ops_pebble._args import path_str as _path_str
 from ops_pebble._args import permissions as _permissions
 from ops_pebble._exec import signal_name
+from ops_pebble.transport import ExecOptions
 
+from ._api import check_notice_request
 from ._errors import api_error
-from ._model import ExecOutcome, ExecRequest, PebbleModel
+from ._exec_sim import exec_request, run_exec
+from ._model import PebbleModel
 
 if TYPE_CHECKING:
     from pathlib import PurePath
@@ -55,111 +57,6 @@ def _file_permissions(permissions: int | None) -> dict[str, str]:
 
 
 _CHUNK = 1 << 20
-
-
-class InMemoryExecProcess(ExecProcess[Any]):
-    """The process object the in-memory client's ``exec`` returns.
-
-    The command's outcome is computed when it starts; ``wait``/``wait_output`` then report it
-    exactly as :class:`ops_pebble.ExecProcess` does.
-    """
-
-    def __init__(
-        self,
-        command: list[str],
-        outcome: ExecOutcome | None,
-        error: BaseException | None,
-        *,
-        encoding: str | None,
-        combine_stderr: bool,
-        stdout_dest: Any,
-        stderr_dest: Any,
-        stdin_given: bool,
-        timeout: float | None,
-        change_id: str,
-        model: PebbleModel,
-    ):
-        self._command = command
-        self._outcome = outcome
-        self._error = error
-        self._encoding = encoding
-        self._exec_timeout = timeout
-        self._change_id_str = change_id
-        self._model = model
-        self._waited = False
-        out = self._convert(outcome.stdout if outcome else b'')
-        err = self._convert(outcome.stderr if outcome else b'')
-        if combine_stderr:
-            # Everything went to stdout; stderr is empty (not None), as in ops 3.9's
-            # Harness and Scenario, whose tests compare it with ''.
-            out, err = out + err, err[:0]
-        self._out = out
-        self._err = err
-        self._stdout_given = stdout_dest is not None
-        if stdout_dest is not None:
-            stdout_dest.write(out)
-        if stderr_dest is not None and err is not None:
-            stderr_dest.write(err)
-        text = encoding is not None
-        self.stdin: Any = None if stdin_given else (io.StringIO() if text else io.BytesIO())
-        self.stdout: Any = None
-        if stdout_dest is None:
-            self.stdout = io.StringIO(out) if text else io.BytesIO(out)
-        self.stderr: Any = None
-        if stderr_dest is None and err is not None:
-            self.stderr = io.StringIO(err) if text else io.BytesIO(err)
-
-    def _convert(self, value: str | bytes) -> Any:
-        if self._encoding is None:
-            return value.encode('utf-8') if isinstance(value, str) else bytes(value)
-        return value.decode(self._encoding) if isinstance(value, bytes) else value
-
-    def _finish(self) -> int:
-        self._waited = True
-        if self._error is not None:
-            if isinstance(self._error, TimeoutError) and not isinstance(
-                self._error, ops_pebble.Error
-            ):
-                if self._exec_timeout is None:
-                    raise RuntimeError(
-                        'the exec handler raised TimeoutError but exec was called without a timeout'
-                    )
-                raise ops_pebble.TimeoutError(
-                    f'timed out waiting for change {self._change_id_str} ({self._exec_timeout} seconds)'
-                )
-            raise self._error
-        assert self._outcome is not None
-        return self._outcome.exit_code
-
-    def wait(self) -> None:
-        """Report the command's result (see :meth:`ops_pebble.ExecProcess.wait`)."""
-        exit_code = self._finish()
-        if exit_code != 0:
-            raise ExecError(self._command, exit_code, None, None)
-
-    def wait_output(self) -> tuple[Any, Any]:
-        """Return the command's output (see :meth:`ops_pebble.ExecProcess.wait_output`)."""
-        if self._stdout_given:
-            raise TypeError(
-                "can't use wait_output() when exec was called with the stdout argument"
-            )
-        exit_code = self._finish()
-        if exit_code != 0:
-            raise ExecError(self._command, exit_code, self._out, self._err)
-        return self._out, self._err
-
-    def send_signal(self, sig: int | str) -> None:
-        """Signals cannot reach a simulated command.
-
-        Raises:
-            NotImplementedError: always; the command has already produced its outcome.
-        """
-        raise NotImplementedError(
-            f'cannot send {signal_name(sig)} to a simulated command: its outcome is fixed when it starts'
-        )
-
-    def __del__(self) -> None:
-        pass
 
 
 class InMemoryClient:
@@ -435,68 +332,24 @@ class InMemoryClient:
             raise ValueError('stdin is bytes but an encoding is set; pass encoding=None')
         if combine_stderr and stderr is not None:
             raise ValueError('stderr must be None when combine_stderr is True')
-        stdin_data: str | bytes | None
-        if stdin is None or isinstance(stdin, (str, bytes)):
-            stdin_data = stdin
-        else:
-            stdin_data = stdin.read()
-        env = dict(environment or {})
         if working_dir is not None:
             working_dir = _path_str(working_dir, 'working_dir')
-        if service_context is not None:
-            services = self.model.plan_dict().get('services') or {}
-            if service_context not in services:
-                raise api_error(400, f'service "{service_context}" not found in plan')
-            context = services[service_context]
-            env = {**(context.get('environment') or {}), **env}
-            working_dir = working_dir if working_dir is not None else context.get('working-dir')
-            user_id = user_id if user_id is not None else context.get('user-id')
-            user = user if user is not None else context.get('user')
-            group_id = group_id if group_id is not None else context.get('group-id')
-            group = group if group is not None else context.get('group')
-        request = ExecRequest(
-            command=list(command),
-            environment=env,
+        request = exec_request(
+            self.model,
+            command,
+            service_context=service_context,
+            environment=environment,
             working_dir=working_dir,
             timeout=timeout,
             user_id=user_id,
             user=user,
             group_id=group_id,
             group=group,
-            stdin=stdin_data,
-            encoding=encoding,
-            combine_stderr=combine_stderr,
-            service_context=service_context,
         )
-        with self.model.lock:
-            self.model.exec_history.append(request)
-        handler = self.model.find_exec_handler(command)
-        if handler is None:
-            raise self.model.unmatched_exec(list(command))
-        outcome: ExecOutcome | None = None
-        error: BaseException | None = None
-        try:
-            outcome = handler(request) or ExecOutcome()
-        except TimeoutError as e:
-            error = e
-        change_id = self.model.new_change(
-            'exec',
-            f'Execute command "{command[0]}"',
-            task_data={'exit-code': outcome.exit_code if outcome else -1},
+        options = ExecOptions(
+            list(command), timeout, stdin, stdout, stderr, encoding, combine_stderr
         )
-        return InMemoryExecProcess(
-            list(command),
-            outcome,
-            error,
-            encoding=encoding,
-            combine_stderr=combine_stderr,
-            stdout_dest=stdout,
-            stderr_dest=stderr,
-            stdin_given=stdin is not None,
-            timeout=timeout,
-            change_id=change_id,
-            model=self.model,
-        )
+        return run_exec(self.model, request, options)
 
     def send_signal(self, sig: int | str, services: Iterable[str]) -> None:
         """See :meth:`ops_pebble.Client.send_signal`."""
@@ -596,26 +449,3 @@ class InMemoryClient:
         """See :meth:`ops_pebble.Client.remove_identities`."""
         self._check_connection()
         self.model.update_identities('remove', dict.fromkeys(_names(identities, 'identities')))
-
-
-def check_notice_request(notice_type: str, key: str, data: Mapping[str, Any] | None) -> None:
-    """Validate a notice as Pebble does when one is recorded.
-
-    Raises:
-        APIError: 400 for a type other than custom, a malformed or too long key, or too
-            much data.
-    """
-    import json
-    import re
-
-    if notice_type != 'custom':
-        raise api_error(400, f'invalid type "{notice_type}" (can only add "custom" notices)')
-    if not re.fullmatch(
-        r'[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+(/[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*)+',
-        key,
-    ):
-        raise api_error(400, f'invalid key "{key}" (must be in "example.com/path" format)')
-    if len(key.encode()) > 256:
-        raise api_error(400, 'key must be 256 bytes or less')
-    if data is not None and len(json.dumps(data).encode()) > 4096:
-        raise api_error(400, 'total size of data must be 4096 bytes or less')

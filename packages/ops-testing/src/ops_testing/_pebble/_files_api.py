@@ -1,6 +1,6 @@
-"""The ``/v1/files`` routes of the test server: list, read (multipart), write (multipart),
-make directories and remove, over the served model's file system, as the real Pebble
-answers them."""
+"""The multipart ``/v1/files`` routes of the HTTP test server: read and write, over the
+served model's file system, as the real Pebble answers them (listing, making directories
+and removing are the request handler's, :mod:`._api`)."""
 
 from __future__ import annotations
 
@@ -20,37 +20,13 @@ from ops_pebble._files import (
     quote_param,
 )
 
+from ._api import check_absolute
 from ._errors import api_error
-from ._owners import normalize_uid_gid
 
 if TYPE_CHECKING:
     from ._handler import Handler
 
 _CHUNK = 1 << 20
-
-
-def get_files(h: Handler) -> None:
-    action = h._q('action')
-    if action == 'list':
-        h._list_files()  # a method, so that a test can stand a hostile listing in
-    elif action == 'read':
-        read_files(h)
-    else:
-        raise api_error(400, f'invalid action "{action}"')
-
-
-def list_files(h: Handler) -> None:
-    fs = h.server.pebble.model.fs
-    path = h._q('path') or ''
-    if not path.startswith('/'):
-        raise api_error(400, f'path must be absolute, got {_go_quote(path)}')
-    try:
-        infos = fs.list(path, pattern=h._q('pattern'), itself=h._q('itself') == 'true')
-    except PathError as e:
-        code = {'not-found': 404, 'permission-denied': 403}.get(e.kind, 400)
-        raise api_error(code, e.message, e.kind) from None
-    # Pebble shows an owner without a name as an empty name.
-    h._sync([{'user': '', 'group': '', **info} for info in infos])
 
 
 def read_files(h: Handler) -> None:
@@ -71,7 +47,7 @@ def read_files(h: Handler) -> None:
     fault = h.fault
     for path in paths:
         try:
-            _check_absolute(path)
+            check_absolute(path)
             source = fs.open_for_read(path)
         except PathError as e:
             results.append({'path': path, 'error': {'kind': e.kind, 'message': e.message}})
@@ -131,45 +107,6 @@ def chunk(h: Handler, data: bytes) -> None:
         h.wfile.write(b'0\r\n\r\n')
 
 
-def post_files(h: Handler) -> None:
-    content_type = h.headers.get('Content-Type') or ''
-    if content_type.startswith('multipart/'):
-        write_files(h, content_type)
-        return
-    body = h._json_body()
-    fs = h.server.pebble.model.fs
-    action = body.get('action')
-    results: list[dict[str, Any]] = []
-    if action == 'make-dirs':
-        for item in body.get('dirs') or []:
-            path = item.get('path', '')
-            try:
-                # In Pebble's order: the path, the mode, the owner.
-                _check_absolute(path)
-                permissions = _permissions(item)
-                fs.make_dir(
-                    path,
-                    make_parents=bool(item.get('make-parents')),
-                    permissions=permissions,
-                    owner=_owner(item, 'cannot look up user and group: '),
-                )
-                results.append({'path': path})
-            except PathError as e:
-                results.append({'path': path, 'error': {'kind': e.kind, 'message': e.message}})
-    elif action == 'remove':
-        for item in body.get('paths') or []:
-            path = item.get('path', '')
-            try:
-                _check_absolute(path)
-                fs.remove(path, recursive=bool(item.get('recursive')))
-                results.append({'path': path})
-            except PathError as e:
-                results.append({'path': path, 'error': {'kind': e.kind, 'message': e.message}})
-    else:
-        raise api_error(400, f'invalid action "{action}"')
-    h._sync(results)
-
-
 def write_files(h: Handler, content_type: str) -> None:
     try:
         boundary = multipart_boundary(content_type)
@@ -177,7 +114,7 @@ def write_files(h: Handler, content_type: str) -> None:
         raise api_error(400, f'invalid multipart request: {e}') from None
     if len(boundary) < 32:
         raise api_error(400, 'invalid boundary: must be at least 32 characters')
-    fs = h.server.pebble.model.fs
+    api = h.server.pebble.api
     events: Iterator[tuple[str, Any]] = iter_multipart(h.body.read, boundary)
     items: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
@@ -203,18 +140,7 @@ def write_files(h: Handler, content_type: str) -> None:
                 if item is None:
                     raise api_error(400, f'no metadata for path "{path}"')
                 chunks = (v for _, v in _until_end(events))
-                try:
-                    # In Pebble's order: the path, the owner, the parents, the mode.
-                    _check_absolute(path)
-                    owner = _owner(item, 'cannot look up user and group: ')
-                    if item.get('make-dirs'):
-                        fs.make_parents(path, owner)
-                    fs.write(path, chunks, permissions=_permissions(item), owner=owner)
-                    results.append({'path': path})
-                except PathError as e:
-                    for _ in chunks:
-                        pass
-                    results.append({'path': path, 'error': {'kind': e.kind, 'message': e.message}})
+                results.append(api.write_file(item, path, chunks))
             else:
                 raise api_error(400, f'unexpected multipart field "{name}"')
     except APIError:
@@ -231,48 +157,3 @@ def _until_end(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
         if event == 'end':
             return
         yield event, value
-
-
-def _go_quote(text: str) -> str:
-    """``text`` quoted as Go's ``%q`` quotes it (Pebble's messages use it)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _permissions(item: dict[str, Any]) -> int | None:
-    """An item's ``permissions`` as Pebble parses it: exactly three octal digits.
-
-    Raises:
-        PathError: ``generic-file-error`` with Pebble's message otherwise.
-    """
-    text = item.get('permissions') or ''
-    if not text:
-        return None
-    if len(text) != 3 or any(c not in '01234567' for c in text):
-        raise PathError(
-            'generic-file-error',
-            f'permissions must be a 3-digit octal string, got {_go_quote(text)}',
-        )
-    return int(text, 8)
-
-
-def _check_absolute(path: str) -> None:
-    if not path.startswith('/'):
-        raise PathError('generic-file-error', f'paths must be absolute, got {_go_quote(path)}')
-
-
-def _owner(item: dict[str, Any], prefix: str) -> dict[str, Any] | None:
-    """The owner an item asks for, resolved as Pebble resolves it (ids, primary group).
-
-    Raises:
-        PathError: ``generic-file-error`` for an unknown user or group, or one that does
-            not match the id given (the message starts with ``prefix``).
-    """
-    try:
-        uid, gid = normalize_uid_gid(
-            item.get('user-id'), item.get('group-id'), item.get('user'), item.get('group')
-        )
-    except ValueError as e:
-        raise PathError('generic-file-error', f'{prefix}{e}') from None
-    if uid is None or gid is None:
-        return None
-    return {'user-id': uid, 'group-id': gid}

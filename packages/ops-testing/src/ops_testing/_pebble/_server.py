@@ -17,6 +17,7 @@ import socketserver
 import threading
 from typing import TYPE_CHECKING, Any
 
+from ._api import PebbleAPI
 from ._handler import Handler
 from ._model import PebbleModel
 
@@ -71,6 +72,17 @@ class SocketServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         super().shutdown_request(request)
 
 
+def serve_as_pebble(model: PebbleModel) -> None:
+    """Make ``model`` behave as the real daemon where the unit-test front-ends differ.
+
+    A change-update notice is recorded whenever a change finishes, file errors read as
+    the daemon's, and a merged layer item keeps its first ``override``.
+    """
+    model.record_change_updates = True
+    model.fs.pebble_wording = True
+    model.real_merges = True
+
+
 class PebbleServer:
     """Serve a :class:`PebbleModel` over Pebble's HTTP API on a unix socket.
 
@@ -102,20 +114,37 @@ class PebbleServer:
         wait_endpoint: bool = True,
     ):
         self.model = model
-        model.record_change_updates = True
-        model.fs.pebble_wording = True
-        model.real_merges = True
+        serve_as_pebble(model)
         self.socket_path = socket_path
-        self.change_delay = change_delay
         self.websocket_wait = websocket_wait
-        self.wait_endpoint = wait_endpoint
         self.boot_id = binascii.hexlify(os.urandom(8)).decode()
+        self.api = PebbleAPI(
+            model, boot_id=self.boot_id, change_delay=change_delay, wait_endpoint=wait_endpoint
+        )
         self._server: SocketServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._tasks: dict[str, ExecTask] = {}
         self._faults: list[_Fault] = []
         self._stopping = threading.Event()
+
+    @property
+    def change_delay(self) -> float:
+        """Seconds before a service change completes (may be changed while serving)."""
+        return self.api.change_delay
+
+    @change_delay.setter
+    def change_delay(self, value: float) -> None:
+        self.api.change_delay = value
+
+    @property
+    def wait_endpoint(self) -> bool:
+        """Whether ``/v1/changes/{id}/wait`` is served."""
+        return self.api.wait_endpoint
+
+    @wait_endpoint.setter
+    def wait_endpoint(self, value: bool) -> None:
+        self.api.wait_endpoint = value
 
     def __enter__(self) -> PebbleServer:
         self.start()
