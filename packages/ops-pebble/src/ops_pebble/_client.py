@@ -111,13 +111,17 @@ class Client:
 
     @property
     def _transport(self) -> Transport:
-        if self._transport_obj is None:
-            with self._transport_lock:
-                if self._transport_obj is None:
+        # getattr: subclasses that skip __init__ (as ops 3.9's tests' MockClient does) still
+        # get the socket transport.
+        if getattr(self, '_transport_obj', None) is None:
+            with self.__dict__.setdefault('_transport_lock', threading.Lock()):
+                if getattr(self, '_transport_obj', None) is None:
                     from ._transport import SocketTransport
 
                     self._transport_obj = SocketTransport(
-                        self.socket_path, self.base_url, self.timeout
+                        self.socket_path,
+                        getattr(self, 'base_url', 'http://localhost'),
+                        self.timeout,
                     )
         self._transport_obj.timeout = self.timeout
         return self._transport_obj
@@ -350,23 +354,20 @@ class Client:
         """
         if not isinstance(label, str):
             raise TypeError(f'label must be a str, not {type(label).__name__}')
-        layer_value: str | Layer
         if isinstance(layer, str):
-            layer_value = layer
+            layer_yaml = layer
         elif isinstance(layer, dict):
-            layer_value = Layer(layer)
+            layer_yaml = Layer(layer).to_yaml()
         elif isinstance(layer, Layer):
-            layer_value = layer
+            layer_yaml = layer.to_yaml()
         else:
             raise TypeError(f'layer must be str, dict or pebble.Layer, not {type(layer).__name__}')
-        # A Layer goes to the transport as it is: the socket transport sends its YAML, an
-        # in-process one need not write YAML only to parse it again.
         body = {
             'action': 'add',
             'combine': combine,
             'label': label,
             'format': 'yaml',
-            'layer': layer_value,
+            'layer': layer_yaml,
         }
         self._request('POST', '/v1/layers', body=body)
 

@@ -463,7 +463,7 @@ def exec_over_websockets(
     stdin, stdout, stderr = options.stdin, options.stdout, options.stderr
     encoding = options.encoding
     combine_stderr = options.combine_stderr
-    resp = transport.request('POST', '/v1/exec', body=body)
+    resp = client._request('POST', '/v1/exec', body=body)
     change_id, task_id = _started(resp)
     opened: list[ExecWebSocket] = []
     try:

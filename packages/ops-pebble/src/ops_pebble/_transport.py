@@ -450,7 +450,7 @@ class SocketTransport:
         headers = {'Accept': 'application/json'}
         data = None
         if body is not None:
-            data = json.dumps(body, default=_wire_value).encode()
+            data = json.dumps(body).encode()
             headers['Content-Type'] = 'application/json'
         response = self.send(method, path, query, headers, data, timeout)
         return self.decode_json(response)
@@ -554,14 +554,6 @@ class SocketTransport:
                 except ValueError as e:
                     raise ProtocolError(f'malformed log line from Pebble: {e}') from None
         return entries
-
-
-def _wire_value(value: Any) -> Any:
-    """JSON for the values a client's request body may hold besides plain data (a Layer)."""
-    to_yaml = getattr(value, 'to_yaml', None)
-    if to_yaml is not None:
-        return to_yaml()
-    raise TypeError(f'Object of type {type(value).__name__} is not JSON serializable')
 
 
 publish(__name__)

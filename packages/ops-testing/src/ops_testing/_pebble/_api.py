@@ -236,12 +236,7 @@ class PebbleAPI:
         label = body.get('label') or ''
         if not label:
             raise api_error(400, 'label must be set')
-        layer = body.get('layer') or ''
-        if isinstance(layer, Layer):
-            # In-process, the client's Layer arrives as it is: no YAML to write and parse.
-            raw = check_layer(label, dict(layer.to_dict()))
-        else:
-            raw = parse_layer(label, layer)
+        raw = parse_layer(label, body.get('layer') or '')
         self.model.add_layer(label, raw, combine=bool(body.get('combine')))
         return sync(True)
 
