@@ -123,8 +123,10 @@ class Client:
                         getattr(self, 'base_url', 'http://localhost'),
                         self.timeout,
                     )
-        self._transport_obj.timeout = self.timeout
-        return self._transport_obj
+        transport = self._transport_obj
+        assert transport is not None
+        transport.timeout = self.timeout
+        return transport
 
     def close(self) -> None:
         """Close idle connections (the client stays usable and reconnects when needed)."""
