@@ -166,7 +166,7 @@ HOMES: dict[str, dict[str, str]] = {
 HINTS: dict[str, dict[str, str]] = {
     'ops_pebble._client': {
         'PurePath': 'pathlib:PurePath',
-        'Transport': 'ops_pebble._transport:Transport',
+        'Transport': 'ops_pebble._transport_api:Transport',
     },
     'ops_pebble._errors': {
         'Change': 'ops_pebble._changes:Change',
@@ -175,6 +175,16 @@ HINTS: dict[str, dict[str, str]] = {
     'ops_pebble._exec': {
         'Client': 'ops_pebble._client:Client',
         'ExecWebSocket': 'ops_pebble._websocket:ExecWebSocket',
+        'SocketTransport': 'ops_pebble._transport:SocketTransport',
+    },
+    'ops_pebble._transport': {
+        'Client': 'ops_pebble._client:Client',
+        'ExecOptions': 'ops_pebble._transport_api:ExecOptions',
+        'ExecProcess': 'ops_pebble._exec:ExecProcess',
+    },
+    'ops_pebble._transport_api': {
+        'Client': 'ops_pebble._client:Client',
+        'ExecProcess': 'ops_pebble._exec:ExecProcess',
     },
 }
 
