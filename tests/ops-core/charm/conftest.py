@@ -9,7 +9,7 @@ import ops
 import pytest
 from ops_core._framework import Framework
 from ops_core._model import Model
-from ops_core._sqlite_storage import SQLiteStorage
+from ops_core._persistence._sqlite import SQLiteStorage
 
 
 class FakeBackend:

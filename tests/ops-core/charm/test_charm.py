@@ -64,7 +64,7 @@ def test_the_same_charm_class_can_be_built_again_with_other_metadata(
     env.charm(Recorder)
     from ops_core._framework import Framework
     from ops_core._model import Model
-    from ops_core._sqlite_storage import SQLiteStorage
+    from ops_core._persistence._sqlite import SQLiteStorage
 
     other = ops.CharmMeta.from_yaml('name: other\nprovides: {web: {interface: http}}')
     fw = Framework(SQLiteStorage(':memory:'), '.', other, Model(other, backend))

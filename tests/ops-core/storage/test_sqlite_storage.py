@@ -223,7 +223,7 @@ def test_opening_the_state_file_loads_no_public_module() -> None:
     import sys
 
     code = (
-        'import sys, ops_core._sqlite_storage as s\n'
+        'import sys, ops_core._persistence._sqlite as s\n'
         's._load_modules()\n'
         "print(' '.join(sorted(m for m in sys.modules if m.startswith('ops_core.') "
         "and not m.split('.')[1].startswith('_'))))\n"

@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from ._charm import CharmBase
     from ._charm_meta import CharmMeta
     from ._framework import Framework
-    from ._juju_storage import JujuStorage
     from ._jujucontext import JujuContext
-    from ._memory_storage import MemoryStorage
-    from ._sqlite_storage import SQLiteStorage
+    from ._persistence._juju import JujuStorage
+    from ._persistence._memory import MemoryStorage
+    from ._persistence._sqlite import SQLiteStorage
     from .model import Container, Model
 
 __all__ = ['RESTRICTED_EVENTS', '_Abort', '_Dispatcher', 'event_name_from_dispatch_path']

@@ -56,7 +56,7 @@ NAMES: dict[str, dict[str, str]] = {
         'JujuAssumes': 'ops_core._charm_meta',
         'JujuAssumesCondition': 'ops_core._charm_meta',
         'JujuContext': 'ops_core._jujucontext',
-        'JujuStorage': 'ops_core._juju_storage',
+        'JujuStorage': 'ops_core._persistence._juju',
         'JujuVersion': 'ops_core._jujuversion',
         'LazyCheckInfo': 'ops_core._container',
         'LazyMapping': 'ops_core._lazy',
@@ -73,7 +73,7 @@ NAMES: dict[str, dict[str, str]] = {
         'MultiPushPullError': 'ops_core._container',
         'Network': 'ops_core._network',
         'NetworkInterface': 'ops_core._network',
-        'NoSnapshotError': 'ops_core._storage_errors',
+        'NoSnapshotError': 'ops_core._persistence._errors',
         'NoTypeError': 'ops_core._framework',
         'Object': 'ops_core._handle',
         'ObjectEvents': 'ops_core._events',
@@ -111,7 +111,7 @@ NAMES: dict[str, dict[str, str]] = {
         'RemoveEvent': 'ops_core._charm_events',
         'ResourceMeta': 'ops_core._charm_meta',
         'Resources': 'ops_core._model',
-        'SQLiteStorage': 'ops_core._sqlite_storage',
+        'SQLiteStorage': 'ops_core._persistence._sqlite',
         'Secret': 'ops_core._secret',
         'SecretChangedEvent': 'ops_core._charm_events',
         'SecretEvent': 'ops_core._charm_events',
@@ -231,16 +231,16 @@ NAMES: dict[str, dict[str, str]] = {
         'FrameworkEvents': 'ops_core._events',
         'Handle': 'ops_core._handle',
         'HandleKind': 'ops_core._handle',
-        'JujuStorage': 'ops_core._juju_storage',
+        'JujuStorage': 'ops_core._persistence._juju',
         'LifecycleEvent': 'ops_core._events',
         'Model': 'ops_core._model',
-        'NoSnapshotError': 'ops_core._storage_errors',
+        'NoSnapshotError': 'ops_core._persistence._errors',
         'NoTypeError': 'ops_core._framework',
         'Object': 'ops_core._handle',
         'ObjectEvents': 'ops_core._events',
         'PreCommitEvent': 'ops_core._events',
         'PrefixedEvents': 'ops_core._events',
-        'SQLiteStorage': 'ops_core._sqlite_storage',
+        'SQLiteStorage': 'ops_core._persistence._sqlite',
         'Serializable': 'ops_core._framework',
         'StoredDict': 'ops_core._stored_state',
         'StoredList': 'ops_core._stored_state',
@@ -323,11 +323,11 @@ NAMES: dict[str, dict[str, str]] = {
         'WaitingStatus': 'ops_core._status',
     },
     'ops_core.storage': {
-        'JujuStorage': 'ops_core._juju_storage',
-        'NoSnapshotError': 'ops_core._storage_errors',
-        'SQLiteStorage': 'ops_core._sqlite_storage',
-        'StateFileError': 'ops_core._storage_errors',
-        'juju_backend_available': 'ops_core._juju_storage',
+        'JujuStorage': 'ops_core._persistence._juju',
+        'NoSnapshotError': 'ops_core._persistence._errors',
+        'SQLiteStorage': 'ops_core._persistence._sqlite',
+        'StateFileError': 'ops_core._persistence._errors',
+        'juju_backend_available': 'ops_core._persistence._juju',
     },
 }
 
@@ -439,10 +439,6 @@ HOMES: dict[str, dict[str, str]] = {
         'HandleKind': 'ops_core.framework',
         'Object': 'ops_core.framework',
     },
-    'ops_core._juju_storage': {
-        'JujuStorage': 'ops_core.storage',
-        'juju_backend_available': 'ops_core.storage',
-    },
     'ops_core._jujucontext': {
         'JujuContext': 'ops_core.jujucontext',
     },
@@ -479,6 +475,17 @@ HOMES: dict[str, dict[str, str]] = {
         'Network': 'ops_core.model',
         'NetworkInterface': 'ops_core.model',
     },
+    'ops_core._persistence._errors': {
+        'NoSnapshotError': 'ops_core.storage',
+        'StateFileError': 'ops_core.storage',
+    },
+    'ops_core._persistence._juju': {
+        'JujuStorage': 'ops_core.storage',
+        'juju_backend_available': 'ops_core.storage',
+    },
+    'ops_core._persistence._sqlite': {
+        'SQLiteStorage': 'ops_core.storage',
+    },
     'ops_core._ports': {
         'OpenedPort': 'ops_core.model',
         'Port': 'ops_core.model',
@@ -496,9 +503,6 @@ HOMES: dict[str, dict[str, str]] = {
         'SecretInfo': 'ops_core.model',
         'SecretRotate': 'ops_core.model',
     },
-    'ops_core._sqlite_storage': {
-        'SQLiteStorage': 'ops_core.storage',
-    },
     'ops_core._status': {
         'ActiveStatus': 'ops_core.model',
         'BlockedStatus': 'ops_core.model',
@@ -507,10 +511,6 @@ HOMES: dict[str, dict[str, str]] = {
         'StatusBase': 'ops_core.model',
         'UnknownStatus': 'ops_core.model',
         'WaitingStatus': 'ops_core.model',
-    },
-    'ops_core._storage_errors': {
-        'NoSnapshotError': 'ops_core.storage',
-        'StateFileError': 'ops_core.storage',
     },
     'ops_core._storage_model': {
         'Storage': 'ops_core.model',
@@ -573,9 +573,9 @@ HINTS: dict[str, dict[str, str]] = {
     },
     'ops_core._framework': {
         'CharmMeta': 'ops_core._charm_meta:CharmMeta',
-        'JujuStorage': 'ops_core._juju_storage:JujuStorage',
+        'JujuStorage': 'ops_core._persistence._juju:JujuStorage',
         'Model': 'ops_core._model:Model',
-        'SQLiteStorage': 'ops_core._sqlite_storage:SQLiteStorage',
+        'SQLiteStorage': 'ops_core._persistence._sqlite:SQLiteStorage',
     },
     'ops_core._handle': {
         'Framework': 'ops_core._framework:Framework',
@@ -589,8 +589,8 @@ HINTS: dict[str, dict[str, str]] = {
         'CharmBase': 'ops_core._charm:CharmBase',
         'CharmMeta': 'ops_core._charm_meta:CharmMeta',
         'JujuContext': 'ops_core._jujucontext:JujuContext',
-        'JujuStorage': 'ops_core._juju_storage:JujuStorage',
-        'SQLiteStorage': 'ops_core._sqlite_storage:SQLiteStorage',
+        'JujuStorage': 'ops_core._persistence._juju:JujuStorage',
+        'SQLiteStorage': 'ops_core._persistence._sqlite:SQLiteStorage',
     },
     'ops_core._model': {
         'Backend': 'ops_core._backend:Backend',
@@ -613,6 +613,9 @@ HINTS: dict[str, dict[str, str]] = {
         'Backend': 'ops_core._backend:Backend',
         'Relation': 'ops_core._relation:Relation',
     },
+    'ops_core._persistence._sqlite': {
+        '_dumps': 'pickle:dumps',
+    },
     'ops_core._relation': {
         'Backend': 'ops_core._backend:Backend',
         '_ModelCache': 'ops_core._model:_ModelCache',
@@ -621,9 +624,6 @@ HINTS: dict[str, dict[str, str]] = {
         'Backend': 'ops_core._backend:Backend',
         'Relation': 'ops_core._relation:Relation',
         'Unit': 'ops_core._model:Unit',
-    },
-    'ops_core._sqlite_storage': {
-        '_dumps': 'pickle:dumps',
     },
     'ops_core._storage_model': {
         'Backend': 'ops_core._backend:Backend',

@@ -18,7 +18,7 @@ import ops_core.tracing_hook as tracing_hook
 from ._events import BoundEvent, EventBase, FrameworkEvents, LifecycleEvent
 from ._exports import publish
 from ._handle import Handle, Object
-from ._storage_errors import NoSnapshotError
+from ._persistence._errors import NoSnapshotError
 from ._stored_state import StoredStateData
 
 if TYPE_CHECKING:
@@ -296,7 +296,7 @@ class Framework(Object):
         self.model = model
         if isinstance(storage, (str, Path)):
             # The pre-0.7 signature took the state file's path; ops 3.9 still accepts it.
-            from ._sqlite_storage import SQLiteStorage as _SQLiteStorage
+            from ._persistence._sqlite import SQLiteStorage as _SQLiteStorage
 
             logger.warning('deprecated: Framework now takes a Storage not a path')
             storage = _SQLiteStorage(storage)

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from ._backend import Backend
     from ._charm import CharmBase
     from ._charm_meta import CharmMeta
-    from ._juju_storage import JujuStorage
     from ._jujucontext import JujuContext
-    from ._sqlite_storage import SQLiteStorage
+    from ._persistence._juju import JujuStorage
+    from ._persistence._sqlite import SQLiteStorage
 
 logger = logging.getLogger('ops.main')
 
@@ -103,8 +103,8 @@ def _make_storage(
     restricted: bool,
     event_name: str,
 ) -> SQLiteStorage | JujuStorage:
-    from ._juju_storage import JujuStorage, juju_backend_available
-    from ._sqlite_storage import SQLiteStorage
+    from ._persistence._juju import JujuStorage, juju_backend_available
+    from ._persistence._sqlite import SQLiteStorage
 
     db_path = context.charm_dir / CHARM_STATE_FILE
     if use_juju_for_storage and not juju_backend_available():

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 from ._exports import publish
 from ._handle import Object
-from ._storage_errors import NoSnapshotError
+from ._persistence._errors import NoSnapshotError
 
 if TYPE_CHECKING:
     from ._events import CommitEvent

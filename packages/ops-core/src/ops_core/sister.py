@@ -37,7 +37,7 @@ from ._backend import Backend, ConfigValue, SecretOwner
 from ._charm import _evaluate_status as evaluate_status
 from ._dispatch import _Dispatcher as Dispatcher
 from ._hook_notes import add_hook_notes
-from ._memory_storage import MemoryStorage
+from ._persistence._memory import MemoryStorage
 from ._secret import validate_secret_content
 
 if TYPE_CHECKING:

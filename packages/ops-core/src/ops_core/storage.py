@@ -11,18 +11,18 @@ from typing import TYPE_CHECKING
 from . import _exports
 
 if TYPE_CHECKING:
-    from ._juju_storage import (
-        JujuStorage as JujuStorage,
-    )
-    from ._juju_storage import (
-        juju_backend_available as juju_backend_available,
-    )
-    from ._sqlite_storage import SQLiteStorage as SQLiteStorage
-    from ._storage_errors import (
+    from ._persistence._errors import (
         NoSnapshotError as NoSnapshotError,
     )
-    from ._storage_errors import (
+    from ._persistence._errors import (
         StateFileError as StateFileError,
     )
+    from ._persistence._juju import (
+        JujuStorage as JujuStorage,
+    )
+    from ._persistence._juju import (
+        juju_backend_available as juju_backend_available,
+    )
+    from ._persistence._sqlite import SQLiteStorage as SQLiteStorage
 
 _exports.install(globals())

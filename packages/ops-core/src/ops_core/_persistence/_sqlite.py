@@ -10,8 +10,8 @@ import stat
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from ._exports import publish
-from ._storage_errors import NoSnapshotError, StateFileError
+from .._exports import publish
+from ._errors import NoSnapshotError, StateFileError
 
 logger = logging.getLogger('ops.storage')
 
@@ -297,9 +297,7 @@ class SQLiteStorage:
             handle_path: the handle path key.
             snapshot_data: the data; the framework passes only simple builtin types.
         """
-        self._run(
-            'REPLACE INTO snapshot VALUES (?, ?)', (handle_path, _dumps(snapshot_data))
-        )
+        self._run('REPLACE INTO snapshot VALUES (?, ?)', (handle_path, _dumps(snapshot_data)))
 
     def load_snapshot(self, handle_path: str) -> Any:
         """Return the data saved under ``handle_path``.

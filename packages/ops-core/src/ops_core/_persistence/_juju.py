@@ -8,8 +8,8 @@ from typing import Any
 
 import ops_core.tracing_hook as tracing_hook
 
-from ._exports import publish
-from ._storage_errors import NoSnapshotError
+from .._exports import publish
+from ._errors import NoSnapshotError
 
 _Notice = tuple[str, str, str]
 

@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from ._storage_errors import NoSnapshotError
+from ._errors import NoSnapshotError
 
 try:
     from _pickle import dumps as _dumps
