@@ -21,7 +21,7 @@ import ops.log
 import ops.model
 import yaml
 from ops.jujucontext import JujuContext
-from ops_core._abort import _Abort
+from ops_core._framework._abort import _Abort
 from ops_core._hookcmds_backend import HookCommandsBackend
 from ops_testing._pebble import InMemoryClient
 

@@ -19,7 +19,7 @@ import pytest
 import scenario
 import scenario.context
 import scenario.state
-from ops_core._abort import _Abort
+from ops_core._framework._abort import _Abort
 from ops_testing import _consistency, _runtime, _state_common
 
 scenario.context._DEFAULT_JUJU_VERSION = '3.6.14'

@@ -7,7 +7,7 @@ from typing import Any
 
 import ops
 import pytest
-from ops_core._framework import Framework
+from ops_core._framework._framework import Framework
 from ops_core._model import Model
 from ops_core._persistence._sqlite import SQLiteStorage
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import ops
 import pytest
-from ops_core._abort import _Abort
 from ops_core._charm import _evaluate_status
+from ops_core._framework._abort import _Abort
 
 Env = Any  # the conftest's Env
 FakeBackend = Any
@@ -62,7 +62,7 @@ def test_the_same_charm_class_can_be_built_again_with_other_metadata(
     env: Env, backend: FakeBackend
 ) -> None:
     env.charm(Recorder)
-    from ops_core._framework import Framework
+    from ops_core._framework._framework import Framework
     from ops_core._model import Model
     from ops_core._persistence._sqlite import SQLiteStorage
 

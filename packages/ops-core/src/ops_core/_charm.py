@@ -37,13 +37,13 @@ from ._charm_events import (
     UpgradeCharmEvent,
     _collected_statuses,
 )
-from ._events import EventBase, EventSource, ObjectEvents
 from ._exports import publish
-from ._handle import Object
+from ._framework._events import EventBase, EventSource, ObjectEvents
+from ._framework._handle import Object
 
 if TYPE_CHECKING:
     from ._charm_meta import CharmMeta
-    from ._framework import Framework
+    from ._framework._framework import Framework
     from .model import Application, ConfigData, StatusBase, Unit
 
 _T = TypeVar('_T')
@@ -263,7 +263,7 @@ class CharmBase(Object):
         except ValueError as exc:
             if errors != 'blocked':
                 raise
-            from ._abort import _Abort
+            from ._framework._abort import _Abort
             from .model import BlockedStatus
 
             self.unit.status = BlockedStatus(f'Invalid config: {exc}')

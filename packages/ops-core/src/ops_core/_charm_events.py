@@ -14,11 +14,11 @@ import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
-from ._events import EventBase, LifecycleEvent
 from ._exports import publish
+from ._framework._events import EventBase, LifecycleEvent
 
 if TYPE_CHECKING:
-    from ._handle import Handle
+    from ._framework._handle import Handle
     from .model import (
         Application,
         Container,
@@ -151,7 +151,7 @@ class ActionEvent(EventBase):
         except ValueError as exc:
             if errors != 'fail':
                 raise
-            from ._abort import _Abort
+            from ._framework._abort import _Abort
 
             self.fail(f'Error in action parameters: {exc}')
             raise _Abort(0) from exc

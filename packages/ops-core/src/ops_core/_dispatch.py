@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 import ops_core.tracing_hook as tracing_hook
 
-from ._abort import _Abort
+from ._framework._abort import _Abort
 
 if TYPE_CHECKING:
     from ._backend import Backend
     from ._charm import CharmBase
     from ._charm_meta import CharmMeta
-    from ._framework import Framework
+    from ._framework._framework import Framework
     from ._jujucontext import JujuContext
     from ._persistence._juju import JujuStorage
     from ._persistence._memory import MemoryStorage
@@ -151,7 +151,7 @@ class _Dispatcher:
         The charm is constructed inside an ``__init__`` event context, so relation-data
         access rules apply to its constructor. On failure the storage is closed.
         """
-        from ._framework import Framework
+        from ._framework._framework import Framework
         from ._model import Model
 
         name = self.event_name

@@ -14,8 +14,8 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._abort import _Abort
 from ._exports import publish
+from ._framework._abort import _Abort
 
 if TYPE_CHECKING:
     from ._backend import Backend

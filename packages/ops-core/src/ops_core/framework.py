@@ -17,73 +17,73 @@ from typing import TYPE_CHECKING
 from . import _exports
 
 if TYPE_CHECKING:
-    from ._events import (
+    from ._framework._events import (
         BoundEvent as BoundEvent,
     )
-    from ._events import (
+    from ._framework._events import (
         CommitEvent as CommitEvent,
     )
-    from ._events import (
+    from ._framework._events import (
         EventBase as EventBase,
     )
-    from ._events import (
+    from ._framework._events import (
         EventSource as EventSource,
     )
-    from ._events import (
+    from ._framework._events import (
         FrameworkEvents as FrameworkEvents,
     )
-    from ._events import (
+    from ._framework._events import (
         LifecycleEvent as LifecycleEvent,
     )
-    from ._events import (
+    from ._framework._events import (
         ObjectEvents as ObjectEvents,
     )
-    from ._events import (
+    from ._framework._events import (
         PreCommitEvent as PreCommitEvent,
     )
-    from ._events import (
+    from ._framework._events import (
         PrefixedEvents as PrefixedEvents,
     )
-    from ._framework import (
+    from ._framework._framework import (
         Framework as Framework,
     )
-    from ._framework import (
+    from ._framework._framework import (
         NoTypeError as NoTypeError,
     )
-    from ._framework import (
+    from ._framework._framework import (
         Serializable as Serializable,
     )
-    from ._handle import (
+    from ._framework._handle import (
         Handle as Handle,
     )
-    from ._handle import (
+    from ._framework._handle import (
         HandleKind as HandleKind,
     )
-    from ._handle import (
+    from ._framework._handle import (
         Object as Object,
     )
-    from ._stored_state import (
+    from ._framework._stored_state import (
         BoundStoredState as BoundStoredState,
     )
-    from ._stored_state import (
+    from ._framework._stored_state import (
         StoredDict as StoredDict,
     )
-    from ._stored_state import (
+    from ._framework._stored_state import (
         StoredList as StoredList,
     )
-    from ._stored_state import (
+    from ._framework._stored_state import (
         StoredObject as StoredObject,
     )
-    from ._stored_state import (
+    from ._framework._stored_state import (
         StoredSet as StoredSet,
     )
-    from ._stored_state import (
+    from ._framework._stored_state import (
         StoredState as StoredState,
     )
-    from ._stored_state import (
+    from ._framework._stored_state import (
         StoredStateData as StoredStateData,
     )
-    from ._stored_state import (
+    from ._framework._stored_state import (
         StoredStateTypeError as StoredStateTypeError,
     )
     from .model import Model as Model

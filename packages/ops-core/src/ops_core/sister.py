@@ -32,10 +32,10 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ._abort import _Abort as Abort
 from ._backend import Backend, ConfigValue, SecretOwner
 from ._charm import _evaluate_status as evaluate_status
 from ._dispatch import _Dispatcher as Dispatcher
+from ._framework._abort import _Abort as Abort
 from ._hook_notes import add_hook_notes
 from ._persistence._memory import MemoryStorage
 from ._secret import validate_secret_content

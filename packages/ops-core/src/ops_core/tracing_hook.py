@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
-    from ._events import EventBase
-    from ._handle import Object
+    from ._framework._events import EventBase
+    from ._framework._handle import Object
     from ._jujucontext import JujuContext
 
 __all__ = [

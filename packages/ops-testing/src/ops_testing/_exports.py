@@ -216,7 +216,7 @@ HOMES: dict[str, dict[str, str]] = {
 #: Private module -> {name imported for type checking only: module:attribute}.
 HINTS: dict[str, dict[str, str]] = {
     'ops_testing._context': {
-        'EventBase': 'ops_core._events:EventBase',
+        'EventBase': 'ops_core._framework._events:EventBase',
         'Runtime': 'ops_testing._runtime:Runtime',
         'State': 'ops_testing._state:State',
     },

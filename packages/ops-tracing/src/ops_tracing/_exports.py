@@ -34,7 +34,7 @@ HOMES: dict[str, dict[str, str]] = {
 HINTS: dict[str, dict[str, str]] = {
     'ops_tracing._charm_object': {
         'CharmBase': 'ops_core._charm:CharmBase',
-        'EventBase': 'ops_core._events:EventBase',
+        'EventBase': 'ops_core._framework._events:EventBase',
         'Relation': 'ops_core._relation:Relation',
     },
 }

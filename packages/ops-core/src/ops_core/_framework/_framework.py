@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import ops_core.tracing_hook as tracing_hook
 
+from .._exports import publish
+from .._persistence._errors import NoSnapshotError
 from ._events import BoundEvent, EventBase, FrameworkEvents, LifecycleEvent
-from ._exports import publish
 from ._handle import Handle, Object
-from ._persistence._errors import NoSnapshotError
 from ._stored_state import StoredStateData
 
 if TYPE_CHECKING:
-    from .charm import CharmMeta
-    from .model import Model
-    from .storage import JujuStorage, SQLiteStorage
+    from ..charm import CharmMeta
+    from ..model import Model
+    from ..storage import JujuStorage, SQLiteStorage
 
 logger = logging.getLogger('ops.framework')
 
@@ -296,7 +296,7 @@ class Framework(Object):
         self.model = model
         if isinstance(storage, (str, Path)):
             # The pre-0.7 signature took the state file's path; ops 3.9 still accepts it.
-            from ._persistence._sqlite import SQLiteStorage as _SQLiteStorage
+            from .._persistence._sqlite import SQLiteStorage as _SQLiteStorage
 
             logger.warning('deprecated: Framework now takes a Storage not a path')
             storage = _SQLiteStorage(storage)
@@ -756,7 +756,7 @@ class Framework(Object):
     def _wants_debugger(self, event: EventBase) -> bool:
         if not self._juju_debug_at & {'all', 'hook'}:
             return False
-        from . import charm
+        from .. import charm
 
         types = tuple(
             t

@@ -7,7 +7,7 @@ import logging
 import weakref
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from ._exports import publish
+from .._exports import publish
 from ._handle import Handle, Object
 
 if TYPE_CHECKING:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, overload
 
-from ._exports import publish
+from .._exports import publish
 
 if TYPE_CHECKING:
+    from ..model import Model
     from ._framework import Framework
-    from .model import Model
 
 
 class Handle:

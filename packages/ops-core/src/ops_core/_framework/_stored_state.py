@@ -13,9 +13,9 @@ from collections.abc import (
 )
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
-from ._exports import publish
+from .._exports import publish
+from .._persistence._errors import NoSnapshotError
 from ._handle import Object
-from ._persistence._errors import NoSnapshotError
 
 if TYPE_CHECKING:
     from ._events import CommitEvent
