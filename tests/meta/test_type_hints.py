@@ -79,7 +79,7 @@ def test_binding_the_hints_imports_nothing() -> None:
         """
         import json, sys, typing
         import ops_core.charm
-        ops_core.charm.CharmBase  # loads ops_core._charm, whose hints name Framework
+        ops_core.charm.CharmBase  # loads ops_core._charm._charm, whose hints name Framework
         framework_loaded_by_charm = 'ops_core._framework._framework' in sys.modules
         try:
             typing.get_type_hints(ops_core.charm.CharmBase.__init__)

@@ -7,7 +7,7 @@ from typing import Any
 
 import ops
 import pytest
-from ops_core._charm import _evaluate_status
+from ops_core._charm._charm import _evaluate_status
 from ops_core._framework._abort import _Abort
 
 Env = Any  # the conftest's Env

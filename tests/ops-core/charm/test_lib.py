@@ -25,7 +25,7 @@ def lib_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _write_lib(tmp_path, 'third', 'mysql', 1, 9, 'alice@example.com')
     _write_lib(tmp_path, 'broken', 'bad', 'x', 0, 'alice@example.com')
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr('ops_core._lib._libraries', None)
+    monkeypatch.setattr('ops_core._charm._lib._libraries', None)
     return tmp_path
 
 

@@ -7,7 +7,7 @@ import os
 import stat
 from typing import Any
 
-from ops_core._meta_cache import CACHE_FILE
+from ops_core._charm._meta_cache import CACHE_FILE
 
 CharmDir = Any  # the conftest's CharmDir
 

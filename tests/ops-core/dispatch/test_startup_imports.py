@@ -54,8 +54,8 @@ _NEVER_UP_FRONT = frozenset(
 # Only a hook (or a charm) needs these; ``import ops`` alone loads none of them.
 _NOT_AT_IMPORT = _NEVER_UP_FRONT | {
     'json',
-    'ops_core._charm',
-    'ops_core._charm_meta',
+    'ops_core._charm._charm',
+    'ops_core._charm._meta',
     'ops_core._framework._framework',
     'ops_core._model',
     'pickle',

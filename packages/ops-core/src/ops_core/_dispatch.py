@@ -18,8 +18,8 @@ from ._framework._abort import _Abort
 
 if TYPE_CHECKING:
     from ._backend import Backend
-    from ._charm import CharmBase
-    from ._charm_meta import CharmMeta
+    from ._charm._charm import CharmBase
+    from ._charm._meta import CharmMeta
     from ._framework._framework import Framework
     from ._jujucontext import JujuContext
     from ._persistence._juju import JujuStorage
@@ -203,7 +203,7 @@ class _Dispatcher:
         Deferred events and collect-status are skipped in a restricted context
         (``collect-metrics``, ``meter-status-changed``).
         """
-        from ._charm import _evaluate_status
+        from ._charm._charm import _evaluate_status
 
         charm, framework = self._require_setup()
         if not self.is_restricted_context:
@@ -270,7 +270,7 @@ class _Dispatcher:
         bound.emit(*args, **kwargs)
 
     def _event_args(self, event_type: type[Any]) -> tuple[list[Any], dict[str, Any]]:
-        from ._charm_events import (
+        from ._charm._events import (
             ActionEvent,
             PebbleCheckEvent,
             PebbleNoticeEvent,

@@ -19,8 +19,8 @@ from ._framework._abort import _Abort
 
 if TYPE_CHECKING:
     from ._backend import Backend
-    from ._charm import CharmBase
-    from ._charm_meta import CharmMeta
+    from ._charm._charm import CharmBase
+    from ._charm._meta import CharmMeta
     from ._jujucontext import JujuContext
     from ._persistence._juju import JujuStorage
     from ._persistence._sqlite import SQLiteStorage
@@ -169,10 +169,10 @@ def main(charm_class: type[CharmBase], use_juju_for_storage: bool | None = None)
 
 
 def _main(charm_class: type[CharmBase], use_juju_for_storage: bool | None) -> None:
+    from ._charm._meta_cache import load_charm_meta
     from ._dispatch import RESTRICTED_EVENTS, _Dispatcher, event_name_from_dispatch_path
     from ._jujucontext import JujuContext
     from ._log import _juju_log_levels, _setup_logging
-    from ._meta_cache import load_charm_meta
 
     context = JujuContext._from_dict(os.environ)
     backend = _production_backend(context)

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from . import _exports
 
 if TYPE_CHECKING:
-    from ._lib import (
+    from ._charm._lib import (
         autoimport as autoimport,
     )
-    from ._lib import (
+    from ._charm._lib import (
         use as use,
     )
 

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ._backend import Backend, ConfigValue, SecretOwner
-from ._charm import _evaluate_status as evaluate_status
+from ._charm._charm import _evaluate_status as evaluate_status
 from ._dispatch import _Dispatcher as Dispatcher
 from ._framework._abort import _Abort as Abort
 from ._hook_notes import add_hook_notes

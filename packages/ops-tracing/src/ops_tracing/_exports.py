@@ -33,7 +33,7 @@ HOMES: dict[str, dict[str, str]] = {
 #: Private module -> {name imported for type checking only: module:attribute}.
 HINTS: dict[str, dict[str, str]] = {
     'ops_tracing._charm_object': {
-        'CharmBase': 'ops_core._charm:CharmBase',
+        'CharmBase': 'ops_core._charm._charm:CharmBase',
         'EventBase': 'ops_core._framework._events:EventBase',
         'Relation': 'ops_core._relation:Relation',
     },

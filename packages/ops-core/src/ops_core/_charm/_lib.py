@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from ._exports import publish
+from .._exports import publish
 
 logger = logging.getLogger('ops.lib')
 

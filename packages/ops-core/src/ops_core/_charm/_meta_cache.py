@@ -22,10 +22,10 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
-from ._charm_meta import _meta_from_documents, _metadata_sources, _parse_documents
+from ._meta import _meta_from_documents, _metadata_sources, _parse_documents
 
 if TYPE_CHECKING:
-    from ._charm_meta import CharmMeta
+    from ._meta import CharmMeta
 
 CACHE_FILE = '.unit-metadata-cache.json'
 """The cache's file name in the charm directory."""

@@ -14,12 +14,12 @@ import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
-from ._exports import publish
-from ._framework._events import EventBase, LifecycleEvent
+from .._exports import publish
+from .._framework._events import EventBase, LifecycleEvent
 
 if TYPE_CHECKING:
-    from ._framework._handle import Handle
-    from .model import (
+    from .._framework._handle import Handle
+    from ..model import (
         Application,
         Container,
         LazyCheckInfo,
@@ -137,7 +137,7 @@ class ActionEvent(EventBase):
             ValueError: (or the class's own validation error) if the parameters do not
                 fit ``cls`` and ``errors='raise'``.
         """
-        from ._typed_load import load_typed
+        from .._typed_load import load_typed
 
         try:
             return load_typed(
@@ -151,7 +151,7 @@ class ActionEvent(EventBase):
         except ValueError as exc:
             if errors != 'fail':
                 raise
-            from ._framework._abort import _Abort
+            from .._framework._abort import _Abort
 
             self.fail(f'Error in action parameters: {exc}')
             raise _Abort(0) from exc
@@ -293,7 +293,7 @@ class CollectMetricsEvent(HookEvent):
         Raises:
             ModelError: if a name, value or label is invalid, or Juju refuses.
         """
-        from .model import ModelError
+        from ..model import ModelError
 
         for name, value in metrics.items():
             if not isinstance(name, str) or not re.match(_METRIC_NAME_RE, name):
@@ -553,7 +553,7 @@ class PebbleNoticeEvent(WorkloadEvent):
     def _make_notice(
         workload: Container, notice_id: str, notice_type: str, notice_key: str
     ) -> LazyNotice:
-        from .model import LazyNotice
+        from ..model import LazyNotice
 
         return LazyNotice(workload, notice_id, notice_type, notice_key)
 
@@ -598,7 +598,7 @@ class PebbleCheckEvent(WorkloadEvent):
 
     @staticmethod
     def _make_info(workload: Container, check_name: str) -> LazyCheckInfo:
-        from .model import LazyCheckInfo
+        from ..model import LazyCheckInfo
 
         return LazyCheckInfo(workload, check_name)
 
@@ -633,7 +633,7 @@ class SecretEvent(HookEvent):
     @property
     def secret(self) -> Secret:
         """The secret the event is about (its content is fetched only when asked for)."""
-        from ._secret import Secret
+        from .._secret import Secret
 
         return Secret(_backend(self), id=self._id, label=self._label)
 
@@ -736,7 +736,7 @@ class CollectStatusEvent(LifecycleEvent):
             TypeError: if ``status`` is not a :class:`~ops.StatusBase`.
             InvalidStatusError: if it is an ``error`` or ``unknown`` status (not settable).
         """
-        from .model import StatusBase
+        from ..model import StatusBase
 
         if not isinstance(status, StatusBase):
             raise TypeError(f'status should be a StatusBase, not {type(status).__name__}')

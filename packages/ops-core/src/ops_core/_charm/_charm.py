@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from ._charm_events import (
+from .._exports import publish
+from .._framework._events import EventBase, EventSource, ObjectEvents
+from .._framework._handle import Object
+from ._events import (
     ActionEvent,
     CollectMetricsEvent,
     CollectStatusEvent,
@@ -37,14 +40,11 @@ from ._charm_events import (
     UpgradeCharmEvent,
     _collected_statuses,
 )
-from ._exports import publish
-from ._framework._events import EventBase, EventSource, ObjectEvents
-from ._framework._handle import Object
 
 if TYPE_CHECKING:
-    from ._charm_meta import CharmMeta
-    from ._framework._framework import Framework
-    from .model import Application, ConfigData, StatusBase, Unit
+    from .._framework._framework import Framework
+    from ..model import Application, ConfigData, StatusBase, Unit
+    from ._meta import CharmMeta
 
 _T = TypeVar('_T')
 
@@ -235,12 +235,12 @@ class CharmBase(Object):
         Raises:
             ValueError: if the config does not fit ``cls`` and ``errors='raise'``.
         """
-        from ._typed_load import dataclass_fields, load_typed
+        from .._typed_load import dataclass_fields, load_typed
 
         data: dict[str, Any] = dict(self.config)
         secret_options = [n for n, o in self.meta.config.items() if o.type == 'secret']
         if secret_options:
-            from ._secret import Secret
+            from .._secret import Secret
 
             backend = self.framework.model._backend
             for name in secret_options:
@@ -263,8 +263,8 @@ class CharmBase(Object):
         except ValueError as exc:
             if errors != 'blocked':
                 raise
-            from ._framework._abort import _Abort
-            from .model import BlockedStatus
+            from .._framework._abort import _Abort
+            from ..model import BlockedStatus
 
             self.unit.status = BlockedStatus(f'Invalid config: {exc}')
             raise _Abort(0) from exc
@@ -277,7 +277,7 @@ def _evaluate_status(charm: CharmBase) -> None:
     the leader (so ``is-leader`` runs only for charms that collect an app status);
     ``collect_unit_status`` is always emitted. A status is set only if one was added.
     """
-    from .model import StatusBase
+    from ..model import StatusBase
 
     framework = charm.framework
     collected = _collected_statuses.setdefault(framework, {})

@@ -1,0 +1,3 @@
+"""The charm layer over the framework and the model: ``CharmBase``, the events Juju sends,
+charm metadata (and its cache between hooks), and the deprecated opslib mechanism.
+"""
