@@ -8,12 +8,12 @@ from typing import Any
 import ops
 import pytest
 from ops_core._framework._framework import Framework
-from ops_core._model import Model
+from ops_core._model._model import Model
 from ops_core._persistence._sqlite import SQLiteStorage
 
 
 class FakeBackend:
-    """Just enough of ``ops_core._backend.Backend`` for charm and event tests."""
+    """Just enough of ``ops_core._model._backend.Backend`` for charm and event tests."""
 
     def __init__(self) -> None:
         self.unit_name = 'myapp/0'

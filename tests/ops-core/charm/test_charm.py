@@ -63,7 +63,7 @@ def test_the_same_charm_class_can_be_built_again_with_other_metadata(
 ) -> None:
     env.charm(Recorder)
     from ops_core._framework._framework import Framework
-    from ops_core._model import Model
+    from ops_core._model._model import Model
     from ops_core._persistence._sqlite import SQLiteStorage
 
     other = ops.CharmMeta.from_yaml('name: other\nprovides: {web: {interface: http}}')

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
-from ops_core._backend import Backend, ConfigValue, SecretOwner
+from ops_core._model._backend import Backend, ConfigValue, SecretOwner
 from ops_core.charm import CharmMeta
 from ops_core.model import (
     CloudSpec,

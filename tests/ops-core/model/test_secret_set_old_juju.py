@@ -92,7 +92,7 @@ class _RecordingBackend:
 
 
 def test_the_model_leaves_the_read_back_to_the_backend() -> None:
-    from ops_core._secret import Secret
+    from ops_core._model._secret import Secret
 
     backend = _RecordingBackend()
     secret = Secret(backend, id='secret:abc', label=None, content=None)  # type: ignore[arg-type]

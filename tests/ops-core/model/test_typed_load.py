@@ -10,7 +10,7 @@ import pydantic
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ops_core._typed_load import dump_typed, field_names, load_typed
+from ops_core._model._typed_load import dump_typed, field_names, load_typed
 
 
 @dataclasses.dataclass

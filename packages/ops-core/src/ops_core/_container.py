@@ -16,9 +16,9 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO, overload
 
 import ops_core.tracing_hook as tracing_hook
 
-from ._errors import ModelError
 from ._exports import publish
-from ._security import log_security_event
+from ._model._errors import ModelError
+from ._model._security import log_security_event
 
 if TYPE_CHECKING:
     from ops_pebble import (
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         ServiceInfo,
     )
 
-    from ._backend import Backend
+    from ._model._backend import Backend
     from ._pebble_client import PebbleClient
 
 __all__ = [
@@ -583,7 +583,7 @@ class Container:
     ) -> ExecProcess[Any]:
         """Run a command in the workload (see ``ops_pebble.Client.exec``)."""
         if service_context is not None:
-            from ._jujuversion import JujuVersion
+            from ._model._jujuversion import JujuVersion
 
             version = JujuVersion(self._backend.juju_version)
             if not version.supports_exec_service_context:

@@ -17,11 +17,11 @@ import ops_core.tracing_hook as tracing_hook
 from ._framework._abort import _Abort
 
 if TYPE_CHECKING:
-    from ._backend import Backend
     from ._charm._charm import CharmBase
     from ._charm._meta import CharmMeta
     from ._framework._framework import Framework
     from ._jujucontext import JujuContext
+    from ._model._backend import Backend
     from ._persistence._juju import JujuStorage
     from ._persistence._memory import MemoryStorage
     from ._persistence._sqlite import SQLiteStorage
@@ -90,7 +90,7 @@ class _Dispatcher:
     Args:
         charm_class: the charm's :class:`CharmBase` subclass.
         context: the Juju context of this dispatch (which event, relation, unit, ...).
-        backend: the model's :class:`~ops_core._backend.Backend` (production: hook tools).
+        backend: the model's :class:`~ops_core._model._backend.Backend` (production: hook tools).
         storage: the state storage (``SQLiteStorage``, ``JujuStorage``, or ``MemoryStorage``
             for a simulated unit).
         meta: the charm's metadata.
@@ -152,7 +152,7 @@ class _Dispatcher:
         access rules apply to its constructor. On failure the storage is closed.
         """
         from ._framework._framework import Framework
-        from ._model import Model
+        from ._model._model import Model
 
         name = self.event_name
         ctx = self.context

@@ -18,10 +18,10 @@ from ._exports import publish
 from ._framework._abort import _Abort
 
 if TYPE_CHECKING:
-    from ._backend import Backend
     from ._charm._charm import CharmBase
     from ._charm._meta import CharmMeta
     from ._jujucontext import JujuContext
+    from ._model._backend import Backend
     from ._persistence._juju import JujuStorage
     from ._persistence._sqlite import SQLiteStorage
 

@@ -5,6 +5,6 @@ from typing import TYPE_CHECKING
 from . import _exports
 
 if TYPE_CHECKING:
-    from ._jujuversion import JujuVersion as JujuVersion
+    from ._model._jujuversion import JujuVersion as JujuVersion
 
 _exports.install(globals())

@@ -32,17 +32,17 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ._backend import Backend, ConfigValue, SecretOwner
 from ._charm._charm import _evaluate_status as evaluate_status
 from ._dispatch import _Dispatcher as Dispatcher
 from ._framework._abort import _Abort as Abort
 from ._hook_notes import add_hook_notes
+from ._model._backend import Backend, ConfigValue, SecretOwner
+from ._model._secret import validate_secret_content
 from ._persistence._memory import MemoryStorage
-from ._secret import validate_secret_content
 
 if TYPE_CHECKING:
-    from ._model import Model
-    from ._relation import Relation
+    from ._model._model import Model
+    from ._model._relation import Relation
 
 __all__ = [
     'Abort',

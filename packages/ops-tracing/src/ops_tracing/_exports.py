@@ -35,7 +35,7 @@ HINTS: dict[str, dict[str, str]] = {
     'ops_tracing._charm_object': {
         'CharmBase': 'ops_core._charm._charm:CharmBase',
         'EventBase': 'ops_core._framework._events:EventBase',
-        'Relation': 'ops_core._relation:Relation',
+        'Relation': 'ops_core._model._relation:Relation',
     },
 }
 
@@ -82,7 +82,7 @@ def publish(module_name: str) -> None:
 
     Their ``__module__`` (and that of their methods and nested classes) becomes the public
     module that declares them, so that reprs, tracebacks, pickles and documentation name
-    ``ops.model.Relation`` rather than ``ops_core._relation.Relation``. Class annotations
+    ``ops.model.Relation`` rather than ``ops_core._model._relation.Relation``. Class annotations
     written as strings become ``typing.ForwardRef`` objects bound to the private module, so
     that ``typing.get_type_hints`` still resolves them there.
 

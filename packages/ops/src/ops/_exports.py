@@ -216,7 +216,7 @@ def publish(module_name: str) -> None:
 
     Their ``__module__`` (and that of their methods and nested classes) becomes the public
     module that declares them, so that reprs, tracebacks, pickles and documentation name
-    ``ops.model.Relation`` rather than ``ops_core._relation.Relation``. Class annotations
+    ``ops.model.Relation`` rather than ``ops_core._model._relation.Relation``. Class annotations
     written as strings become ``typing.ForwardRef`` objects bound to the private module, so
     that ``typing.get_type_hints`` still resolves them there.
 

@@ -235,12 +235,12 @@ class CharmBase(Object):
         Raises:
             ValueError: if the config does not fit ``cls`` and ``errors='raise'``.
         """
-        from .._typed_load import dataclass_fields, load_typed
+        from .._model._typed_load import dataclass_fields, load_typed
 
         data: dict[str, Any] = dict(self.config)
         secret_options = [n for n, o in self.meta.config.items() if o.type == 'secret']
         if secret_options:
-            from .._secret import Secret
+            from .._model._secret import Secret
 
             backend = self.framework.model._backend
             for name in secret_options:

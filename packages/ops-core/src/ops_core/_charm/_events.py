@@ -137,7 +137,7 @@ class ActionEvent(EventBase):
             ValueError: (or the class's own validation error) if the parameters do not
                 fit ``cls`` and ``errors='raise'``.
         """
-        from .._typed_load import load_typed
+        from .._model._typed_load import load_typed
 
         try:
             return load_typed(
@@ -633,7 +633,7 @@ class SecretEvent(HookEvent):
     @property
     def secret(self) -> Secret:
         """The secret the event is about (its content is fetched only when asked for)."""
-        from .._secret import Secret
+        from .._model._secret import Secret
 
         return Secret(_backend(self), id=self._id, label=self._label)
 

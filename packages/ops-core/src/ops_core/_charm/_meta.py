@@ -17,9 +17,9 @@ from typing import IO, Any, ClassVar, Literal
 
 from ops_hookcmds.sister import record
 
-from .._errors import ModelError
 from .._exports import publish
-from .._jujuversion import JujuVersion
+from .._model._errors import ModelError
+from .._model._jujuversion import JujuVersion
 
 
 class MetadataError(ValueError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._exports import publish
+from .._exports import publish
 from ._lazy import _GenericLazyMapping
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import re
 import warnings
 from functools import total_ordering
 
-from ._exports import publish
+from .._exports import publish
 
 # Pattern source only: ``re`` compiles (and caches) it on first use, not at import.
 _VERSION_RE = r"""(?x)^

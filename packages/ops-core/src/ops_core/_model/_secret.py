@@ -6,7 +6,7 @@ import datetime
 import re
 from typing import TYPE_CHECKING, Any
 
-from ._exports import publish
+from .._exports import publish
 from ._secret_types import SecretInfo, SecretRotate, canonical_secret_id
 
 if TYPE_CHECKING:

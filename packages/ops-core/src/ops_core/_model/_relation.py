@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from .._exports import publish
 from ._errors import (
     ModelError,
     RelationDataAccessError,
@@ -13,7 +14,6 @@ from ._errors import (
     RelationNotFoundError,
     TooManyRelatedAppsError,
 )
-from ._exports import publish
 from ._lazy import LazyMapping
 from ._model import Application, RemoteModel, Unit
 from ._typed_load import dump_typed, load_typed

@@ -7,7 +7,7 @@ from typing import Any
 
 from ops_hookcmds.sister import field, record
 
-from ._exports import publish
+from .._exports import publish
 
 __all__ = ['CloudCredential', 'CloudSpec']
 

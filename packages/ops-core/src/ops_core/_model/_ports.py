@@ -6,7 +6,7 @@ from typing import Literal
 
 from ops_hookcmds.sister import record
 
-from ._exports import publish
+from .._exports import publish
 
 __all__ = ['OpenedPort', 'Port']
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ops_hookcmds.sister import parse_rfc3339
 
-from ._exports import publish
+from .._exports import publish
 
 __all__ = ['SecretInfo', 'SecretRotate', 'canonical_secret_id']
 

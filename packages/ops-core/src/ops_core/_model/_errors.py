@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._exports import publish
+from .._exports import publish
 
 __all__ = [
     'InvalidStatusError',

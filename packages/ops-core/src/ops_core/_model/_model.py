@@ -10,23 +10,23 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from .._exports import publish
 from ._errors import InvalidStatusError, ModelError
-from ._exports import publish
 from ._status import StatusBase
 
 if TYPE_CHECKING:
+    from .._container import Container, ContainerMapping
+    from .._pebble_client import PebbleClient
     from ._backend import Backend
     from ._cloud import CloudSpec
     from ._config import ConfigData
-    from ._container import Container, ContainerMapping
     from ._jujuversion import JujuVersion
     from ._network import Binding, BindingMapping
-    from ._pebble_client import PebbleClient
     from ._ports import Port
     from ._relation import Relation, RelationMapping
     from ._secret import Secret
     from ._secret_types import SecretRotate
-    from ._storage_model import StorageMapping
+    from ._storage import StorageMapping
 
 __all__ = [
     'Application',
@@ -346,7 +346,7 @@ class Unit:
         """
         self._ensure_our_unit('get container')
         if self._containers is None:
-            from ._container import ContainerMapping
+            from .._container import ContainerMapping
 
             names = list(getattr(self._meta, 'containers', None) or ())
             self._containers = ContainerMapping(
@@ -549,7 +549,7 @@ class Model:
 
     Args:
         meta: The charm's metadata (``CharmMeta``).
-        backend: How to talk to Juju (see :class:`ops_core._backend.Backend`).
+        backend: How to talk to Juju (see :class:`ops_core._model._backend.Backend`).
         broken_relation_id: In a ``relation-broken`` hook, the broken relation's id: it is
             left out of :attr:`relations`, but :meth:`get_relation` still returns it.
         remote_unit_name: In ``relation-departed``/``-broken`` hooks, the departing remote
@@ -601,7 +601,7 @@ class Model:
 
     @functools.cached_property
     def _storages(self) -> StorageMapping:
-        from ._storage_model import StorageMapping
+        from ._storage import StorageMapping
 
         return StorageMapping(list(getattr(self._meta, 'storages', {}) or ()), self._backend)
 

@@ -6,8 +6,8 @@ import ipaddress
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._exports import publish
 from ._errors import ModelError, RelationNotFoundError
-from ._exports import publish
 
 if TYPE_CHECKING:
     from ._backend import Backend

@@ -7,8 +7,8 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from .._exports import publish
 from ._errors import ModelError
-from ._exports import publish
 
 if TYPE_CHECKING:
     from ._backend import Backend

@@ -6,7 +6,7 @@ import abc
 from collections.abc import Iterator, Mapping
 from typing import Generic, TypeVar
 
-from ._exports import publish
+from .._exports import publish
 
 __all__ = ['LazyMapping']
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from ._exports import publish
+from .._exports import publish
 
 __all__ = [
     'ActiveStatus',
