@@ -2,7 +2,7 @@
 
 ``sister_seams``: no distribution imports a private module of another. Each root package of
 the graph is one distribution (``ops_core``, ``ops_pebble``, ...); a module is private when
-any part of its name after the root starts with an underscore (``ops_core._dispatch``,
+any part of its name after the root starts with an underscore (``ops_core._dispatch._dispatcher``,
 ``ops_testing._pebble.client``). Across distributions only public modules may be imported,
 and among them the one seam module each lower distribution declares for its sisters
 (``ops_hookcmds.sister``, ``ops_core.sister``), so a private module's name can change

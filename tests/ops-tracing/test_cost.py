@@ -106,7 +106,7 @@ def test_the_seam_and_the_span_wrappers_load_nothing_else() -> None:
     # public names and loads them all).
     proc = _python(
         'import sys\n'
-        'import ops_core._hookcmds_backend, ops_core._framework._framework, ops_core._dispatch\n'
+        'import ops_core._dispatch._hookcmds_backend, ops_core._framework._framework, ops_core._dispatch._dispatcher\n'
         'import ops_core._container, ops_core._persistence._juju\n'
         "public = ('ops_core.model', 'ops_core.charm', 'ops_core.framework', "
         "'ops_core.storage', 'ops_core.jujucontext')\n"

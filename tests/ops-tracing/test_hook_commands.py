@@ -11,7 +11,7 @@ import ops_tracing
 import pytest
 from ops import JujuContext
 from ops.storage import JujuStorage
-from ops_core._hookcmds_backend import HookCommandsBackend
+from ops_core._dispatch._hookcmds_backend import HookCommandsBackend
 
 from tests.helpers.fakejuju import FakeJuju
 from tests.helpers.otlp_receiver import OtlpReceiver, attributes

@@ -26,7 +26,7 @@ from typing import Any
 import ops
 import ops_pebble
 import pytest
-from ops_core._hookcmds_backend import HookCommandsBackend
+from ops_core._dispatch._hookcmds_backend import HookCommandsBackend
 from ops_core.model import Container
 
 SERVER = """

@@ -21,8 +21,8 @@ import ops.log
 import ops.model
 import yaml
 from ops.jujucontext import JujuContext
+from ops_core._dispatch._hookcmds_backend import HookCommandsBackend
 from ops_core._framework._abort import _Abort
-from ops_core._hookcmds_backend import HookCommandsBackend
 from ops_testing._pebble import InMemoryClient
 
 private = types.ModuleType('ops._private')

@@ -11,7 +11,7 @@ from typing import Any
 
 import ops.log
 import pytest
-from ops_core._log import _juju_log_levels, _setup_logging
+from ops_core._dispatch._log import _juju_log_levels, _setup_logging
 
 FakeBackend = Any
 

@@ -8,7 +8,7 @@ import pathlib
 import sys
 
 import pytest
-from ops_core._hookcmds_backend import HookCommandsBackend
+from ops_core._dispatch._hookcmds_backend import HookCommandsBackend
 from ops_core.charm import CharmMeta
 from ops_core.model import (
     ActiveStatus,

@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 import pytest
-from ops_core._hookcmds_backend import HookCommandsBackend
+from ops_core._dispatch._hookcmds_backend import HookCommandsBackend
 from ops_core.charm import CharmMeta
 from ops_core.model import Model, SecretInfo
 

@@ -55,7 +55,7 @@ NAMES: dict[str, dict[str, str]] = {
         'InvalidStatusError': 'ops_core._model._errors',
         'JujuAssumes': 'ops_core._charm._meta',
         'JujuAssumesCondition': 'ops_core._charm._meta',
-        'JujuContext': 'ops_core._jujucontext',
+        'JujuContext': 'ops_core._dispatch._jujucontext',
         'JujuStorage': 'ops_core._persistence._juju',
         'JujuVersion': 'ops_core._model._jujuversion',
         'LazyCheckInfo': 'ops_core._container',
@@ -251,7 +251,7 @@ NAMES: dict[str, dict[str, str]] = {
         'StoredStateTypeError': 'ops_core._framework._stored_state',
     },
     'ops_core.jujucontext': {
-        'JujuContext': 'ops_core._jujucontext',
+        'JujuContext': 'ops_core._dispatch._jujucontext',
         'JujuVersion': 'ops_core._model._jujuversion',
     },
     'ops_core.jujuversion': {
@@ -262,12 +262,12 @@ NAMES: dict[str, dict[str, str]] = {
         'use': 'ops_core._charm._lib',
     },
     'ops_core.log': {
-        'JujuLogHandler': 'ops_core._log',
-        'setup_root_logging': 'ops_core._log',
+        'JujuLogHandler': 'ops_core._dispatch._log',
+        'setup_root_logging': 'ops_core._dispatch._log',
     },
     'ops_core.main': {
-        'CHARM_STATE_FILE': 'ops_core._main',
-        'main': 'ops_core._main',
+        'CHARM_STATE_FILE': 'ops_core._dispatch._main',
+        'main': 'ops_core._dispatch._main',
     },
     'ops_core.model': {
         'ActiveStatus': 'ops_core._model._status',
@@ -283,7 +283,7 @@ NAMES: dict[str, dict[str, str]] = {
         'ContainerMapping': 'ops_core._container',
         'ErrorStatus': 'ops_core._model._status',
         'InvalidStatusError': 'ops_core._model._errors',
-        'JujuContext': 'ops_core._jujucontext',
+        'JujuContext': 'ops_core._dispatch._jujucontext',
         'JujuVersion': 'ops_core._model._jujuversion',
         'LazyCheckInfo': 'ops_core._container',
         'LazyMapping': 'ops_core._model._lazy',
@@ -405,6 +405,17 @@ HOMES: dict[str, dict[str, str]] = {
         'MultiPushPullError': 'ops_core.model',
         'ServiceInfoMapping': 'ops_core.model',
     },
+    'ops_core._dispatch._jujucontext': {
+        'JujuContext': 'ops_core.jujucontext',
+    },
+    'ops_core._dispatch._log': {
+        'JujuLogHandler': 'ops_core.log',
+        'setup_root_logging': 'ops_core.log',
+    },
+    'ops_core._dispatch._main': {
+        'CHARM_STATE_FILE': 'ops_core.main',
+        'main': 'ops_core.main',
+    },
     'ops_core._framework._events': {
         'BoundEvent': 'ops_core.framework',
         'CommitEvent': 'ops_core.framework',
@@ -435,17 +446,6 @@ HOMES: dict[str, dict[str, str]] = {
         'StoredState': 'ops_core.framework',
         'StoredStateData': 'ops_core.framework',
         'StoredStateTypeError': 'ops_core.framework',
-    },
-    'ops_core._jujucontext': {
-        'JujuContext': 'ops_core.jujucontext',
-    },
-    'ops_core._log': {
-        'JujuLogHandler': 'ops_core.log',
-        'setup_root_logging': 'ops_core.log',
-    },
-    'ops_core._main': {
-        'CHARM_STATE_FILE': 'ops_core.main',
-        'main': 'ops_core.main',
     },
     'ops_core._model._cloud': {
         'CloudCredential': 'ops_core.model',
@@ -565,6 +565,17 @@ HINTS: dict[str, dict[str, str]] = {
         'Plan': 'ops_pebble._layer:Plan',
         'ServiceInfo': 'ops_pebble._services:ServiceInfo',
     },
+    'ops_core._dispatch._log': {
+        'Backend': 'ops_core._model._backend:Backend',
+    },
+    'ops_core._dispatch._main': {
+        'Backend': 'ops_core._model._backend:Backend',
+        'CharmBase': 'ops_core._charm._charm:CharmBase',
+        'CharmMeta': 'ops_core._charm._meta:CharmMeta',
+        'JujuContext': 'ops_core._dispatch._jujucontext:JujuContext',
+        'JujuStorage': 'ops_core._persistence._juju:JujuStorage',
+        'SQLiteStorage': 'ops_core._persistence._sqlite:SQLiteStorage',
+    },
     'ops_core._framework._events': {
         'Framework': 'ops_core._framework._framework:Framework',
     },
@@ -580,17 +591,6 @@ HINTS: dict[str, dict[str, str]] = {
     },
     'ops_core._framework._stored_state': {
         'CommitEvent': 'ops_core._framework._events:CommitEvent',
-    },
-    'ops_core._log': {
-        'Backend': 'ops_core._model._backend:Backend',
-    },
-    'ops_core._main': {
-        'Backend': 'ops_core._model._backend:Backend',
-        'CharmBase': 'ops_core._charm._charm:CharmBase',
-        'CharmMeta': 'ops_core._charm._meta:CharmMeta',
-        'JujuContext': 'ops_core._jujucontext:JujuContext',
-        'JujuStorage': 'ops_core._persistence._juju:JujuStorage',
-        'SQLiteStorage': 'ops_core._persistence._sqlite:SQLiteStorage',
     },
     'ops_core._model._config': {
         'Backend': 'ops_core._model._backend:Backend',

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from . import _exports
 
 if TYPE_CHECKING:
-    from ._jujucontext import JujuContext as JujuContext
+    from ._dispatch._jujucontext import JujuContext as JujuContext
     from .jujuversion import JujuVersion as JujuVersion
 
 _exports.install(globals())

@@ -5,10 +5,10 @@ from typing import TYPE_CHECKING
 from . import _exports
 
 if TYPE_CHECKING:
-    from ._log import (
+    from ._dispatch._log import (
         JujuLogHandler as JujuLogHandler,
     )
-    from ._log import (
+    from ._dispatch._log import (
         setup_root_logging as setup_root_logging,
     )
 

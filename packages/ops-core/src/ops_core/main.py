@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from . import _exports
 
 if TYPE_CHECKING:
-    from ._main import (
+    from ._dispatch._main import (
         CHARM_STATE_FILE as CHARM_STATE_FILE,
     )
-    from ._main import (
+    from ._dispatch._main import (
         main as main,
     )
 

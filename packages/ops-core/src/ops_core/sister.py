@@ -33,9 +33,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ._charm._charm import _evaluate_status as evaluate_status
-from ._dispatch import _Dispatcher as Dispatcher
+from ._dispatch._dispatcher import _Dispatcher as Dispatcher
+from ._dispatch._hook_notes import add_hook_notes
 from ._framework._abort import _Abort as Abort
-from ._hook_notes import add_hook_notes
 from ._model._backend import Backend, ConfigValue, SecretOwner
 from ._model._secret import validate_secret_content
 from ._persistence._memory import MemoryStorage

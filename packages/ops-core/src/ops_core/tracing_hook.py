@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from ._dispatch._jujucontext import JujuContext
     from ._framework._events import EventBase
     from ._framework._handle import Object
-    from ._jujucontext import JujuContext
 
 __all__ = [
     'Dispatch',

@@ -4,7 +4,7 @@ Everything the model (``Model``, ``Unit``, ``Relation``, ``Secret``, ...), the c
 log handler and the dispatcher learn from or tell Juju goes through a ``Backend``. There
 are two implementations:
 
-* production: :class:`ops_core._hookcmds_backend.HookCommandsBackend`, which runs the
+* production: :class:`ops_core._dispatch._hookcmds_backend.HookCommandsBackend`, which runs the
   Juju hook tools through ``ops_hookcmds`` and translates their failures;
 * testing: the in-memory backend of ``ops_testing``, which answers from a ``State``.
 

@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any, cast
 
 import ops_core.tracing_hook as tracing_hook
 
-from ._framework._abort import _Abort
+from .._framework._abort import _Abort
 
 if TYPE_CHECKING:
-    from ._charm._charm import CharmBase
-    from ._charm._meta import CharmMeta
-    from ._framework._framework import Framework
+    from .._charm._charm import CharmBase
+    from .._charm._meta import CharmMeta
+    from .._framework._framework import Framework
+    from .._model._backend import Backend
+    from .._persistence._juju import JujuStorage
+    from .._persistence._memory import MemoryStorage
+    from .._persistence._sqlite import SQLiteStorage
+    from ..model import Container, Model
     from ._jujucontext import JujuContext
-    from ._model._backend import Backend
-    from ._persistence._juju import JujuStorage
-    from ._persistence._memory import MemoryStorage
-    from ._persistence._sqlite import SQLiteStorage
-    from .model import Container, Model
 
 __all__ = ['RESTRICTED_EVENTS', '_Abort', '_Dispatcher', 'event_name_from_dispatch_path']
 
@@ -151,8 +151,8 @@ class _Dispatcher:
         The charm is constructed inside an ``__init__`` event context, so relation-data
         access rules apply to its constructor. On failure the storage is closed.
         """
-        from ._framework._framework import Framework
-        from ._model._model import Model
+        from .._framework._framework import Framework
+        from .._model._model import Model
 
         name = self.event_name
         ctx = self.context
@@ -203,7 +203,7 @@ class _Dispatcher:
         Deferred events and collect-status are skipped in a restricted context
         (``collect-metrics``, ``meter-status-changed``).
         """
-        from ._charm._charm import _evaluate_status
+        from .._charm._charm import _evaluate_status
 
         charm, framework = self._require_setup()
         if not self.is_restricted_context:
@@ -270,7 +270,7 @@ class _Dispatcher:
         bound.emit(*args, **kwargs)
 
     def _event_args(self, event_type: type[Any]) -> tuple[list[Any], dict[str, Any]]:
-        from ._charm._events import (
+        from .._charm._events import (
             ActionEvent,
             PebbleCheckEvent,
             PebbleNoticeEvent,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ops_hookcmds.sister import field, record
 
-from ._exports import publish
-from ._model._jujuversion import JujuVersion
+from .._exports import publish
+from .._model._jujuversion import JujuVersion
 
 
 def _default_charm_dir() -> Path:

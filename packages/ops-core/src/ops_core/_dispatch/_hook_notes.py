@@ -23,7 +23,7 @@ from typing import Any
 
 import ops_core.tracing_hook as tracing_hook
 
-from ._model._errors import ModelError
+from .._model._errors import ModelError
 
 __all__ = ['SPANS', 'add_hook_notes', 'add_hook_notes_and_spans']
 

@@ -16,10 +16,10 @@ import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, TextIO
 
-from ._exports import publish
+from .._exports import publish
 
 if TYPE_CHECKING:
-    from ._model._backend import Backend
+    from .._model._backend import Backend
 
 LOG_LEVEL_ENV = 'OPS_JUJU_LOG_LEVEL'
 """Environment variable naming the lowest level forwarded to ``juju-log`` by ``ops.main``."""
@@ -148,7 +148,7 @@ def _setup_logging(
     ) -> None:
         logging.error('Uncaught exception while in charm code:', exc_info=(etype, value, tb))
         try:
-            from ._model._security import log_security_event
+            from .._model._security import log_security_event
 
             log_security_event(
                 model_backend,

@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import ops_hookcmds
 
+from .._model._errors import ModelError, RelationNotFoundError, SecretNotFoundError
 from ._hook_notes import add_hook_notes_and_spans
-from ._model._errors import ModelError, RelationNotFoundError, SecretNotFoundError
 
 if TYPE_CHECKING:
+    from .._model._backend import Backend, ConfigValue, SecretOwner
+    from .._model._cloud import CloudSpec
+    from .._model._ports import Port
+    from .._model._secret_types import SecretInfo, SecretRotate
     from ._jujucontext import JujuContext
-    from ._model._backend import Backend, ConfigValue, SecretOwner
-    from ._model._cloud import CloudSpec
-    from ._model._ports import Port
-    from ._model._secret_types import SecretInfo, SecretRotate
 
 __all__ = ['HookCommandsBackend']
 
@@ -111,7 +111,7 @@ class HookCommandsBackend:
     # ---- error translation ---------------------------------------------------------
 
     def _log_authz_failure(self, exc: ops_hookcmds.Error) -> None:
-        from ._model._security import log_security_event
+        from .._model._security import log_security_event
 
         tool = os.path.basename(exc.cmd[0]) if exc.cmd else 'unknown'
         known = time.monotonic() - self._last_leader_at <= _LEASE_SECONDS
@@ -447,7 +447,7 @@ class HookCommandsBackend:
 
     def opened_ports(self) -> set[Port]:
         """Run ``opened-ports``; ranges keep their first port, unknown protocols are skipped."""
-        from ._model._ports import Port
+        from .._model._ports import Port
 
         ports: set[Port] = set()
         for p in self._call('opened-ports', ops_hookcmds.opened_ports):
@@ -479,7 +479,7 @@ class HookCommandsBackend:
 
     def secret_info_get(self, *, id: str | None, label: str | None) -> SecretInfo:
         """Run ``secret-info-get <id>`` or ``secret-info-get --label <label>``."""
-        from ._model._secret_types import SecretInfo, SecretRotate, canonical_secret_id
+        from .._model._secret_types import SecretInfo, SecretRotate, canonical_secret_id
 
         if id is not None:
             info = self._call('secret-info-get', ops_hookcmds.secret_info_get, id=id)
@@ -585,7 +585,7 @@ class HookCommandsBackend:
 
     def credential_get(self) -> CloudSpec:
         """Run ``credential-get``."""
-        from ._model._cloud import CloudCredential, CloudSpec
+        from .._model._cloud import CloudCredential, CloudSpec
 
         spec = self._call('credential-get', ops_hookcmds.credential_get)
         cred = spec.credential

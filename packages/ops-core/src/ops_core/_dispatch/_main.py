@@ -2,7 +2,7 @@
 
 It reads the Juju context from the environment, sets up logging through ``juju-log``,
 loads the metadata, runs a legacy hook if there is one, chooses the state storage and
-hands over to :class:`ops_core._dispatch._Dispatcher`.
+hands over to :class:`ops_core._dispatch._dispatcher._Dispatcher`.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._exports import publish
-from ._framework._abort import _Abort
+from .._exports import publish
+from .._framework._abort import _Abort
 
 if TYPE_CHECKING:
-    from ._charm._charm import CharmBase
-    from ._charm._meta import CharmMeta
+    from .._charm._charm import CharmBase
+    from .._charm._meta import CharmMeta
+    from .._model._backend import Backend
+    from .._persistence._juju import JujuStorage
+    from .._persistence._sqlite import SQLiteStorage
     from ._jujucontext import JujuContext
-    from ._model._backend import Backend
-    from ._persistence._juju import JujuStorage
-    from ._persistence._sqlite import SQLiteStorage
 
 logger = logging.getLogger('ops.main')
 
@@ -103,8 +103,8 @@ def _make_storage(
     restricted: bool,
     event_name: str,
 ) -> SQLiteStorage | JujuStorage:
-    from ._persistence._juju import JujuStorage, juju_backend_available
-    from ._persistence._sqlite import SQLiteStorage
+    from .._persistence._juju import JujuStorage, juju_backend_available
+    from .._persistence._sqlite import SQLiteStorage
 
     db_path = context.charm_dir / CHARM_STATE_FILE
     if use_juju_for_storage and not juju_backend_available():
@@ -169,8 +169,8 @@ def main(charm_class: type[CharmBase], use_juju_for_storage: bool | None = None)
 
 
 def _main(charm_class: type[CharmBase], use_juju_for_storage: bool | None) -> None:
-    from ._charm._meta_cache import load_charm_meta
-    from ._dispatch import RESTRICTED_EVENTS, _Dispatcher, event_name_from_dispatch_path
+    from .._charm._meta_cache import load_charm_meta
+    from ._dispatcher import RESTRICTED_EVENTS, _Dispatcher, event_name_from_dispatch_path
     from ._jujucontext import JujuContext
     from ._log import _juju_log_levels, _setup_logging
 
