@@ -283,7 +283,9 @@ def test_credential_get_minimal_and_errors(fake_juju: FakeJuju) -> None:
     assert 'cannot access cloud credentials: permission denied' in exc.value.stderr
     fake_juju.state.set_credential({'type': 'ec2', 'name': 'aws'})
     assert hookcmds.credential_get() == hookcmds.CloudSpec(type='ec2', name='aws')
-    fake_juju.state.set_credential({'type': 'ec2', 'name': 'aws', 'credential': {'attrs': {}}})
+    fake_juju.state.garbage(
+        'credential-get', '{"type": "ec2", "name": "aws", "credential": {"attrs": {}}}'
+    )
     with pytest.raises(hookcmds.Error, match="no 'auth-type' key"):
         hookcmds.credential_get()
     fake_juju.state.garbage('credential-get', '{}')
@@ -370,14 +372,16 @@ def test_network_get(fake_juju: FakeJuju) -> None:
 
 
 def test_network_get_tolerates_old_and_partial_output(fake_juju: FakeJuju) -> None:
-    fake_juju.state.set_network(
-        'old',
-        {
-            'bind-addresses': [
-                {'addresses': None},
-                {'interface-name': 'eth1', 'addresses': [{'address': '192.168.0.2'}]},
-            ]
-        },
+    fake_juju.state.garbage(
+        'network-get',
+        json.dumps(
+            {
+                'bind-addresses': [
+                    {'addresses': None},
+                    {'interface-name': 'eth1', 'addresses': [{'address': '192.168.0.2'}]},
+                ]
+            }
+        ),
     )
     net = hookcmds.network_get('old')
     assert net.bind_addresses == [

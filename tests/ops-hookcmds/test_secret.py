@@ -144,9 +144,7 @@ def test_secret_get_by_id_label_peek_refresh(fake_juju: FakeJuju) -> None:
 def test_secret_get_tracks_revision_until_refresh(fake_juju: FakeJuju) -> None:
     uri = fake_juju.state.add_secret({'password': 'one'}, owner='remote')
     assert hookcmds.secret_get(id=uri) == {'password': 'one'}
-    state = fake_juju.state.load()
-    state['secrets'][0]['revisions'].append({'revision': 2, 'content': {'password': 'two'}})
-    fake_juju.state.save(state)
+    fake_juju.state.add_secret_revision(uri, {'password': 'two'})
     assert hookcmds.secret_get(id=uri) == {'password': 'one'}
     assert hookcmds.secret_get(id=uri, peek=True) == {'password': 'two'}
     assert hookcmds.secret_get(id=uri) == {'password': 'one'}

@@ -195,11 +195,9 @@ def test_https_destination_is_verified_with_the_ca_from_the_relation(
         warnings = [m for level, m in traced_charm.juju.juju_logs() if level == 'WARNING']
         assert any('is not trusted' in m for m in warnings), warnings
 
-        state = traced_charm.juju.state.load()
-        for relation in state['relations']:
-            if relation['id'] == ca_relation_id:
-                relation['remote_app_data']['certificates'] = json.dumps([pki.ca_pem])
-        traced_charm.juju.state.save(state)
+        traced_charm.juju.state.update_relation_data(
+            ca_relation_id, 'self-signed-certificates', {'certificates': json.dumps([pki.ca_pem])}
+        )
         proc = traced_charm.run(
             'receive-ca-cert-relation-changed', relation_id=str(ca_relation_id)
         )

@@ -131,7 +131,7 @@ def test_a_hung_juju_log_is_waited_for_once_per_hook(tools_charm: Charm) -> None
 
 def _tool_processes(charm: Charm, tool: str) -> list[int]:
     """Live processes of the fake ``tool`` belonging to this charm's fake Juju."""
-    marker = f'FAKE_JUJU_STATE={charm.juju.state_path}'.encode()
+    marker = f'FAKE_JUJU_SOCKET={charm.juju.socket_path}'.encode()
     found = []
     for entry in os.listdir('/proc'):
         if not entry.isdigit():

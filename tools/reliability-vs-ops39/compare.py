@@ -213,7 +213,7 @@ def _sql(db: Path, statement: str, *args: Any) -> None:
 
 
 def _tool_processes(unit: Unit, tool: str) -> list[int]:
-    marker = f'FAKE_JUJU_STATE={unit.juju.state_path}'.encode()
+    marker = f'FAKE_JUJU_SOCKET={unit.juju.socket_path}'.encode()
     found = []
     for entry in filter(str.isdigit, os.listdir('/proc')):
         try:

@@ -21,4 +21,7 @@ def fake_juju(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeJ
     fj = FakeJuju(tmp_path)
     for name, value in fj.env().items():
         monkeypatch.setenv(name, value)
-    yield fj
+    try:
+        yield fj
+    finally:
+        fj.close()

@@ -44,9 +44,7 @@ def test_relation_lifecycle(charm_dir: CharmDir) -> None:
     _ok(charm_dir.run('hooks/db-relation-joined', **unit_env))
     _ok(charm_dir.run('hooks/db-relation-changed', **unit_env))
     assert juju.state.relation(rel_id)['local_unit_data'] == {'seen': 'yes'}
-    state = juju.state.load()
-    state['relations'][0]['remote_units'] = []  # Juju no longer lists the departing unit
-    juju.state.save(state)
+    juju.state.remove_relation_unit(rel_id, 'pg/0')  # Juju no longer lists the departing unit
     _ok(charm_dir.run('hooks/db-relation-departed', JUJU_DEPARTING_UNIT='pg/0', **unit_env))
     _ok(charm_dir.run('hooks/db-relation-broken', **rel_env))
     common = {'relation_id': 3, 'app': 'pg', 'active': True, 'listed': [3]}

@@ -190,8 +190,17 @@ class JujuBackend:
         if departing is not None and departing[:2] == (relation_id, member_name):
             return dict(departing[2])
         relation = self._relation(relation_name, relation_id)
-        if is_app and self.juju.feature_version < (2, 7):
+        juju = self.juju
+        if is_app and juju.feature_version < (2, 7):
             raise ModelError('ERROR application relation data needs Juju 2.7 or later')
+        if (
+            self._dialect.juju_refusals
+            and is_app
+            and member_name == juju.app_name
+            and not juju.leader
+            and not isinstance(relation, PeerRelation)
+        ):
+            raise ModelError('ERROR permission denied')
         bag = relations.bag(relation, member_name, is_app)
         if bag is None:
             raise RelationNotFoundError(
@@ -216,6 +225,8 @@ class JujuBackend:
         """
         relation = self._relation(relation_name, relation_id)
         juju = self.juju
+        if self._dialect.juju_refusals and is_app and not juju.leader:
+            raise ModelError('ERROR cannot write relation settings')
         if member_name is None or member_name in (juju.unit_name, juju.app_name):
             bag = self._relations.local_bag(relation, is_app)
             for key, value in data.items():
@@ -241,8 +252,13 @@ class JujuBackend:
 
     # ---- status ----------------------------------------------------------------------------
 
+    def _check_app_status(self, doing: str, is_app: bool) -> None:
+        if is_app and self._dialect.juju_refusals and not self.juju.leader:
+            raise ModelError(f'ERROR {doing} application status: this unit is not the leader')
+
     def status_get(self, *, is_app: bool) -> tuple[str, str]:
         """The current unit or app status."""
+        self._check_app_status('finding', is_app)
         status = self.juju.app_status if is_app else self.juju.unit_status
         return status.name, status.message
 
@@ -259,6 +275,7 @@ class JujuBackend:
             logger.warning(
                 'status message is a %s, not a str; Juju would refuse it', type(message).__name__
             )
+        self._check_app_status('setting', is_app)
         juju = self.juju
         new = _EntityStatus.from_status_name(status, message)
         if is_app:
@@ -403,11 +420,13 @@ class JujuBackend:
             raise ModelError(f'ERROR could not download resource: resource {name!r} not found')
         # Juju's text (which charm tests match), then how to add the resource.
         unit = juju.unit_name.replace('/', '-')
+        hint = ''
+        if self._dialect.front_end == 'Harness':
+            hint = ' (add it with Harness.add_resource() or Harness.add_oci_resource())'
         raise ModelError(
             'ERROR could not download resource: HTTP request failed: Get '
             f'https://.../units/unit-{unit}/resources/{name}: '
-            f'resource#{juju.app_name}/{name} not found (add it with Harness.add_resource() '
-            'or Harness.add_oci_resource())'
+            f'resource#{juju.app_name}/{name} not found{hint}'
         )
 
     def pod_spec_set(
@@ -416,6 +435,8 @@ class JujuBackend:
         """Record the pod spec (``Harness.get_pod_spec``), where the front-end has it."""
         if not self._dialect.pod_spec_and_reboot:
             raise NotImplementedError('pod-spec-set is not supported by ops.testing.Context')
+        if self._dialect.juju_refusals and not self.juju.leader:
+            raise ModelError('ERROR this unit is not the leader')
         self.juju.pod_spec = (spec, k8s_resources)
 
     def opened_ports(self) -> set[OpsPort]:
@@ -472,8 +493,17 @@ class JujuBackend:
             raise SecretNotFoundError(label)
         return secret
 
-    def _check_manage(self, secret: Secret, *, change: bool = False) -> None:
-        """Refuse to manage a secret this unit does not own (or, for an app's, lead)."""
+    def _check_manage(self, secret: Secret, *, change: bool = False, read: bool = False) -> None:
+        """Refuse to manage a secret this unit does not own (or, for an app's, lead).
+
+        With ``read`` (its metadata), Juju lets any unit of the owning application read.
+        """
+        if self._dialect.secret_owner_errors == 'juju':
+            if secret.owner is None:
+                raise ModelError('ERROR permission denied')
+            if secret.owner == 'app' and not self.juju.leader and not read:
+                raise ModelError('ERROR this unit is not the leader')
+            return
         if self._dialect.secret_owner_errors == 'harness':
             # ops 3.9's Harness: reading the info or granting is refused with
             # SecretNotFoundError, changing or removing with RuntimeError.
@@ -550,19 +580,20 @@ class JujuBackend:
     def secret_info_get(self, *, id: str | None, label: str | None) -> SecretInfo:
         """Metadata of an owned secret."""
         secret = self._find_secret(id, label)
-        self._check_manage(secret)
+        self._check_manage(secret, read=True)
         revision = secret._latest_revision
         if self._dialect.info_revision == 'tracked':
             self._check_tracked(secret)
             revision = secret._tracked_revision
         rotation = secret.rotate if isinstance(secret.rotate, SecretRotate) else None
+        record = self._secrets.records.get(secret.id)
         return SecretInfo(
             id=secret.id,
             label=secret.label,
             revision=revision,
             expires=secret.expire,
             rotation=rotation,
-            rotates=None,
+            rotates=record.rotates if record is not None else None,
             description=secret.description,
             model_uuid=self.juju.model_uuid,
         )
@@ -613,6 +644,11 @@ class JujuBackend:
     ) -> str:
         """Add a new secret owned by this unit or its application."""
         self._check_secrets_supported()
+        if self._dialect.juju_refusals:
+            if owner == 'application' and not self.juju.leader:
+                raise ModelError('ERROR this unit is not the leader')
+            if label is not None and self._secrets.by_label(label) is not None:
+                raise ModelError(f'ERROR secret with label "{label}" already exists')
         secret = Secret(
             dict(content),
             label=label,
@@ -699,12 +735,18 @@ class JujuBackend:
         if not self._dialect.pod_spec_and_reboot:
             # Not simulated in a Context: as running the missing ``juju-reboot`` tool.
             raise FileNotFoundError(2, 'No such file or directory', 'juju-reboot')
-        self.juju.reboot_count += 1
+        juju = self.juju
+        if self._dialect.juju_refusals and juju.action is not None:
+            raise ModelError('ERROR juju-reboot is not supported when running an action')
+        juju.reboot_count += 1
+        juju.reboot_now = now
 
     def credential_get(self) -> OpsCloudSpec:
         """The model's cloud spec, if the application is trusted."""
         juju = self.juju
         if not juju.trusted:
+            if self._dialect.juju_refusals:
+                raise ModelError('ERROR cannot access cloud credentials: permission denied')
             raise ModelError(
                 'ERROR charm is not trusted, initialise Context with `app_trusted=True`'
             )
@@ -723,5 +765,7 @@ class JujuBackend:
     def add_metrics(
         self, metrics: Mapping[str, int | float], labels: Mapping[str, str] | None
     ) -> None:
-        """Metrics are not simulated (``add-metric`` was removed in Juju 3.6.11)."""
-        raise NotImplementedError('add-metric is not supported by ops.testing')
+        """Record metrics where the front-end has them (``add-metric``, gone in Juju 3.6.11)."""
+        if not self._dialect.metrics:
+            raise NotImplementedError('add-metric is not supported by ops.testing')
+        self.juju.metrics.append((dict(metrics), dict(labels) if labels is not None else None))

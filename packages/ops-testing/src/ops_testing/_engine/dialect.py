@@ -1,12 +1,14 @@
-"""Where the two front-ends' simulated Juju answers differently, and why.
+"""Where the front-ends' simulated Juju answers differently, and why.
 
 ops 3.9 had two fake Jujus: the ``Harness``'s testing backend and ops-scenario's mocked
 backend. They disagree in a few places, and real charms' tests rely on each answer in its
 own front-end (a Harness test matches the Harness's error text; a Context test expects the
 ``NotImplementedError`` ops-scenario raised). This repository has one simulated Juju; a
 :class:`Dialect` lists every such disagreement in one place, as data, and each front-end
-passes its own (:data:`CONTEXT`, :data:`HARNESS`). Everything not listed here is one rule
-for both.
+passes its own (:data:`CONTEXT`, :data:`HARNESS`). A third front-end, the hook tools that
+this repository's tests put on ``PATH`` for a charm dispatched in a real subprocess, answers
+as Juju itself does (:data:`JUJU`): it also makes the refusals that the charm's model makes
+before a deployed charm ever reaches Juju. Everything not listed here is one rule for all.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-__all__ = ['CONTEXT', 'HARNESS', 'Dialect']
+__all__ = ['CONTEXT', 'HARNESS', 'JUJU', 'Dialect']
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,7 +24,8 @@ class Dialect:
     """The answers of one front-end's ops 3.9 counterpart, where the two disagreed.
 
     Attributes:
-        front_end: ``'Context'`` or ``'Harness'``, for messages that say how to fix a test.
+        front_end: ``'Context'``, ``'Harness'`` or ``'hook tools'``, for messages that say
+            how to fix a test.
         reserved_action_keys: refuse the result keys Juju keeps for itself (``stdout``,
             ...) as Juju does (Harness); ops-scenario accepted them.
         juju_port_errors: a TCP/UDP port outside 1-65535 is Juju's ``ModelError``
@@ -39,26 +42,37 @@ class Dialect:
             missing ``juju-reboot`` tool).
         secret_owner_errors: what managing a secret this unit does not own raises:
             ``'scenario'`` (``SecretNotFoundError``, or ``ModelError`` for an app secret
-            as a non-leader) or ``'harness'`` (``SecretNotFoundError`` to read its info or
-            grant it, ``RuntimeError`` to change, revoke or remove it).
+            as a non-leader), ``'harness'`` (``SecretNotFoundError`` to read its info or
+            grant it, ``RuntimeError`` to change, revoke or remove it) or ``'juju'``
+            (Juju's ``permission denied`` and ``this unit is not the leader``).
         info_revision: the revision ``secret-info-get`` reports: the ``'latest'``
             (ops-scenario) or the one this unit ``'tracked'`` (Harness).
         keep_revisions: the simulated Juju keeps each secret's revisions, so removing one
             forgets it and a secret whose revisions are all removed is gone (Harness);
             otherwise removals are only recorded and removing the tracked or latest
             revision is refused (ops-scenario).
+        juju_refusals: Juju's own refusals, which the charm's model makes first in the
+            other front-ends (and which a Harness test acting as Juju must not meet): a
+            non-leader reading its application's bag on a non-peer relation, writing
+            application data, reading or setting the application status, adding or
+            managing an application secret, setting a pod spec; a label already in use;
+            a reboot requested in an action.
+        metrics: ``add-metric`` is recorded (hook tools); otherwise it fails as it did in
+            both ops 3.9 fakes (``NotImplementedError``).
     """
 
-    front_end: Literal['Context', 'Harness']
+    front_end: Literal['Context', 'Harness', 'hook tools']
     reserved_action_keys: bool
     juju_port_errors: bool
     default_network: bool
     strict_bindings: bool
     missing_resource: Literal['inconsistent', 'juju']
     pod_spec_and_reboot: bool
-    secret_owner_errors: Literal['scenario', 'harness']
+    secret_owner_errors: Literal['scenario', 'harness', 'juju']
     info_revision: Literal['latest', 'tracked']
     keep_revisions: bool
+    juju_refusals: bool = False
+    metrics: bool = False
 
 
 CONTEXT = Dialect(
@@ -88,3 +102,19 @@ HARNESS = Dialect(
     keep_revisions=True,
 )
 """What ``Harness`` answers (ops 3.9's testing backend)."""
+
+JUJU = Dialect(
+    front_end='hook tools',
+    reserved_action_keys=True,
+    juju_port_errors=True,
+    default_network=False,
+    strict_bindings=True,
+    missing_resource='juju',
+    pod_spec_and_reboot=True,
+    secret_owner_errors='juju',
+    info_revision='latest',
+    keep_revisions=True,
+    juju_refusals=True,
+    metrics=True,
+)
+"""What the tests' hook tools answer: Juju's own rules, refusals included."""

@@ -9,8 +9,9 @@ another application, attach storage, ...).
 
 The same simulation serves every front-end: ``Context.run`` loads a State into a fresh
 one, dispatches, and reads the changes back (:meth:`SimulatedJuju.output_changes`); a
-``Harness`` keeps one for its whole life; the tests' hook tools load one from a file for
-each command. Loading costs in proportion to what is then touched: the State's values are
+``Harness`` keeps one for its whole life; the hook tools of this repository's own tests
+(a charm dispatched in a real subprocess) are answered from one by a server in the test
+process. Loading costs in proportion to what is then touched: the State's values are
 held, not copied, until something changes.
 """
 
@@ -120,8 +121,18 @@ class SimulatedJuju:
         self.action_failure: str | None = None
         #: The pod spec and Kubernetes resources set (``pod-spec-set``), if any.
         self.pod_spec: tuple[Mapping[str, Any], Mapping[str, Any] | None] | None = None
-        #: How many times the charm asked for a reboot.
+        #: How many times the charm asked for a reboot, and whether the last one was ``now``.
         self.reboot_count = 0
+        self.reboot_now = False
+        #: The metrics added (``add-metric``), as (metrics, labels) per call.
+        self.metrics: list[tuple[dict[str, int | float], dict[str, str] | None]] = []
+        #: Juju's key-value store of the unit (``state-get``/``state-set``: ops' JujuStorage).
+        self.unit_state: dict[str, str] = {}
+        #: Port ranges and endpoint limits of opened ports (``open-port 8000-8010/tcp
+        #: --endpoints db``), by the protocol and first port of the port opened.
+        self.port_options: dict[
+            tuple[str, int | None], tuple[int | None, tuple[str, ...] | None]
+        ] = {}
         self._config: dict[str, Any] | None = None
         self._config_set = False
         self._cloud_spec: OpsCloudSpec | None = None

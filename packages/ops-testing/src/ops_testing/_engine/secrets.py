@@ -10,6 +10,7 @@ record is one the State lists: visible to this unit, as the State says.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -28,12 +29,14 @@ class SecretRecord:
         user: whether the user added it (``juju add-secret``).
         revisions: the revisions that exist, oldest first.
         observers: the applications and units of this model it is granted to.
+        rotates: when Juju next asks its owner to rotate it, if known.
     """
 
     owner_name: str | None
     user: bool = False
     revisions: list[int] = dataclasses.field(default_factory=lambda: [1])
     observers: set[str] = dataclasses.field(default_factory=set)
+    rotates: datetime.datetime | None = None
 
 
 class Secrets:
