@@ -1,4 +1,4 @@
-"""CharmBase, CharmEvents and the event classes, in-process over an in-memory backend."""
+"""CharmBase, CharmEvents and the event classes, in-process over the simulated Juju."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ops_core._charm._charm import _evaluate_status
 from ops_core._framework._abort import _Abort
 
 Env = Any  # the conftest's Env
-FakeBackend = Any
+CharmJuju = Any  # the conftest's CharmJuju
 
 
 class Recorder(ops.CharmBase):
@@ -59,7 +59,7 @@ def test_metadata_defines_events_for_each_relation_storage_action_and_container(
 
 
 def test_the_same_charm_class_can_be_built_again_with_other_metadata(
-    env: Env, backend: FakeBackend
+    env: Env, juju: CharmJuju
 ) -> None:
     env.charm(Recorder)
     from ops_core._framework._framework import Framework
@@ -67,7 +67,7 @@ def test_the_same_charm_class_can_be_built_again_with_other_metadata(
     from ops_core._persistence._sqlite import SQLiteStorage
 
     other = ops.CharmMeta.from_yaml('name: other\nprovides: {web: {interface: http}}')
-    fw = Framework(SQLiteStorage(':memory:'), '.', other, Model(other, backend))
+    fw = Framework(SQLiteStorage(':memory:'), '.', other, Model(other, juju.recorder))  # type: ignore[arg-type]
     charm = ops.CharmBase(fw)
     assert hasattr(charm.on, 'web_relation_joined') and not hasattr(charm.on, 'db_relation_joined')
 
@@ -80,8 +80,8 @@ def test_define_event_rejects_bad_names(env: Env) -> None:
         type(charm.on).define_event('class', ops.EventBase)
 
 
-def test_charm_properties(env: Env, backend: FakeBackend) -> None:
-    backend.config = {'log-level': 'debug', 'port': 8080}
+def test_charm_properties(env: Env, juju: CharmJuju) -> None:
+    juju.set_config({'log-level': 'debug', 'port': 8080})
     charm = env.charm(ops.CharmBase)
     assert charm.app.name == 'myapp' and charm.unit.name == 'myapp/0'
     assert charm.meta is env.meta and str(charm.charm_dir) == '.'
@@ -123,9 +123,9 @@ def _commit_and_reload(env: Env, cls: type[Recorder] = Recorder) -> Recorder:
 
 
 def test_deferred_relation_event_is_restored_with_its_relation_app_and_unit(
-    env: Env, backend: FakeBackend
+    env: Env, juju: CharmJuju
 ) -> None:
-    backend.relations[3] = ('db', 'pg', ['pg/0'])
+    juju.add_relation('db', 'pg', relation_id=3, units=['pg/0'])
     charm = env.charm(Recorder)
     charm.defer_kinds.add('db_relation_changed')
     rel = charm.model.get_relation('db', 3)
@@ -146,10 +146,8 @@ def test_deferred_relation_event_is_restored_with_its_relation_app_and_unit(
     }
 
 
-def test_relation_event_with_a_unit_of_another_app_is_rejected(
-    env: Env, backend: FakeBackend
-) -> None:
-    backend.relations[3] = ('db', 'pg', ['pg/0'])
+def test_relation_event_with_a_unit_of_another_app_is_rejected(env: Env, juju: CharmJuju) -> None:
+    juju.add_relation('db', 'pg', relation_id=3, units=['pg/0'])
     charm = env.charm(Recorder)
     rel = charm.model.get_relation('db', 3)
     with pytest.raises(RuntimeError, match='cannot create RelationEvent'):
@@ -161,8 +159,9 @@ def test_relation_event_with_a_unit_of_another_app_is_rejected(
         )
 
 
-def test_deferred_storage_event_keeps_its_location(env: Env, backend: FakeBackend) -> None:
-    backend.storages['data'] = {0: '/srv/a', 1: '/srv/b'}
+def test_deferred_storage_event_keeps_its_location(env: Env, juju: CharmJuju) -> None:
+    juju.add_storage('data/0', '/srv/a')
+    juju.add_storage('data/1', '/srv/b')
     charm = env.charm(Recorder)
     charm.defer_kinds.add('data_storage_attached')
     charm.on.data_storage_attached.emit(charm.model.storages['data'][1])
@@ -200,10 +199,10 @@ def test_workload_event_restores_the_container(env: Env) -> None:
     assert event.snapshot() == {'container_name': 'work-load'}
 
 
-def test_action_event_loads_params_on_delivery_and_reports(env: Env, backend: FakeBackend) -> None:
-    backend.action_params = {'target-dir': '/backups', 'count': 2}
+def test_action_event_loads_params_on_delivery_and_reports(env: Env, juju: CharmJuju) -> None:
+    juju.set_action('do-backup', {'target-dir': '/backups', 'count': 2})
     charm = env.charm(Recorder)
-    assert 'action_get' not in backend.calls
+    assert juju.recorder.count('action_get') == 0
     charm.on.do_backup_action.emit('42')
     (event,) = charm.seen
     assert isinstance(event, ops.ActionEvent)
@@ -211,8 +210,9 @@ def test_action_event_loads_params_on_delivery_and_reports(env: Env, backend: Fa
     event.set_results({'done': True, 'detail': {'files': 3}})
     event.log('progress')
     event.fail('oops')
-    assert backend.action_results == {'done': True, 'detail': {'files': 3}}
-    assert backend.action_logs == ['progress'] and backend.action_failed == 'oops'
+    action = juju.load()['action']
+    assert action['results'] == {'done': True, 'detail': {'files': 3}}
+    assert action['logs'] == ['progress'] and action['failed'] == 'oops'
 
 
 @pytest.mark.parametrize(
@@ -224,7 +224,10 @@ def test_action_event_loads_params_on_delivery_and_reports(env: Env, backend: Fa
         ({'a.b': 1, 'a': {'b': 2}}, "duplicate action result key 'a.b'"),
     ],
 )
-def test_set_results_validates_keys(env: Env, results: dict[Any, Any], message: str) -> None:
+def test_set_results_validates_keys(
+    env: Env, juju: CharmJuju, results: dict[Any, Any], message: str
+) -> None:
+    juju.set_action('do-backup')
     charm = env.charm(Recorder)
     charm.on.do_backup_action.emit('1')
     with pytest.raises(ValueError, match=message):
@@ -241,20 +244,20 @@ class BackupParams:
             raise ValueError('count must be at least 1')
 
 
-def test_load_params(env: Env, backend: FakeBackend) -> None:
-    backend.action_params = {'target-dir': '/b', 'count': 3, 'ignored': True}
+def test_load_params(env: Env, juju: CharmJuju) -> None:
+    juju.set_action('do-backup', {'target-dir': '/b', 'count': 3, 'ignored': True})
     charm = env.charm(Recorder)
     charm.on.do_backup_action.emit('1')
     event = charm.seen[0]
     assert event.load_params(BackupParams) == BackupParams('/b', 3)
-    backend.action_params = {'target-dir': '/b', 'count': 0}
+    juju.set_action('do-backup', {'target-dir': '/b', 'count': 0})
     charm.on.do_backup_action.emit('2')
     with pytest.raises(ValueError, match='at least 1'):
         charm.seen[1].load_params(BackupParams)
     with pytest.raises(_Abort) as abort:
         charm.seen[1].load_params(BackupParams, errors='fail')
     assert abort.value.exit_code == 0
-    assert backend.action_failed == 'Error in action parameters: count must be at least 1'
+    assert juju.juju.action_failure == 'Error in action parameters: count must be at least 1'
 
 
 @dataclasses.dataclass
@@ -269,27 +272,27 @@ class Config:
             raise ValueError(f'port {self.port} out of range')
 
 
-def test_load_config(env: Env, backend: FakeBackend) -> None:
-    backend.config = {'log-level': 'debug', 'port': 8080, 'creds': 'secret:abc', 'nick': 'n'}
+def test_load_config(env: Env, juju: CharmJuju) -> None:
+    juju.set_config({'log-level': 'debug', 'port': 8080, 'creds': 'secret:abc', 'nick': 'n'})
     charm = env.charm(ops.CharmBase)
     cfg = charm.load_config(Config)
     assert (cfg.log_level, cfg.port, cfg.nickname) == ('debug', 8080, 'n')
     assert isinstance(cfg.creds, ops.Secret) and cfg.creds.id is not None
     # As in ops 3.9, keyword arguments fill in what the config does not set.
     assert charm.load_config(Config, port=1).port == 8080
-    backend.config = {'log-level': 'debug', 'creds': 'secret:abc', 'nick': 'n'}
+    juju.set_config({'log-level': 'debug', 'creds': 'secret:abc', 'nick': 'n'})
     charm = env.charm(ops.CharmBase)
     assert charm.load_config(Config, port=1).port == 1
 
 
-def test_load_config_errors_blocked(env: Env, backend: FakeBackend) -> None:
-    backend.config = {'log-level': 'x', 'port': 0}
+def test_load_config_errors_blocked(env: Env, juju: CharmJuju) -> None:
+    juju.set_config({'log-level': 'x', 'port': 0})
     charm = env.charm(ops.CharmBase)
     with pytest.raises(ValueError, match='out of range'):
         charm.load_config(Config)
     with pytest.raises(_Abort):
         charm.load_config(Config, errors='blocked')
-    assert backend.statuses[False] == ('blocked', 'Invalid config: port 0 out of range')
+    assert juju.status() == ('blocked', 'Invalid config: port 0 out of range')
 
 
 class Collector(ops.CharmBase):
@@ -327,30 +330,29 @@ class Collector(ops.CharmBase):
     ],
 )
 def test_collect_status_highest_priority_wins(
-    env: Env, backend: FakeBackend, statuses: list[ops.StatusBase], expected: tuple[str, str]
+    env: Env, juju: CharmJuju, statuses: list[ops.StatusBase], expected: tuple[str, str]
 ) -> None:
     cls = type('C', (Collector,), {'unit_statuses': statuses})
     charm = env.charm(cls)
     _evaluate_status(charm)
-    assert backend.statuses[False] == expected
-    assert 'is_leader' not in backend.calls  # no collect_app_status observer
+    assert juju.status() == expected
+    assert juju.recorder.count('is_leader') == 0  # no collect_app_status observer
 
 
-def test_collect_status_sets_nothing_when_no_status_was_added(
-    env: Env, backend: FakeBackend
-) -> None:
+def test_collect_status_sets_nothing_when_no_status_was_added(env: Env, juju: CharmJuju) -> None:
     charm = env.charm(Collector)
     _evaluate_status(charm)
-    assert backend.statuses == {}
+    assert juju.recorder.count('status_set') == 0
 
 
-def test_app_status_is_collected_only_on_the_leader(env: Env, backend: FakeBackend) -> None:
+def test_app_status_is_collected_only_on_the_leader(env: Env, juju: CharmJuju) -> None:
     cls = type('C', (Collector,), {'app_statuses': [ops.BlockedStatus('app')]})
     _evaluate_status(env.charm(cls))
-    assert backend.calls.count('is_leader') == 1 and True not in backend.statuses
-    backend.leader = True
+    assert juju.recorder.count('is_leader') == 1
+    assert juju.status(app=True) == ('unknown', '')
+    juju.set_leader(True)
     _evaluate_status(env.charm(cls))
-    assert backend.statuses[True] == ('blocked', 'app')
+    assert juju.status(app=True) == ('blocked', 'app')
 
 
 @pytest.mark.parametrize(
@@ -367,12 +369,12 @@ def test_add_status_rejects_what_cannot_be_set(env: Env, bad: Any, exc: type[Exc
         _evaluate_status(env.charm(cls))
 
 
-def test_collect_metrics_add_metrics(env: Env, backend: FakeBackend) -> None:
+def test_collect_metrics_add_metrics(env: Env, juju: CharmJuju) -> None:
     with pytest.warns(DeprecationWarning):
         event = ops.CollectMetricsEvent(ops.Handle(None, 'x', '1'))
     event.framework = env.framework()
     event.add_metrics({'requests': 3, 'latency-ms': 1.5}, {'region': 'eu'})
-    assert backend.metrics == [({'requests': 3, 'latency-ms': 1.5}, {'region': 'eu'})]
+    assert juju.juju.metrics == [({'requests': 3, 'latency-ms': 1.5}, {'region': 'eu'})]
     with pytest.raises(ops.ModelError, match='invalid metric name'):
         event.add_metrics({'bad name': 1})
     with pytest.raises(ops.ModelError, match='is not a number'):

@@ -1,4 +1,4 @@
-"""ops.log: JujuLogHandler and setup_root_logging over an in-memory backend."""
+"""ops.log: JujuLogHandler and setup_root_logging over the simulated Juju."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import ops.log
 import pytest
 from ops_core._dispatch._log import _juju_log_levels, _setup_logging
 
-FakeBackend = Any
+CharmJuju = Any  # the conftest's CharmJuju
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +27,8 @@ def restore_logging() -> Iterator[None]:
     sys.excepthook, warnings.showwarning = hook, show
 
 
-def test_handler_forwards_level_name_and_formatted_message(backend: FakeBackend) -> None:
-    handler = ops.log.JujuLogHandler(backend)
+def test_handler_forwards_level_name_and_formatted_message(juju: CharmJuju) -> None:
+    handler = ops.log.JujuLogHandler(juju.backend)
     assert handler.level == logging.DEBUG
     logger = logging.getLogger('test.handler')
     logger.addHandler(handler)
@@ -38,31 +38,32 @@ def test_handler_forwards_level_name_and_formatted_message(backend: FakeBackend)
         logger.warning('careful')
     finally:
         logger.removeHandler(handler)
-    assert backend.logs == [('DEBUG', 'x=5'), ('WARNING', 'careful')]
+    assert juju.juju_logs() == [('DEBUG', 'x=5'), ('WARNING', 'careful')]
 
 
-def test_setup_root_logging_sends_everything_warnings_and_crashes(backend: FakeBackend) -> None:
-    ops.log.setup_root_logging(backend)
+def test_setup_root_logging_sends_everything_warnings_and_crashes(juju: CharmJuju) -> None:
+    ops.log.setup_root_logging(juju.backend)
     logging.getLogger('some.lib').debug('chatter')
     warnings.warn('old thing', DeprecationWarning, stacklevel=1)
     try:
         raise KeyError('boom')
     except KeyError:
         sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
-    levels = [level for level, _ in backend.logs]
-    messages = [m for _, m in backend.logs]
-    assert ('DEBUG', 'chatter') in backend.logs
+    levels = [level for level, _ in juju.juju_logs()]
+    messages = [m for _, m in juju.juju_logs()]
+    assert ('DEBUG', 'chatter') in juju.juju_logs()
     assert any(
-        level == 'WARNING' and 'DeprecationWarning: old thing' in m for level, m in backend.logs
+        level == 'WARNING' and 'DeprecationWarning: old thing' in m
+        for level, m in juju.juju_logs()
     )
     crash = next(m for m in messages if m.startswith('Uncaught exception while in charm code:'))
     assert "KeyError: 'boom'" in crash and 'Traceback' in crash
     assert 'TRACE' in levels and any('sys_crash:KeyError' in m for m in messages)
 
 
-def test_exc_stderr_prints_a_short_note(backend: FakeBackend) -> None:
+def test_exc_stderr_prints_a_short_note(juju: CharmJuju) -> None:
     out = io.StringIO()
-    _setup_logging(backend, debug=False, exc_stderr=True, level=logging.DEBUG, stderr=out)
+    _setup_logging(juju.backend, debug=False, exc_stderr=True, level=logging.DEBUG, stderr=out)
     try:
         raise ValueError('nope')
     except ValueError:
@@ -73,28 +74,28 @@ def test_exc_stderr_prints_a_short_note(backend: FakeBackend) -> None:
     )
 
 
-def test_records_below_the_threshold_cost_no_juju_log(backend: FakeBackend) -> None:
-    _setup_logging(backend, debug=False, exc_stderr=False, level=logging.INFO)
+def test_records_below_the_threshold_cost_no_juju_log(juju: CharmJuju) -> None:
+    _setup_logging(juju.backend, debug=False, exc_stderr=False, level=logging.INFO)
     logging.getLogger('x').debug('invisible')
     logging.getLogger('x').info('visible')
-    assert backend.logs == [('INFO', 'visible')]
+    assert juju.juju_logs() == [('INFO', 'visible')]
 
 
-def test_debug_adds_a_stderr_handler(backend: FakeBackend) -> None:
+def test_debug_adds_a_stderr_handler(juju: CharmJuju) -> None:
     out = io.StringIO()
-    _setup_logging(backend, debug=True, exc_stderr=False, level=logging.DEBUG, stderr=out)
+    _setup_logging(juju.backend, debug=True, exc_stderr=False, level=logging.DEBUG, stderr=out)
     logging.getLogger('x').info('hello')
     assert out.getvalue().rstrip().endswith('INFO     hello')
 
 
 def test_framework_chatter_below_its_level_is_not_forwarded_but_the_charms_is(
-    backend: FakeBackend,
+    juju: CharmJuju,
 ) -> None:
     ops_logger = logging.getLogger('ops')
     old_level = ops_logger.level
     try:
         _setup_logging(
-            backend,
+            juju.backend,
             debug=False,
             exc_stderr=False,
             level=logging.DEBUG,
@@ -106,20 +107,20 @@ def test_framework_chatter_below_its_level_is_not_forwarded_but_the_charms_is(
         logging.getLogger('operations').debug('not the ops logger')
     finally:
         ops_logger.setLevel(old_level)
-    assert backend.logs == [
+    assert juju.juju_logs() == [
         ('INFO', 'news'),
         ('DEBUG', 'charm detail'),
         ('DEBUG', 'not the ops logger'),
     ]
 
 
-def test_a_level_the_charm_gave_the_ops_logger_is_kept(backend: FakeBackend) -> None:
+def test_a_level_the_charm_gave_the_ops_logger_is_kept(juju: CharmJuju) -> None:
     ops_logger = logging.getLogger('ops')
     old_level = ops_logger.level
     ops_logger.setLevel(logging.DEBUG)
     try:
         _setup_logging(
-            backend,
+            juju.backend,
             debug=False,
             exc_stderr=False,
             level=logging.DEBUG,
@@ -128,7 +129,7 @@ def test_a_level_the_charm_gave_the_ops_logger_is_kept(backend: FakeBackend) -> 
         logging.getLogger('ops.main').debug('wanted chatter')
     finally:
         ops_logger.setLevel(old_level)
-    assert backend.logs == [('DEBUG', 'wanted chatter')]
+    assert juju.juju_logs() == [('DEBUG', 'wanted chatter')]
 
 
 @pytest.mark.parametrize(

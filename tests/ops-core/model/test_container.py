@@ -14,7 +14,7 @@ import pytest
 from ops_core.model import Container, LazyCheckInfo, LazyNotice, ModelError, MultiPushPullError
 from ops_testing._pebble import PebbleModel, PebbleServer
 
-from .conftest import MemoryBackend
+from .conftest import ModelJuju
 
 LAYER = """
 summary: test
@@ -44,17 +44,17 @@ def pebble(request: pytest.FixtureRequest) -> Iterator[tuple[PebbleModel, Pebble
 
 
 @pytest.fixture
-def container(pebble: tuple[PebbleModel, PebbleServer], mem: MemoryBackend) -> Iterator[Container]:
+def container(pebble: tuple[PebbleModel, PebbleServer], juju: ModelJuju) -> Iterator[Container]:
     client = ops_pebble.Client(pebble[1].socket_path, timeout=5.0)
-    yield Container('work', mem, client)
+    yield Container('work', juju.recorder, client)
     client.close()
 
 
 def test_can_connect(
-    container: Container, mem: MemoryBackend, caplog: pytest.LogCaptureFixture
+    container: Container, juju: ModelJuju, caplog: pytest.LogCaptureFixture
 ) -> None:
     assert container.can_connect() is True
-    missing = Container('gone', mem, ops_pebble.Client('/tmp/no-such-dir/pebble.socket'))
+    missing = Container('gone', juju.recorder, ops_pebble.Client('/tmp/no-such-dir/pebble.socket'))
     with caplog.at_level('DEBUG', logger='ops'):
         assert missing.can_connect() is False
     # Logged from ops.model, as ops 3.9 does: tests that capture the 'ops' logger see it.
@@ -62,8 +62,8 @@ def test_can_connect(
     assert 'Pebble API is not ready' in caplog.text
 
 
-def test_default_client_is_created_lazily_on_the_juju_socket(mem: MemoryBackend) -> None:
-    container = Container('work', mem)
+def test_default_client_is_created_lazily_on_the_juju_socket(juju: ModelJuju) -> None:
+    container = Container('work', juju.recorder)
     assert container._client is None
     client = container.pebble
     assert isinstance(client, ops_pebble.Client)
@@ -139,14 +139,14 @@ def test_services_and_plan(container: Container) -> None:
     container.stop('web')
 
 
-def test_checks_and_security_event(container: Container, mem: MemoryBackend) -> None:
+def test_checks_and_security_event(container: Container, juju: ModelJuju) -> None:
     container.add_layer('base', LAYER)
     container.replan()
     assert container.get_check('alive').name == 'alive'
     assert set(container.get_checks()) == {'alive'}
     assert container.stop_checks('alive') == ['alive']
     assert container.stop_checks('alive') == []  # already stopped: nothing logged again
-    events = [json.loads(m) for level, m in mem.logs if level == 'TRACE']
+    events = [json.loads(m) for level, m in juju.juju_logs() if level == 'TRACE']
     assert [e['event'] for e in events] == ['sys_monitor_disabled:myapp/0,alive']
     assert container.start_checks('alive') == ['alive']
     lazy = LazyCheckInfo(container, 'alive')
@@ -178,10 +178,8 @@ def test_exec_runs_a_real_process(container: Container) -> None:
     assert stdout == 'hello\n'
 
 
-def test_exec_service_context_needs_a_recent_juju(
-    container: Container, mem: MemoryBackend
-) -> None:
-    mem.juju_version = '3.1.5'
+def test_exec_service_context_needs_a_recent_juju(container: Container, juju: ModelJuju) -> None:
+    juju.set_juju_version('3.1.5')
     with pytest.raises(RuntimeError, match='service_context needs Juju 3.1.6'):
         container.exec(['true'], service_context='web')
 
@@ -196,10 +194,10 @@ class _OldPebbleClient(ops_pebble.Client):
 
 
 def test_restart_falls_back_to_stop_and_start_on_old_pebble(
-    pebble: tuple[PebbleModel, PebbleServer], mem: MemoryBackend
+    pebble: tuple[PebbleModel, PebbleServer], juju: ModelJuju
 ) -> None:
     client = _OldPebbleClient(pebble[1].socket_path, timeout=5.0)
-    container = Container('work', mem, client)
+    container = Container('work', juju.recorder, client)
     container.add_layer('base', LAYER)
     container.replan()
     container.restart('web')

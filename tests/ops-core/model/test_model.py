@@ -24,8 +24,9 @@ from ops_core.model import (
     UnknownStatus,
     WaitingStatus,
 )
+from ops_core.sister import forget
 
-from .conftest import MemoryBackend
+from .conftest import ModelJuju
 
 
 @pytest.fixture
@@ -90,16 +91,16 @@ def test_secret_info_without_a_model_uuid_is_deprecated() -> None:
     assert quiet.id == 'secret://u-1/abc'
 
 
-def test_unit_status_is_read_once_and_updated_on_set(model: Model, mem: MemoryBackend) -> None:
-    mem.unit_status = ('maintenance', 'installing')
+def test_unit_status_is_read_once_and_updated_on_set(model: Model, juju: ModelJuju) -> None:
+    juju.set_status('maintenance', 'installing')
     assert model.unit.status == MaintenanceStatus('installing')
     model.unit.status = ActiveStatus('ready')
     assert model.unit.status == ActiveStatus('ready')
-    assert mem.count('status_get') == 1
-    assert mem.unit_status == ('active', 'ready')
+    assert juju.count('status_get') == 1
+    assert juju.status() == ('active', 'ready')
 
 
-def test_invalid_statuses_are_rejected_before_juju(model: Model, mem: MemoryBackend) -> None:
+def test_invalid_statuses_are_rejected_before_juju(model: Model, juju: ModelJuju) -> None:
     with pytest.raises(InvalidStatusError, match='StatusBase subclass'):
         model.unit.status = 'active'  # type: ignore[assignment]
     with pytest.raises(InvalidStatusError, match='cannot set ErrorStatus'):
@@ -109,63 +110,64 @@ def test_invalid_statuses_are_rejected_before_juju(model: Model, mem: MemoryBack
     with pytest.raises(RuntimeError, match='remote unit'):
         model.get_unit('pg/0').status = ActiveStatus()
     assert model.get_unit('pg/0').status == UnknownStatus()
-    assert mem.count('status_set') == 0
+    assert juju.count('status_set') == 0
 
 
-def test_app_status_needs_leadership(model: Model, mem: MemoryBackend) -> None:
+def test_app_status_needs_leadership(model: Model, juju: ModelJuju) -> None:
     with pytest.raises(RuntimeError, match='non-leader'):
         model.app.status = ActiveStatus()
     with pytest.raises(RuntimeError, match='cannot get application status as a non-leader'):
         model.app.status  # noqa: B018
-    assert any('authz_fail:status-set' in msg for _, msg in mem.logs)
+    assert any('authz_fail:status-set' in msg for _, msg in juju.juju_logs())
     assert model.get_app('pg').status == UnknownStatus()
-    mem.leader = True
-    model._cache._leader = None
+    juju.set_leader(True)
+    forget(model, leadership=True)
     model.app.status = BlockedStatus('need db')
-    assert mem.app_status == ('blocked', 'need db')
+    assert juju.status(app=True) == ('blocked', 'need db')
     assert model.app.planned_units() == 3
     with pytest.raises(RuntimeError, match='remote application'):
         model.get_app('pg').planned_units()
 
 
-def test_workload_version(model: Model, mem: MemoryBackend) -> None:
+def test_workload_version(model: Model, juju: ModelJuju) -> None:
     model.unit.set_workload_version('1.2')
     with pytest.raises(TypeError, match='must be a str, not int'):
         model.unit.set_workload_version(3)  # type: ignore[arg-type]
-    assert [a for n, a in mem.calls if n == 'application_version_set'] == [('1.2',)]
+    assert [a for n, a in juju.calls if n == 'application_version_set'] == [('1.2',)]
 
 
-def test_config_is_fetched_once(model: Model, mem: MemoryBackend) -> None:
-    mem.config = {'port': 80, 'debug': True}
+def test_config_is_fetched_once(model: Model, juju: ModelJuju) -> None:
+    juju.set_config({'port': 80, 'debug': True})
     assert model.config['port'] == 80
     assert dict(model.config) == {'port': 80, 'debug': True}
     assert model.config.get('missing', 'd') == 'd'
-    assert mem.count('config_get') == 1
+    assert juju.count('config_get') == 1
     with pytest.raises(TypeError):
         model.config['port'] = 1  # type: ignore[index]
 
 
-def test_set_ports_computes_the_difference(model: Model, mem: MemoryBackend) -> None:
-    mem.ports = {Port('tcp', 80), Port('udp', 53), Port('icmp', None)}
+def test_set_ports_computes_the_difference(model: Model, juju: ModelJuju) -> None:
+    juju.set_opened_ports(('tcp', 80), ('udp', 53), ('icmp', None))
     model.unit.set_ports(80, Port('tcp', 443), Port('icmp', None))
-    changes = [(n, a) for n, a in mem.calls if n in ('open_port', 'close_port')]
+    changes = [(n, a) for n, a in juju.calls if n in ('open_port', 'close_port')]
     assert changes == [('close_port', ('udp', 53)), ('open_port', ('tcp', 443))]
     assert model.unit.opened_ports() == {Port('tcp', 80), Port('tcp', 443), Port('icmp', None)}
     model.unit.open_port('TCP', 8080)  # type: ignore[arg-type]
-    assert ('open_port', ('tcp', 8080)) in mem.calls
+    assert ('open_port', ('tcp', 8080)) in juju.calls
     with pytest.raises(TypeError, match='port numbers'):
         model.unit.set_ports('80')  # type: ignore[arg-type]
     with pytest.raises(RuntimeError, match='remote unit'):
         model.get_unit('pg/0').open_port('tcp', 1)
 
 
-def test_storage_mapping(model: Model, mem: MemoryBackend) -> None:
-    mem.storage = {'data': [0, 1]}
+def test_storage_mapping(model: Model, juju: ModelJuju) -> None:
+    juju.add_storage('data/0', '/srv/data-0')
+    juju.add_storage('data/1', '/srv/data-1')
     data = model.storages['data']
     assert [s.full_id for s in data] == ['data/0', 'data/1']
     assert data[1].location == pathlib.Path('/srv/data-1')
     assert data[1].location == pathlib.Path('/srv/data-1')
-    assert mem.count('storage_get') == 1 and mem.count('storage_list') == 1
+    assert juju.count('storage_get') == 1 and juju.count('storage_list') == 1
     assert model.storages['logs'] == []
     with pytest.raises(KeyError, match="Storage 'nope' not found. Did you mean 'data', or 'logs'"):
         model.storages['nope']
@@ -174,28 +176,28 @@ def test_storage_mapping(model: Model, mem: MemoryBackend) -> None:
     with pytest.raises(TypeError, match='must be an int'):
         model.storages.request('data', True)
     model.storages.request('data', 2)
-    assert ('storage_add', ('data', 2)) in mem.calls
+    assert ('storage_add', ('data', 2)) in juju.calls
 
 
-def test_resources(model: Model, mem: MemoryBackend) -> None:
+def test_resources(model: Model, juju: ModelJuju) -> None:
     path = model.resources.fetch('blob')
     assert path == pathlib.Path('/var/lib/juju/resources/blob')
     model.resources.fetch('blob')
-    assert mem.count('resource_get') == 1
+    assert juju.count('resource_get') == 1
     with pytest.raises(NameError, match='invalid resource name: nope'):
         model.resources.fetch('nope')
 
 
-def test_pod_spec_needs_leadership(model: Model, mem: MemoryBackend) -> None:
+def test_pod_spec_needs_leadership(model: Model, juju: ModelJuju) -> None:
     with pytest.raises(ModelError, match='not a leader'):
         model.pod.set_spec({'containers': []})
-    mem.leader = True
+    juju.set_leader(True)
     model.pod.set_spec({'containers': []})
-    assert mem.count('pod_spec_set') == 1
+    assert juju.count('pod_spec_set') == 1
 
 
-def test_binding_and_network(model: Model, mem: MemoryBackend) -> None:
-    mem.add_relation(3, 'db', 'pg', [])
+def test_binding_and_network(model: Model, juju: ModelJuju) -> None:
+    juju.relate(3, 'db', 'pg', [])
     binding = model.get_binding('db')
     assert binding is not None and binding.name == 'db'
     net = binding.network
@@ -208,7 +210,10 @@ def test_binding_and_network(model: Model, mem: MemoryBackend) -> None:
     dead = model.get_relation('db', 42)
     assert dead is not None
     assert model.get_binding(dead).network.bind_address is not None  # type: ignore[union-attr]
-    assert ('network_get', ('db', 42)) in mem.calls and ('network_get', ('db', None)) in mem.calls
+    assert ('network_get', ('db', 42)) in juju.calls and (
+        'network_get',
+        ('db', None),
+    ) in juju.calls
     with pytest.raises(ModelError, match='must be str or relation'):
         model.get_binding(3)  # type: ignore[arg-type]
 
@@ -223,7 +228,7 @@ def test_containers_are_lazy_and_local(model: Model) -> None:
         model.get_unit('pg/0').containers  # noqa: B018
 
 
-def test_add_secret_validates_without_echoing_values(model: Model, mem: MemoryBackend) -> None:
+def test_add_secret_validates_without_echoing_values(model: Model, juju: ModelJuju) -> None:
     with pytest.raises(ValueError, match=r"Invalid secret keys: \['A'\]"):
         model.app.add_secret({'A': 'hunter2'})
     with pytest.raises(ValueError, match='must not be empty'):
@@ -233,40 +238,42 @@ def test_add_secret_validates_without_echoing_values(model: Model, mem: MemoryBa
     assert '12345' not in str(exc.value)
     with pytest.raises(TypeError, match='must be a dict'):
         model.app.add_secret([('abc', 'x')])  # type: ignore[arg-type]
-    assert mem.count('secret_add') == 0
+    assert juju.count('secret_add') == 0
 
 
-def test_secret_lifecycle(model: Model, mem: MemoryBackend) -> None:
+def test_secret_lifecycle(model: Model, juju: ModelJuju) -> None:
     secret = model.unit.add_secret(
         {'password': 'hunter2'},
         label='db-pass',
         expire=datetime.timedelta(hours=1),
         rotate=SecretRotate.DAILY,
     )
-    assert secret.id == 'secret:s0' and secret.unique_identifier == 's0'
+    unique = secret.unique_identifier
+    assert unique and secret.id == f'secret:{unique}'
     assert 'hunter2' not in repr(secret)
-    add = next(a for n, a in mem.calls if n == 'secret_add')
-    assert add[0] == 'unit' and isinstance(add[3], datetime.datetime)
-    assert add[4] is SecretRotate.DAILY
+    add = next(a for n, a in juju.calls if n == 'secret_add')
+    content, label, _, expire, rotate, owner = add
+    assert (content, label, owner) == ({'password': 'hunter2'}, 'db-pass', 'unit')
+    assert isinstance(expire, datetime.datetime) and rotate is SecretRotate.DAILY
     assert secret.get_content() == {'password': 'hunter2'}
-    assert mem.count('secret_get') == 0  # content known from add_secret
+    assert juju.count('secret_get') == 0  # content known from add_secret
 
     by_label = model.get_secret(label='db-pass')
     assert by_label.id is None and by_label.get_content() == {'password': 'hunter2'}
-    assert mem.count('secret_get') == 1
+    assert juju.count('secret_get') == 1
     by_label.set_content({'password': 'new'})
-    assert by_label.id == 'secret:s0'  # learnt through secret-info-get
+    assert by_label.id == secret.id  # learnt through secret-info-get
     assert by_label.get_content() == {'password': 'hunter2'}  # tracked revision is cached
     assert by_label.peek_content() == {'password': 'new'}
     assert by_label.get_content(refresh=True) == {'password': 'new'}
 
-    bare = model.get_secret(id='s0')
-    assert bare.id == 'secret://uuid-1/s0'
+    bare = model.get_secret(id=unique)
+    assert bare.id == f'secret://uuid-1/{unique}'
     with pytest.raises(TypeError, match='Must provide'):
         bare.set_info()
     bare.set_info(description='d')
     rel_id = 7
-    mem.add_relation(rel_id, 'db', 'pg', ['pg/0'])
+    juju.relate(rel_id, 'db', 'pg', ['pg/0'])
     rel = model.get_relation('db')
     assert rel is not None
     bare.grant(rel, unit=model.get_unit('pg/0'))
@@ -274,35 +281,35 @@ def test_secret_lifecycle(model: Model, mem: MemoryBackend) -> None:
     bare.remove_revision(1)
     bare.remove_all_revisions()
     assert [
-        a for n, a in mem.calls if n in ('secret_grant', 'secret_revoke', 'secret_remove')
+        a for n, a in juju.calls if n in ('secret_grant', 'secret_revoke', 'secret_remove')
     ] == [
-        ('secret://uuid-1/s0', 7, 'pg/0'),
-        ('secret://uuid-1/s0', 7, None),
-        ('secret://uuid-1/s0', 1),
-        ('secret://uuid-1/s0', None),
+        (bare.id, 7, 'pg/0'),
+        (bare.id, 7, None),
+        (bare.id, 1),
+        (bare.id, None),
     ]
     with pytest.raises(TypeError, match='Must provide an id or label'):
         model.get_secret()
 
 
-def test_reboot(model: Model, mem: MemoryBackend, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reboot(model: Model, juju: ModelJuju, monkeypatch: pytest.MonkeyPatch) -> None:
     model.unit.reboot()
-    assert ('reboot', (False,)) in mem.calls
-    assert any('sys_restart:myapp/0' in msg for level, msg in mem.logs if level == 'TRACE')
+    assert ('reboot', (False,)) in juju.calls
+    assert any('sys_restart:myapp/0' in msg for level, msg in juju.juju_logs() if level == 'TRACE')
     with pytest.raises(SystemExit):
         model.unit.reboot(now=True)
     with pytest.raises(RuntimeError, match='remote unit'):
         model.get_unit('pg/0').reboot()
 
 
-def test_cloud_spec_and_remote_model(model: Model, mem: MemoryBackend) -> None:
+def test_cloud_spec_and_remote_model(model: Model, juju: ModelJuju) -> None:
     assert model.get_cloud_spec().type == 'lxd'
-    mem.add_relation(1, 'db', 'pg', [])
+    juju.relate(1, 'db', 'pg', [])
     rel = model.get_relation('db')
     assert rel is not None
     assert rel.remote_model.uuid == 'remote-uuid'
     assert rel.remote_model is rel.remote_model
-    assert mem.count('relation_model_get') == 1
+    assert juju.count('relation_model_get') == 1
 
 
 def test_importing_the_model_loads_no_pebble() -> None:

@@ -17,13 +17,14 @@ from ops_core.model import (
     RelationDataTypeError,
     TooManyRelatedAppsError,
 )
+from ops_core.sister import forget
 
-from .conftest import META, MemoryBackend
+from .conftest import META, ModelJuju
 
 
 @pytest.fixture
-def db_model(mem: MemoryBackend, make_model: Callable[..., Model]) -> Model:
-    mem.add_relation(
+def db_model(juju: ModelJuju, make_model: Callable[..., Model]) -> Model:
+    juju.relate(
         3,
         'db',
         'pg',
@@ -34,7 +35,7 @@ def db_model(mem: MemoryBackend, make_model: Callable[..., Model]) -> Model:
 
 
 def test_relations_are_listed_once_and_objects_are_shared(
-    db_model: Model, mem: MemoryBackend
+    db_model: Model, juju: ModelJuju
 ) -> None:
     rels = db_model.relations['db']
     assert [r.id for r in rels] == [3]
@@ -43,8 +44,8 @@ def test_relations_are_listed_once_and_objects_are_shared(
     assert {u.name for u in rel.units} == {'pg/0', 'pg/1'}
     assert db_model.get_relation('db') is rel
     assert db_model.relations['db'][0] is rel
-    assert mem.count('relation_ids') == 1
-    assert mem.count('relation_list') == 1
+    assert juju.count('relation_ids') == 1
+    assert juju.count('relation_list') == 1
     assert repr(rel) == '<ops.model.Relation db:3>'
 
 
@@ -54,11 +55,9 @@ def test_unknown_endpoint_is_a_key_error(db_model: Model) -> None:
     assert set(db_model.relations) == {'db', 'cache', 'website', 'peer'}
 
 
-def test_too_many_relations_need_an_id(
-    mem: MemoryBackend, make_model: Callable[..., Model]
-) -> None:
-    mem.add_relation(1, 'db', 'pg', [])
-    mem.add_relation(2, 'db', 'mysql', [])
+def test_too_many_relations_need_an_id(juju: ModelJuju, make_model: Callable[..., Model]) -> None:
+    juju.relate(1, 'db', 'pg', [])
+    juju.relate(2, 'db', 'mysql', [])
     model = make_model()
     with pytest.raises(TooManyRelatedAppsError) as exc:
         model.get_relation('db')
@@ -71,9 +70,9 @@ def test_too_many_relations_need_an_id(
 
 
 def test_broken_relation_is_hidden_but_still_reachable(
-    mem: MemoryBackend, make_model: Callable[..., Model]
+    juju: ModelJuju, make_model: Callable[..., Model]
 ) -> None:
-    mem.add_relation(3, 'db', 'pg', ['pg/0'])
+    juju.relate(3, 'db', 'pg', ['pg/0'])
     model = make_model(broken_relation_id=3)
     assert model.relations['db'] == []
     rel = model.get_relation('db', 3)
@@ -95,9 +94,10 @@ def test_relation_id_must_be_int(db_model: Model) -> None:
 
 
 def test_departing_remote_unit_keeps_a_data_bag(
-    mem: MemoryBackend, make_model: Callable[..., Model]
+    juju: ModelJuju, make_model: Callable[..., Model]
 ) -> None:
-    mem.add_relation(3, 'db', 'pg', ['pg/1'], {'pg/0': {'bye': 'now'}})
+    juju.relate(3, 'db', 'pg', ['pg/0', 'pg/1'], {'pg/0': {'bye': 'now'}})
+    juju.depart(3, 'pg/0')
     model = make_model(remote_unit_name='pg/0')
     rel = model.get_relation('db')
     assert rel is not None
@@ -106,16 +106,14 @@ def test_departing_remote_unit_keeps_a_data_bag(
     assert rel.data[departing]['bye'] == 'now'
 
 
-def test_peer_relation_app_is_our_app(
-    mem: MemoryBackend, make_model: Callable[..., Model]
-) -> None:
-    mem.add_relation(5, 'peer', 'myapp', [])
+def test_peer_relation_app_is_our_app(juju: ModelJuju, make_model: Callable[..., Model]) -> None:
+    juju.relate(5, 'peer', 'myapp', [])
     model = make_model()
     rel = model.get_relation('peer')
     assert rel is not None and rel.app is model.app
 
 
-def test_bag_is_read_once_and_writes_update_the_cache(db_model: Model, mem: MemoryBackend) -> None:
+def test_bag_is_read_once_and_writes_update_the_cache(db_model: Model, juju: ModelJuju) -> None:
     rel = db_model.get_relation('db')
     assert rel is not None
     bag = rel.data[db_model.unit]
@@ -125,14 +123,14 @@ def test_bag_is_read_once_and_writes_update_the_cache(db_model: Model, mem: Memo
     assert dict(bag) == {'x': '1', 'y': '2'}
     del bag['x']
     bag['never'] = ''  # deleting an absent key sends nothing
-    sets = [args for name, args in mem.calls if name == 'relation_set']
+    sets = [args for name, args in juju.calls if name == 'relation_set']
     assert sets == [
         ('db', 3, {'x': '1'}, False),
         ('db', 3, {'y': '2'}, False),
         ('db', 3, {'x': ''}, False),
     ]
-    assert mem.count('relation_get') == 1
-    assert mem.relations[3]['data']['myapp/0'] == {'y': '2'}
+    assert juju.count('relation_get') == 1
+    assert juju.bag(3, 'myapp/0') == {'y': '2'}
 
 
 def test_type_errors_name_the_key_and_the_fix(db_model: Model) -> None:
@@ -150,7 +148,7 @@ def test_type_errors_name_the_key_and_the_fix(db_model: Model) -> None:
     assert dict(bag) == {}  # nothing of a bad update is written
 
 
-def test_access_rules_apply_while_a_hook_runs(db_model: Model, mem: MemoryBackend) -> None:
+def test_access_rules_apply_while_a_hook_runs(db_model: Model, juju: ModelJuju) -> None:
     rel = db_model.get_relation('db')
     assert rel is not None
     with db_model._event_context('db_relation_changed'):
@@ -174,17 +172,17 @@ def test_access_rules_apply_while_a_hook_runs(db_model: Model, mem: MemoryBacken
         assert repr(rel.data[db_model.app]) == '<n/a>'
         # reading remote bags is always allowed
         assert rel.data[rel.app]['port'] == '5432'  # type: ignore[index]
-        mem.leader = True
-        db_model._cache._leader = None  # leadership re-checked (cache expiry)
+        juju.set_leader(True)
+        forget(db_model, leadership=True)  # leadership re-checked (cache expiry)
         rel.data[db_model.app]['k'] = 'v'
-    assert mem.relations[3]['data']['myapp'] == {'k': 'v'}
-    assert mem.relations[3]['data']['pg'].get('k') is None
+    assert juju.bag(3, 'myapp') == {'k': 'v'}
+    assert juju.bag(3, 'pg').get('k') is None
 
 
-def test_leadership_is_cached(db_model: Model, mem: MemoryBackend) -> None:
+def test_leadership_is_cached(db_model: Model, juju: ModelJuju) -> None:
     assert db_model.unit.is_leader() is False
     assert db_model.unit.is_leader() is False
-    assert mem.count('is_leader') == 1
+    assert juju.count('is_leader') == 1
     with pytest.raises(RuntimeError, match='not visible'):
         db_model.get_unit('pg/0').is_leader()
 
@@ -219,10 +217,8 @@ def test_load_dataclass_and_pydantic(db_model: Model) -> None:
     assert custom == DbInfo('h', '5432')  # type: ignore[arg-type]
 
 
-def test_load_names_the_undecodable_key(
-    mem: MemoryBackend, make_model: Callable[..., Model]
-) -> None:
-    mem.add_relation(3, 'db', 'pg', [], {'pg': {'host': 'not json'}})
+def test_load_names_the_undecodable_key(juju: ModelJuju, make_model: Callable[..., Model]) -> None:
+    juju.relate(3, 'db', 'pg', [], {'pg': {'host': 'not json'}})
     rel = make_model().get_relation('db')
     assert rel is not None and rel.app is not None
     with pytest.raises(ValueError, match="relation data key 'host' for DbInfo"):
@@ -230,37 +226,37 @@ def test_load_names_the_undecodable_key(
 
 
 def test_load_of_deeply_nested_remote_json_is_a_value_error(
-    mem: MemoryBackend, make_model: Callable[..., Model]
+    juju: ModelJuju, make_model: Callable[..., Model]
 ) -> None:
     deep = '[' * 100_000 + ']' * 100_000  # a hostile remote application's data
-    mem.add_relation(3, 'db', 'pg', [], {'pg': {'host': deep}})
+    juju.relate(3, 'db', 'pg', [], {'pg': {'host': deep}})
     rel = make_model().get_relation('db')
     assert rel is not None and rel.app is not None
     with pytest.raises(ValueError, match="relation data key 'host' for DbInfo: it is nested"):
         rel.load(DbInfo, rel.app)
 
 
-def test_save_writes_one_relation_set(db_model: Model, mem: MemoryBackend) -> None:
+def test_save_writes_one_relation_set(db_model: Model, juju: ModelJuju) -> None:
     rel = db_model.get_relation('db')
     assert rel is not None
     rel.save(DbModel(host='a', port=5, **{'extra-key': 'e'}), db_model.unit)
-    sets = [a for n, a in mem.calls if n == 'relation_set']
+    sets = [a for n, a in juju.calls if n == 'relation_set']
     assert sets == [('db', 3, {'host': '"a"', 'port': '5', 'extra-key': '"e"'}, False)]
     assert json.loads(rel.data[db_model.unit]['host']) == 'a'
     with db_model._event_context('x'), pytest.raises(RelationDataAccessError):
         rel.save(DbInfo('a'), db_model.app)
 
 
-def test_app_data_needs_juju_2_7(mem: MemoryBackend, make_model: Callable[..., Model]) -> None:
-    mem.juju_version = '2.6.9'
-    mem.add_relation(3, 'db', 'pg', [], {'pg': {'a': 'b'}})
+def test_app_data_needs_juju_2_7(juju: ModelJuju, make_model: Callable[..., Model]) -> None:
+    juju.set_juju_version('2.6.9')
+    juju.relate(3, 'db', 'pg', [], {'pg': {'a': 'b'}})
     rel = make_model().get_relation('db')
     assert rel is not None and rel.app is not None
     with pytest.raises(
         RuntimeError, match='getting application data is not supported on Juju version 2.6.9'
     ):
         dict(rel.data[rel.app])
-    assert mem.count('relation_get') == 0
+    assert juju.count('relation_get') == 0
 
 
 _keys = st.sampled_from(['a', 'b', 'c'])
@@ -269,9 +265,9 @@ _values = st.sampled_from(['', 'x', 'y'])
 
 @given(st.lists(st.dictionaries(_keys, _values, max_size=3), max_size=6))
 def test_writes_send_exactly_the_changes(updates: list[dict[str, str]]) -> None:
-    mem = MemoryBackend()
-    mem.add_relation(1, 'db', 'pg', [])
-    model = Model(CharmMeta.from_yaml(META), mem)
+    juju = ModelJuju()
+    juju.relate(1, 'db', 'pg', [])
+    model = Model(CharmMeta.from_yaml(META), juju.recorder)  # type: ignore[arg-type]
     rel = model.get_relation('db')
     assert rel is not None
     bag = rel.data[model.unit]
@@ -284,9 +280,9 @@ def test_writes_send_exactly_the_changes(updates: list[dict[str, str]]) -> None:
                 expected.pop(k, None)
             else:
                 expected[k] = v
-        sent = [a[2] for n, a in mem.calls if n == 'relation_set']
+        sent = [a[2] for n, a in juju.calls if n == 'relation_set']
         changed = {k: v for k, v in update.items() if before.get(k, '') != v}
         if changed:
             assert sent[-1] == changed
-        assert dict(bag) == expected == mem.relations[1]['data'].get('myapp/0', {})
-    assert mem.count('relation_get') == (1 if updates else 0)
+        assert dict(bag) == expected == juju.bag(1, 'myapp/0')
+    assert juju.count('relation_get') == (1 if updates else 0)

@@ -7,14 +7,15 @@ model itself asks nothing extra (so in-memory backends see one ``secret_set`` ca
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 from ops_core._dispatch._hookcmds_backend import HookCommandsBackend
 from ops_core.charm import CharmMeta
-from ops_core.model import Model, SecretInfo
+from ops_core.model import Model
 
 from tests.helpers.fakejuju import FakeJuju
+
+from .conftest import ModelJuju
 
 
 def _model(fake_juju: FakeJuju, meta: CharmMeta, monkeypatch: pytest.MonkeyPatch, version: str):
@@ -70,32 +71,13 @@ def test_juju_3_6_sends_only_what_changed(
     assert fake_juju.argvs('secret-get') == []
 
 
-class _RecordingBackend:
-    """Only what Secret.set_content/set_info need, recording the calls made."""
-
-    juju_version = '3.1.0'  # old: the model must still not read anything back itself
-    model_uuid = 'u'
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def secret_set(self, id: str, **kwargs: Any) -> None:
-        self.calls.append('secret_set')
-
-    def secret_get(self, **kwargs: Any) -> dict[str, str]:
-        self.calls.append('secret_get')
-        return {}
-
-    def secret_info_get(self, **kwargs: Any) -> SecretInfo:
-        self.calls.append('secret_info_get')
-        return SecretInfo('secret:x', None, 1, None, None, None, model_uuid='u')
-
-
-def test_the_model_leaves_the_read_back_to_the_backend() -> None:
+def test_the_model_leaves_the_read_back_to_the_backend(juju: ModelJuju) -> None:
     from ops_core._model._secret import Secret
 
-    backend = _RecordingBackend()
-    secret = Secret(backend, id='secret:abc', label=None, content=None)  # type: ignore[arg-type]
+    juju.set_juju_version('3.1.0')  # old: the model must still not read anything back itself
+    juju.set_leader(True)
+    uri = juju.add_secret({'token': 'old-value'}, owner='application')
+    secret = Secret(juju.recorder, id=uri, label=None, content=None)  # type: ignore[arg-type]
     secret.set_content({'token': 'value'})
     secret.set_info(expire=datetime.timedelta(days=1))
-    assert backend.calls == ['secret_set', 'secret_set']
+    assert [name for name, _ in juju.calls] == ['secret_set', 'secret_set']

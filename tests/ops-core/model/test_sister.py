@@ -22,7 +22,7 @@ from ops_core.sister import (
     unit_departing,
 )
 
-from .conftest import MemoryBackend
+from .conftest import ModelJuju
 
 
 @pytest.fixture
@@ -30,96 +30,96 @@ def model(make_model: Callable[..., Model]) -> Model:
     return make_model()
 
 
-def test_leadership_is_asked_again_once_forgotten(model: Model, mem: MemoryBackend) -> None:
+def test_leadership_is_asked_again_once_forgotten(model: Model, juju: ModelJuju) -> None:
     assert not model.unit.is_leader()
-    mem.leader = True
+    juju.set_leader(True)
     assert not model.unit.is_leader()  # cached for the dispatch
     forget(model, leadership=True)
     assert model.unit.is_leader()
-    assert mem.count('is_leader') == 2
+    assert juju.count('is_leader') == 2
 
 
-def test_config_and_unit_status_are_read_again(model: Model, mem: MemoryBackend) -> None:
+def test_config_and_unit_status_are_read_again(model: Model, juju: ModelJuju) -> None:
     assert dict(model.config) == {}
     assert model.unit.status.name == 'unknown'
-    mem.config = {'port': 80}
-    mem.unit_status = ('active', 'up')
+    juju.set_config({'port': 80})
+    juju.set_status('active', 'up')
     assert dict(model.config) == {}
     forget(model, config=True, unit_status=True)
     assert dict(model.config) == {'port': 80}
     assert (model.unit.status.name, model.unit.status.message) == ('active', 'up')
 
 
-def test_storage_bindings_and_resources_are_read_again(model: Model, mem: MemoryBackend) -> None:
+def test_storage_bindings_and_resources_are_read_again(model: Model, juju: ModelJuju) -> None:
     assert model.storages['data'] == []
     assert str(model.resources.fetch('blob')).endswith('blob')
     model.get_binding('db')
-    mem.storage['data'] = [0]
+    juju.add_storage('data/0', '/srv/data-0')
     forget(model, storage='data', resource='blob', bindings=True)
     assert [s.index for s in model.storages['data']] == [0]
     model.resources.fetch('blob')
-    assert mem.count('resource_get') == 2
+    assert juju.count('resource_get') == 2
     binding = model.get_binding('db')
     assert binding is not None
     binding.network  # noqa: B018 - read the network: a new binding asks again
-    assert mem.count('network_get') == 1
+    assert juju.count('network_get') == 1
 
 
 def test_a_relation_added_shows_in_a_listed_endpoint_without_listing_again(
-    model: Model, mem: MemoryBackend
+    model: Model, juju: ModelJuju
 ) -> None:
-    mem.add_relation(1, 'db', 'pg', ['pg/0'])
+    juju.relate(1, 'db', 'pg', ['pg/0'])
     assert [r.id for r in model.relations['db']] == [1]
-    mem.add_relation(2, 'db', 'other', [])
+    juju.relate(2, 'db', 'other', [])
     relation_added(model, 'db', 2)
     assert [r.id for r in model.relations['db']] == [1, 2]
-    assert mem.count('relation_ids') == 1
+    assert juju.count('relation_ids') == 1
 
 
-def test_refresh_updates_the_object_the_charm_holds(model: Model, mem: MemoryBackend) -> None:
-    mem.add_relation(1, 'db', 'pg', ['pg/0'], {'pg/0': {'k': 'v'}})
+def test_refresh_updates_the_object_the_charm_holds(model: Model, juju: ModelJuju) -> None:
+    juju.relate(1, 'db', 'pg', ['pg/0'], {'pg/0': {'k': 'v'}})
     relation = model.get_relation('db', 1)
     assert relation is not None
     unit0 = model.get_unit('pg/0')
     assert relation.data[unit0] == {'k': 'v'}
-    mem.relations[1]['units'] = ['pg/0', 'pg/1']
-    mem.relations[1]['data']['pg/1'] = {'new': 'yes'}
-    mem.relations[1]['data']['pg/0'] = {'k': 'changed'}
+    juju.add_relation_unit(1, 'pg/1')
+    juju.update_relation_data(1, 'pg/1', {'new': 'yes'})
+    juju.update_relation_data(1, 'pg/0', {'k': 'changed'})
     refresh_relation(model, 'db', 1)
     assert {u.name for u in relation.units} == {'pg/0', 'pg/1'}
     assert relation.data[model.get_unit('pg/1')] == {'new': 'yes'}
     assert relation.data[unit0] == {'k': 'changed'}
     # One unit joining: only it is added.
-    mem.relations[1]['units'].append('pg/2')
-    calls = mem.count('relation_list')
+    juju.add_relation_unit(1, 'pg/2')
+    calls = juju.count('relation_list')
     refresh_relation(model, 'db', 1, joined='pg/2')
     assert model.get_unit('pg/2') in relation.units
-    assert mem.count('relation_list') == calls
+    assert juju.count('relation_list') == calls
     # A relation the model never built is left alone.
     refresh_relation(model, 'db', 99)
 
 
-def test_a_broken_relation_is_left_out_then_forgotten(model: Model, mem: MemoryBackend) -> None:
-    mem.add_relation(1, 'db', 'pg', [])
+def test_a_broken_relation_is_left_out_then_forgotten(model: Model, juju: ModelJuju) -> None:
+    juju.relate(1, 'db', 'pg', [])
     before = model.get_relation('db', 1)
     with relation_broken(model, 'db', 1) as broken:
         assert broken is before
         assert not broken.active
         assert model.relations['db'] == []
-    del mem.relations[1]
+    juju.remove_relation(1)
     forget_relation(model, 'db', 1)
     assert model.relations['db'] == []
     assert model.get_relation('db', 1) is not before
 
 
 def test_a_departing_units_bag_stays_readable_while_it_departs(
-    model: Model, mem: MemoryBackend
+    model: Model, juju: ModelJuju
 ) -> None:
-    mem.add_relation(1, 'db', 'pg', ['pg/0'], {'pg/0': {'k': 'v'}})
+    juju.relate(1, 'db', 'pg', ['pg/0'], {'pg/0': {'k': 'v'}})
     relation = model.get_relation('db', 1)
     assert relation is not None
     unit = model.get_unit('pg/0')
-    mem.relations[1]['units'] = []
+    juju.depart(1, 'pg/0')
     with unit_departing(model, 'db', 1, 'pg/0'):
         assert unit not in relation.units
         assert relation.data[unit] == {'k': 'v'}
