@@ -210,13 +210,13 @@ class World:
         if relation_id is None:
             relation_id = max([r.id for r in relations] + [-1]) + 1
         peer = peer or remote_app == juju.app_name
-        bags = {u: {} for u in units}
+        bags: dict[str, dict[str, str]] = {u: {} for u in units}
         bags.update({u: dict(d) for u, d in (remote_units_data or {}).items()})
-        numbered = {
-            _unit_number(u): bag
-            for u, bag in bags.items()
-            if u.rpartition('/')[0] == remote_app and _unit_number(u) is not None
-        }
+        numbered: dict[int, dict[str, str]] = {}
+        for unit, bag in bags.items():
+            number = _unit_number(unit)
+            if unit.rpartition('/')[0] == remote_app and number is not None:
+                numbered[number] = bag
         relation: RelationBase
         if peer:
             relation = PeerRelation(
@@ -402,11 +402,11 @@ class World:
         opened = self.juju.opened_ports
         opened.clear()
         for protocol, port in ports:
-            opened.add(
-                ICMPPort()
-                if protocol == 'icmp'
-                else (TCPPort if protocol == 'tcp' else UDPPort)(port)  # type: ignore[arg-type]
-            )
+            if protocol == 'icmp':
+                opened.add(ICMPPort())
+                continue
+            assert port is not None, f'a {protocol} port needs a number'
+            opened.add((TCPPort if protocol == 'tcp' else UDPPort)(port))
 
     def add_resource(self, name: str, path: str) -> None:
         """Make ``resource-get name`` print this path."""

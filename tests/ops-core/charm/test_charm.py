@@ -67,7 +67,7 @@ def test_the_same_charm_class_can_be_built_again_with_other_metadata(
     from ops_core._persistence._sqlite import SQLiteStorage
 
     other = ops.CharmMeta.from_yaml('name: other\nprovides: {web: {interface: http}}')
-    fw = Framework(SQLiteStorage(':memory:'), '.', other, Model(other, juju.recorder))  # type: ignore[arg-type]
+    fw = Framework(SQLiteStorage(':memory:'), '.', other, Model(other, juju.recorder))
     charm = ops.CharmBase(fw)
     assert hasattr(charm.on, 'web_relation_joined') and not hasattr(charm.on, 'db_relation_joined')
 

@@ -21,6 +21,11 @@ from ops.framework import (
     PrefixedEvents,
 )
 from ops.storage import NoSnapshotError
+from ops_core.charm import CharmMeta
+from ops_core.model import Model
+from ops_core.sister import running_event
+
+from tests.helpers.fakejuju.world import World
 
 MakeFramework = Callable[..., Framework]
 
@@ -280,26 +285,22 @@ def test_event_repr_and_defer_logging(
 
 
 def test_handlers_run_inside_the_event_context(make_framework: MakeFramework) -> None:
-    class Backend:
-        _hook_is_running = ''
-
-    class FakeModel:
-        _backend = Backend()
-
+    juju = World({'name': 'myapp'})
+    model = Model(CharmMeta.from_yaml('name: myapp'), juju.backend)
     framework = make_framework()
-    framework.model = FakeModel()  # type: ignore[assignment]
+    framework.model = model
     charm = Charm(framework)
     seen: list[str] = []
 
     class Watcher(Object):
         def handler(self, event: Ping) -> None:
-            seen.append(FakeModel._backend._hook_is_running)
+            seen.append(running_event(model))
 
     watcher = Watcher(framework, None)
     framework.observe(charm.on.ping, watcher.handler)
     charm.on.ping.emit(1)
     assert seen == ['ping']
-    assert FakeModel._backend._hook_is_running == ''
+    assert running_event(model) == ''
 
 
 def test_observing_the_same_method_twice_delivers_once(make_framework: MakeFramework) -> None:

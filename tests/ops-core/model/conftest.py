@@ -105,6 +105,6 @@ def juju() -> ModelJuju:
 @pytest.fixture
 def make_model(meta: CharmMeta, juju: ModelJuju) -> Callable[..., Model]:
     def make(**kwargs: Any) -> Model:
-        return Model(meta, juju.recorder, **kwargs)  # type: ignore[arg-type]
+        return Model(meta, juju.recorder, **kwargs)
 
     return make

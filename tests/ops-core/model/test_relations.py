@@ -267,7 +267,7 @@ _values = st.sampled_from(['', 'x', 'y'])
 def test_writes_send_exactly_the_changes(updates: list[dict[str, str]]) -> None:
     juju = ModelJuju()
     juju.relate(1, 'db', 'pg', [])
-    model = Model(CharmMeta.from_yaml(META), juju.recorder)  # type: ignore[arg-type]
+    model = Model(CharmMeta.from_yaml(META), juju.recorder)
     rel = model.get_relation('db')
     assert rel is not None
     bag = rel.data[model.unit]

@@ -77,7 +77,7 @@ def test_the_model_leaves_the_read_back_to_the_backend(juju: ModelJuju) -> None:
     juju.set_juju_version('3.1.0')  # old: the model must still not read anything back itself
     juju.set_leader(True)
     uri = juju.add_secret({'token': 'old-value'}, owner='application')
-    secret = Secret(juju.recorder, id=uri, label=None, content=None)  # type: ignore[arg-type]
+    secret = Secret(juju.recorder, id=uri, label=None, content=None)
     secret.set_content({'token': 'value'})
     secret.set_info(expire=datetime.timedelta(days=1))
     assert [name for name, _ in juju.calls] == ['secret_set', 'secret_set']

@@ -10,6 +10,8 @@ from ops.framework import Framework
 from ops.storage import NoSnapshotError, SQLiteStorage
 from ops_core.sister import MemoryStorage
 
+from tests.helpers.fakejuju.world import World
+
 STORAGES: dict[str, Callable[[], Any]] = {
     'sqlite': lambda: SQLiteStorage(':memory:'),
     'memory': MemoryStorage,
@@ -107,13 +109,9 @@ def test_the_framework_runs_on_it(tmp_path: Any) -> None:
             self.state.seen += 1
             event.defer()
 
-    class Backend:
-        unit_name = 'app/0'
-        app_name = 'app'
-
     storage = MemoryStorage()
     meta = CharmMeta.from_yaml('name: app')
-    model = Model(meta, Backend())  # type: ignore[arg-type]
+    model = Model(meta, World({'name': 'app'}, unit='app/0').backend)
     framework = Framework(storage, tmp_path, meta, model)  # type: ignore[arg-type]
     charm = Charm(framework)
     charm.on.ping.emit()
