@@ -31,6 +31,7 @@ __all__ = [
     'one_positional',
     'parse_time',
     'read_content_args',
+    'read_settings',
 ]
 
 
@@ -127,6 +128,29 @@ def load_mapping(text: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ToolError('expected a YAML map of settings')
     return data
+
+
+def read_settings(call: ToolCall) -> dict[str, Any]:
+    """Settings for relation-set and state-set: ``--file`` (``-``: stdin), then key=value args.
+
+    Raises:
+        ToolError: an argument without ``=``, or a file that is not a mapping.
+    """
+    updates: dict[str, Any] = {}
+    if 'file' in call.flags:
+        source = call.flags['file']
+        if source == '-':
+            text = call.stdin or ''
+        else:
+            with open(source, encoding='utf-8') as f:
+                text = f.read()
+        updates.update(load_mapping(text))
+    for arg in call.args:
+        if '=' not in arg:
+            raise usage_error(f'expected "key=value", got "{arg}"')
+        key, value = arg.split('=', 1)
+        updates[key] = value
+    return updates
 
 
 def _valid_secret_key(key: str) -> bool:

@@ -18,10 +18,10 @@ from .call import (
     ToolCall,
     format_time,
     juju_errors,
-    load_mapping,
     one_positional,
     parse_time,
     read_content_args,
+    read_settings,
 )
 
 __all__ = ['DATA_TOOLS']
@@ -89,20 +89,7 @@ def relation_model_get(call: ToolCall) -> str:
 
 def relation_set(call: ToolCall) -> str:
     relation = call.relation(call.flags.get('relation'))
-    updates: dict[str, Any] = {}
-    if 'file' in call.flags:
-        source = call.flags['file']
-        if source == '-':
-            text = call.stdin or ''
-        else:
-            with open(source, encoding='utf-8') as f:
-                text = f.read()
-        updates.update(load_mapping(text))
-    for arg in call.args:
-        if '=' not in arg:
-            raise usage_error(f'expected "key=value", got "{arg}"')
-        key, value = arg.split('=', 1)
-        updates[key] = value
+    updates = read_settings(call)
     data = {str(k): '' if v is None else str(v) for k, v in updates.items()}
     if data:
         with juju_errors():

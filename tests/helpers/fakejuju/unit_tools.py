@@ -12,7 +12,7 @@ from typing import Any
 from ops_core.model import CloudSpec, RelationNotFoundError
 
 from .argv import ToolError, emit, usage_error
-from .call import ToolCall, juju_errors, load_mapping, one_positional
+from .call import ToolCall, juju_errors, one_positional, read_settings
 
 __all__ = ['UNIT_TOOLS']
 
@@ -333,20 +333,7 @@ def state_get(call: ToolCall) -> str:
 
 
 def state_set(call: ToolCall) -> str:
-    updates: dict[str, Any] = {}
-    if 'file' in call.flags:
-        source = call.flags['file']
-        if source == '-':
-            text = call.stdin or ''
-        else:
-            with open(source, encoding='utf-8') as f:
-                text = f.read()
-        updates.update(load_mapping(text))
-    for arg in call.args:
-        if '=' not in arg:
-            raise usage_error(f'expected "key=value", got "{arg}"')
-        key, value = arg.split('=', 1)
-        updates[key] = value
+    updates = read_settings(call)
     store = call.juju.unit_state
     for key, value in updates.items():
         if value is None or value == '':
