@@ -91,6 +91,8 @@ def test_a_named_breakpoint_stops_in_pdb_when_asked_for() -> None:
     assert '(Pdb)' in done.stdout
     assert 'after' in done.stdout
     assert 'pdb' in done.stderr  # the welcome banner
+    # pdb stops in the charm's frame (the caller), not inside the framework.
+    assert '<string>(10)<module>()' in done.stdout, done.stdout
 
 
 def test_all_stops_at_every_breakpoint_and_builtin_breakpoint_is_routed() -> None:

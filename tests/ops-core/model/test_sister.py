@@ -15,6 +15,7 @@ from ops_core.sister import (
     event_context,
     forget,
     forget_relation,
+    live_objects,
     refresh_relation,
     relation_added,
     relation_broken,
@@ -134,3 +135,19 @@ def test_the_event_being_handled(model: Model) -> None:
             assert running_event(model) == ''
         assert running_event(model) == 'db_relation_changed'
     assert running_event(model) == ''
+
+
+def test_live_objects_are_the_framework_objects_still_alive() -> None:
+    import gc
+
+    from ops_core.framework import Framework, Object
+    from ops_core.sister import MemoryStorage
+
+    framework = Framework(MemoryStorage(), '.', None, None)  # type: ignore[arg-type]
+    kept = Object(framework, 'kept')
+    dropped = Object(framework, 'dropped')
+    assert kept in live_objects(framework) and dropped in live_objects(framework)
+    del dropped
+    gc.collect()
+    paths = {o.handle.path for o in live_objects(framework)}
+    assert 'Object[kept]' in paths and 'Object[dropped]' not in paths

@@ -21,6 +21,8 @@ they get them from, so that no other distribution imports a private module of ``
   functions below, so that the model reads it again; it never writes into the model's
   private attributes. :func:`event_context` and :func:`running_event` say which event the
   model treats as being handled (relation-data access rules apply only then).
+* The framework: :func:`live_objects` lists the charm's objects the framework knows (a
+  custom event is emitted on the live emitter of the library that defines it).
 
 Names here keep their meaning across releases of the monorepo; anything else in ``ops_core``
 that starts with an underscore may change at any time.
@@ -41,6 +43,8 @@ from ._model._secret import validate_secret_content
 from ._persistence._memory import MemoryStorage
 
 if TYPE_CHECKING:
+    from ._framework._framework import Framework
+    from ._framework._handle import Object
     from ._model._model import Model
     from ._model._relation import Relation
 
@@ -56,6 +60,7 @@ __all__ = [
     'event_context',
     'forget',
     'forget_relation',
+    'live_objects',
     'refresh_relation',
     'relation_added',
     'relation_broken',
@@ -187,3 +192,13 @@ def event_context(model: Model, event_name: str) -> contextlib.AbstractContextMa
 def running_event(model: Model) -> str:
     """The name of the event ``model`` treats as being handled, or ``''`` if none."""
     return model._hook_is_running
+
+
+def live_objects(framework: Framework) -> list[Object]:
+    """Every object registered with ``framework`` that is still alive (charm and libraries).
+
+    The charm and every ``Object`` built with the framework (a charm library's requirer,
+    its ``on`` emitter, ...) are registered by their handle path; the framework keeps them
+    weakly, so an object the charm dropped is not listed.
+    """
+    return list(framework._objects.values())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ops_core.sister import live_objects
+
 from ._state_containers import Container
 from ._state_misc import Storage
 from ._state_relations import RelationBase
@@ -41,7 +43,7 @@ def _to_ops(charm: CharmBase, value: Any) -> Any:
 def _find_emitter(charm: CharmBase, events_type: type[Any]) -> Any:
     """The live object (the charm or one of its libraries) whose ``on`` is ``events_type``."""
     candidates: list[Any] = [charm]
-    candidates.extend(charm.framework._objects.values())
+    candidates.extend(live_objects(charm.framework))
     for obj in candidates:
         on = obj.__dict__.get('on') if hasattr(obj, '__dict__') else None
         if on is None:

@@ -849,10 +849,12 @@ class Framework(Object):
         if not wanted:
             return
         if 'all' in wanted or (name is not None and name in wanted):
+            import inspect
             import pdb
 
             self._show_debug_banner(name or 'breakpoint')
-            pdb.Pdb().set_trace(sys._getframe(1))
+            here = inspect.currentframe()
+            pdb.Pdb().set_trace(here.f_back if here is not None else None)
         else:
             # The set itself, as ops 3.9 logs it (tests match this line exactly).
             logger.warning(
