@@ -20,7 +20,8 @@ import scenario
 import scenario.context
 import scenario.state
 from ops_core._framework._abort import _Abort
-from ops_testing import _consistency, _runtime, _state_common
+from ops_testing import _consistency, _runtime
+from ops_testing._state import _common as _state_common
 
 scenario.context._DEFAULT_JUJU_VERSION = '3.6.14'
 

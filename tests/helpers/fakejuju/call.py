@@ -19,7 +19,7 @@ from typing import Any
 from ops_core.model import ModelError
 from ops_testing._engine.backend import JujuBackend
 from ops_testing._engine.juju import SimulatedJuju
-from ops_testing._state_relations import RelationBase
+from ops_testing._state._relations import RelationBase
 
 from .argv import ToolError, usage_error
 

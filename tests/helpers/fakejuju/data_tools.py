@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from ops_core.model import RelationNotFoundError, SecretNotFoundError, SecretRotate
-from ops_testing._state_secrets import Secret
+from ops_testing._state._secrets import Secret
 
 from .argv import ToolError, emit, usage_error
 from .call import (

@@ -25,8 +25,7 @@ from ops_testing._engine.dialect import JUJU
 from ops_testing._engine.juju import SimulatedJuju
 from ops_testing._engine.secrets import SecretRecord
 from ops_testing._events import Action
-from ops_testing._state import State
-from ops_testing._state_misc import (
+from ops_testing._state._misc import (
     ICMPPort,
     JujuLogLine,
     Model,
@@ -35,10 +34,11 @@ from ops_testing._state_misc import (
     TCPPort,
     UDPPort,
 )
-from ops_testing._state_network import Address, BindAddress, Network
-from ops_testing._state_relations import PeerRelation, Relation, RelationBase
-from ops_testing._state_secrets import Secret
-from ops_testing._state_status import _EntityStatus
+from ops_testing._state._network import Address, BindAddress, Network
+from ops_testing._state._relations import PeerRelation, Relation, RelationBase
+from ops_testing._state._secrets import Secret
+from ops_testing._state._state import State
+from ops_testing._state._status import _EntityStatus
 
 __all__ = ['DEFAULT_MODEL_UUID', 'Recorder', 'Records', 'World']
 

@@ -38,100 +38,100 @@ if TYPE_CHECKING:
         Manager as Manager,
     )
     from ._events import CharmEvents as CharmEvents
-    from ._harness import Harness as Harness
-    from ._state import State as State
-    from ._state_containers import (
+    from ._harness._harness import Harness as Harness
+    from ._state._containers import (
         CheckInfo as CheckInfo,
     )
-    from ._state_containers import (
+    from ._state._containers import (
         Container as Container,
     )
-    from ._state_containers import (
+    from ._state._containers import (
         Exec as Exec,
     )
-    from ._state_containers import (
+    from ._state._containers import (
         Mount as Mount,
     )
-    from ._state_containers import (
+    from ._state._containers import (
         Notice as Notice,
     )
-    from ._state_containers import (
+    from ._state._containers import (
         layer_from_rockcraft as layer_from_rockcraft,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         CloudCredential as CloudCredential,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         CloudSpec as CloudSpec,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         DeferredEvent as DeferredEvent,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         ICMPPort as ICMPPort,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         JujuLogLine as JujuLogLine,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         Model as Model,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         Port as Port,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         Resource as Resource,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         Storage as Storage,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         StoredState as StoredState,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         TCPPort as TCPPort,
     )
-    from ._state_misc import (
+    from ._state._misc import (
         UDPPort as UDPPort,
     )
-    from ._state_network import (
+    from ._state._network import (
         Address as Address,
     )
-    from ._state_network import (
+    from ._state._network import (
         BindAddress as BindAddress,
     )
-    from ._state_network import (
+    from ._state._network import (
         Network as Network,
     )
-    from ._state_relations import (
+    from ._state._relations import (
         PeerRelation as PeerRelation,
     )
-    from ._state_relations import (
+    from ._state._relations import (
         Relation as Relation,
     )
-    from ._state_relations import (
+    from ._state._relations import (
         RelationBase as RelationBase,
     )
-    from ._state_relations import (
+    from ._state._relations import (
         SubordinateRelation as SubordinateRelation,
     )
-    from ._state_secrets import Secret as Secret
-    from ._state_status import (
+    from ._state._secrets import Secret as Secret
+    from ._state._state import State as State
+    from ._state._status import (
         ActiveStatus as ActiveStatus,
     )
-    from ._state_status import (
+    from ._state._status import (
         BlockedStatus as BlockedStatus,
     )
-    from ._state_status import (
+    from ._state._status import (
         ErrorStatus as ErrorStatus,
     )
-    from ._state_status import (
+    from ._state._status import (
         MaintenanceStatus as MaintenanceStatus,
     )
-    from ._state_status import (
+    from ._state._status import (
         UnknownStatus as UnknownStatus,
     )
-    from ._state_status import (
+    from ._state._status import (
         WaitingStatus as WaitingStatus,
     )
     from ._types import (

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 import ops_pebble as pebble
 
 from ._events import Event, EventKind
-from ._state_relations import PeerRelation, SubordinateRelation
+from ._state._relations import PeerRelation, SubordinateRelation
 from .errors import InconsistentScenarioError
 
 if TYPE_CHECKING:
     from ._charm_spec import CharmSpec
-    from ._state import State
+    from ._state._state import State
 
 __all__ = ['check_consistency']
 

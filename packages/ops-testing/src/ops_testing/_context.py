@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Generic
 from ._charm_spec import CharmSpec, autoload_spec, spec_from_arguments
 from ._events import CharmEvents, Event
 from ._exports import publish
-from ._state_misc import JujuLogLine
-from ._state_status import _EntityStatus
+from ._state._misc import JujuLogLine
+from ._state._status import _EntityStatus
 from ._types import CharmType, ExecArgs
 from .errors import AlreadyEmittedError, ContextSetupError, MetadataNotFoundError
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ops_core.framework import EventBase
 
     from ._runtime import Runtime
-    from ._state import State
+    from ._state._state import State
 
 __all__ = ['Context', 'Manager']
 
@@ -364,7 +364,7 @@ class Context(Generic[CharmType]):
 
     @staticmethod
     def _check_state(state: object) -> State:
-        from ._state import State
+        from ._state._state import State
 
         if not isinstance(state, State):
             raise TypeError(

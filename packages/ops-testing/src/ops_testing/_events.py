@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._exports import publish
-from ._state_common import action_ids, check_name, copy_dict
-from ._state_containers import CheckInfo, Container, Notice
-from ._state_misc import DeferredEvent, Storage
-from ._state_relations import PeerRelation, RelationBase
-from ._state_secrets import Secret
+from ._state._common import action_ids, check_name, copy_dict
+from ._state._containers import CheckInfo, Container, Notice
+from ._state._misc import DeferredEvent, Storage
+from ._state._relations import PeerRelation, RelationBase
+from ._state._secrets import Secret
 
 __all__ = ['CharmEvents', 'Action', 'Event', 'EventKind', 'EventPath']
 

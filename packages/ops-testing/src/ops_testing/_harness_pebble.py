@@ -11,7 +11,7 @@ from typing import Any
 import ops_pebble
 from ops_core.model import Container, ModelError
 
-from ._harness_base import HarnessBase
+from ._harness._base import HarnessBase
 from ._pebble import ExecOutcome, ExecRequest
 from ._types import CharmType, ExecArgs, ExecHandler, ExecResult
 

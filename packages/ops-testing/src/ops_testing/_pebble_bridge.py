@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 import ops_pebble as pebble
 
 from ._pebble import InMemoryClient, PebbleModel
-from ._state_containers import CheckInfo, Container, Notice
+from ._state._containers import CheckInfo, Container, Notice
 from ._types import ExecArgs
 
 if TYPE_CHECKING:
     from ._context import Context
-    from ._state import State
+    from ._state._state import State
 
 __all__ = ['PebbleBridge']
 

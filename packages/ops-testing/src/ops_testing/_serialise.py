@@ -60,24 +60,10 @@ class DictMixin:
 
 
 def _registry() -> dict[str, type[Any]]:
-    from . import (
-        _state,
-        _state_containers,
-        _state_misc,
-        _state_network,
-        _state_relations,
-        _state_secrets,
-    )
+    from ._state import _containers, _misc, _network, _relations, _secrets, _state
 
     classes: dict[str, type[Any]] = {}
-    for module in (
-        _state,
-        _state_containers,
-        _state_misc,
-        _state_network,
-        _state_relations,
-        _state_secrets,
-    ):
+    for module in (_state, _containers, _misc, _network, _relations, _secrets):
         for name in module.__all__:
             obj = getattr(module, name)
             if isinstance(obj, type) and dataclasses.is_dataclass(obj):
@@ -104,7 +90,7 @@ def _enums() -> dict[str, type[enum.Enum]]:
 
 def to_plain(value: Any) -> Any:
     """Encode ``value`` (a State component or anything inside one) as plain data."""
-    from ._state_status import _EntityStatus
+    from ._state._status import _EntityStatus
 
     if value is None or type(value) in (bool, int, float, str):
         return value
@@ -169,7 +155,7 @@ def from_plain(value: Any) -> Any:
         kwargs = {k: from_plain(v) for k, v in value.items() if k != '$type'}
         return cls(**kwargs)
     if '$status' in value:
-        from ._state_status import _EntityStatus
+        from ._state._status import _EntityStatus
 
         return _EntityStatus.from_status_name(value['$status'], value.get('message', ''))
     if '$enum' in value:

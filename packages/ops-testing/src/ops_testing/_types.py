@@ -14,7 +14,7 @@ from ._exports import publish
 
 if TYPE_CHECKING:
     from ._pebble import ExecRequest
-    from ._state import State
+    from ._state._state import State
 
 __all__ = [
     'ActionFailed',

@@ -11,8 +11,8 @@ the ``scenario`` distribution offers them; they are the very objects ``Context``
 
 from ._charm_spec import CharmSpec
 from ._events import Action, Event, EventKind, EventPath
-from ._state_common import DEFAULT_JUJU_DATABAG
-from ._state_status import _EntityStatus as EntityStatus
+from ._state._common import DEFAULT_JUJU_DATABAG
+from ._state._status import _EntityStatus as EntityStatus
 
 __all__ = [
     'DEFAULT_JUJU_DATABAG',

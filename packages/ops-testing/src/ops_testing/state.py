@@ -119,6 +119,6 @@ if TYPE_CHECKING:
     )
 
     # The common base of the status classes, for isinstance checks (a private name).
-    from ._state_status import _EntityStatus as _EntityStatus
+    from ._state._status import _EntityStatus as _EntityStatus
 
 _exports.install(globals())

@@ -29,16 +29,16 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .._state_containers import Container, Notice
-from .._state_misc import Storage
-from .._state_relations import PeerRelation, Relation, RelationBase, SubordinateRelation
-from .._state_secrets import Secret
+from .._state._containers import Container, Notice
+from .._state._misc import Storage
+from .._state._relations import PeerRelation, Relation, RelationBase, SubordinateRelation
+from .._state._secrets import Secret
 
 if TYPE_CHECKING:
     from .._charm_spec import CharmSpec
     from .._context import Context
     from .._events import Event
-    from .._state import State
+    from .._state._state import State
 
 __all__ = ['EventRequest', 'UsageError', 'build_event', 'convert_options', 'new_relation']
 

@@ -15,7 +15,7 @@ from .._charm_spec import yaml_problem
 from ._event_args import UsageError
 
 if TYPE_CHECKING:
-    from .._state import State
+    from .._state._state import State
 
 __all__ = [
     'CharmImportError',
@@ -144,7 +144,7 @@ def read_state(path: str) -> State:
     Raises:
         UsageError: the file is missing, unreadable, not YAML/JSON, or not a valid State.
     """
-    from .._state import State
+    from .._state._state import State
 
     fmt = _format_of(path, 'state file')
     try:

@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .._state_misc import Model, Storage
+from .._state._misc import Model, Storage
 from ._event_args import new_relation
 from ._table import (
     Column,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .._charm_spec import CharmSpec
     from .._context import Context
     from .._events import Event
-    from .._state import State
+    from .._state._state import State
 
 __all__ = ['COLUMNS', 'Step', 'empty_state', 'lifecycle_steps', 'table_row']
 
@@ -49,8 +49,8 @@ def empty_state(spec: CharmSpec) -> State:
 
     The containers are there from the start, but their Pebble is not reachable yet.
     """
-    from .._state import State
-    from .._state_containers import Container
+    from .._state._containers import Container
+    from .._state._state import State
 
     model = Model('simulated', type='kubernetes' if spec.containers else 'lxd')
     return State(
@@ -144,7 +144,7 @@ def _attach_storage(ctx: Context[Any], name: str) -> Callable[[State], tuple[Eve
 
 
 def _container_ready(ctx: Context[Any], name: str) -> Callable[[State], tuple[Event, State]]:
-    from .._state_containers import Container
+    from .._state._containers import Container
 
     def prepare(state: State) -> tuple[Event, State]:
         others = [c for c in state.containers if c.name != name]

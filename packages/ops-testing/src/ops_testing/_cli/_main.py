@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import yaml
 
-from .._state_misc import JujuLogLine
+from .._state._misc import JujuLogLine
 from ._event_args import EXAMPLES, EventRequest, UsageError, build_event, convert_options
 from ._files import (
     CharmImportError,
@@ -49,7 +49,7 @@ from ._table import (
 if TYPE_CHECKING:
     from .._context import Context
     from .._events import Event
-    from .._state import State
+    from .._state._state import State
 
 __all__ = ['main']
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .._state import State
+    from .._state._state import State
 
 __all__ = [
     'Column',

@@ -9,5 +9,6 @@
 * :mod:`.dialect`: where the front-ends answer differently (as ops 3.9's two fakes did).
 
 ``Context`` loads a State into a fresh simulation for each run, ``Harness`` keeps one for
-its whole life, and the tests' hook tools load one per command.
+its whole life, and the hook tools of this repository's own tests (``tests/helpers/fakejuju``)
+answer a charm in a subprocess from one, as Juju itself does.
 """

@@ -27,11 +27,11 @@ from ops_core.model import (
 from ops_core.model import Port as OpsPort
 from ops_core.sister import add_hook_notes
 
-from .._state_misc import ICMPPort, JujuLogLine, Port, TCPPort, UDPPort
-from .._state_network import Network
-from .._state_relations import PeerRelation, RelationBase
-from .._state_secrets import Secret
-from .._state_status import _EntityStatus
+from .._state._misc import ICMPPort, JujuLogLine, Port, TCPPort, UDPPort
+from .._state._network import Network
+from .._state._relations import PeerRelation, RelationBase
+from .._state._secrets import Secret
+from .._state._status import _EntityStatus
 from ..errors import ActionMissingFromContextError
 from .secrets import SecretRecord
 

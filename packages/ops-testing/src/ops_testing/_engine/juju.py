@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ops_core.model import CloudSpec as OpsCloudSpec
 
 from .._consistency import parse_juju_version
-from .._state_misc import JujuLogLine, Port, Resource, Storage
-from .._state_network import Network
-from .._state_status import _EntityStatus
+from .._state._misc import JujuLogLine, Port, Resource, Storage
+from .._state._network import Network
+from .._state._status import _EntityStatus
 from .dialect import Dialect
 from .relations import Relations
 from .secrets import Secrets
@@ -35,7 +35,7 @@ from .secrets import Secrets
 if TYPE_CHECKING:
     from .._charm_spec import CharmSpec
     from .._events import Action
-    from .._state import State
+    from .._state._state import State
 
 __all__ = ['Records', 'SimulatedJuju']
 

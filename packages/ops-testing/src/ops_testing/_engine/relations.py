@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .._state_relations import PeerRelation, Relation, RelationBase, SubordinateRelation
+from .._state._relations import PeerRelation, Relation, RelationBase, SubordinateRelation
 
 __all__ = ['Relations', 'detached']
 

@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .._state_secrets import Secret, canonical_secret_id
+from .._state._secrets import Secret, canonical_secret_id
 
 __all__ = ['SecretRecord', 'Secrets']
 

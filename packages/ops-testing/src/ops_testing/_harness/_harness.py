@@ -31,21 +31,21 @@ from ops_core.sister import (
     running_event,
 )
 
-from ._context import Context
-from ._engine.backend import JujuBackend
-from ._engine.dialect import HARNESS
-from ._engine.juju import SimulatedJuju
-from ._events import Action
-from ._exports import publish
-from ._harness_pebble import PebbleMixin
-from ._harness_relations import RelationsMixin
-from ._harness_secrets import SecretsMixin
-from ._harness_storage import StorageMixin
-from ._state import State
-from ._state_misc import Model as StateModel
-from ._state_relations import PeerRelation
-from ._state_status import _EntityStatus
-from ._types import ActionFailed, ActionOutput, CharmType, YAMLStringOrFile
+from .._context import Context
+from .._engine.backend import JujuBackend
+from .._engine.dialect import HARNESS
+from .._engine.juju import SimulatedJuju
+from .._events import Action
+from .._exports import publish
+from .._harness_pebble import PebbleMixin
+from .._state._misc import Model as StateModel
+from .._state._relations import PeerRelation
+from .._state._state import State
+from .._state._status import _EntityStatus
+from .._types import ActionFailed, ActionOutput, CharmType, YAMLStringOrFile
+from ._relations import RelationsMixin
+from ._secrets import SecretsMixin
+from ._storage import StorageMixin
 
 __all__ = ['Harness']
 

@@ -17,18 +17,18 @@ from typing import TYPE_CHECKING, Any, Generic
 from ops_core.model import RelationNotFoundError
 from ops_core.sister import forget, refresh_relation
 
-from ._types import CharmType
+from .._types import CharmType
 
 if TYPE_CHECKING:
     from ops_core.framework import Framework
     from ops_core.model import Model
 
-    from ._charm_spec import CharmSpec
-    from ._context import Context
-    from ._engine.backend import JujuBackend
-    from ._engine.juju import SimulatedJuju
-    from ._pebble import PebbleModel
-    from ._state_relations import RelationBase
+    from .._charm_spec import CharmSpec
+    from .._context import Context
+    from .._engine.backend import JujuBackend
+    from .._engine.juju import SimulatedJuju
+    from .._pebble import PebbleModel
+    from .._state._relations import RelationBase
 
 __all__ = ['HarnessBase']
 
@@ -118,7 +118,7 @@ class HarnessBase(Generic[CharmType]):
         if model is None:
             if container_name not in self._spec.containers:
                 raise KeyError(f'no known pebble client for container "{container_name}"')
-            from ._pebble import PebbleModel
+            from .._pebble import PebbleModel
 
             # The files stay in memory until a test asks for the root directory.
             model = PebbleModel(
@@ -138,13 +138,13 @@ class HarnessBase(Generic[CharmType]):
         return model
 
     def _pebble_client(self, container_name: str) -> Any:
-        from ._pebble import InMemoryClient
+        from .._pebble import InMemoryClient
 
         return InMemoryClient(self._pebble_model(container_name))
 
 
 def _unmatched_exec(command: list[str]) -> Exception:
-    from ._pebble import api_error
+    from .._pebble import api_error
 
     return api_error(
         500, 'execution handler not found, please register one using Harness.handle_exec'

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from ops_core import model as _model
 
-from ._exports import publish
+from .._exports import publish
 
 __all__ = [
     'ActiveStatus',

@@ -7,10 +7,10 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, cast
 
-from ._exports import publish
-from ._serialise import DictMixin
-from ._state_common import random_secret_id, set_field
-from .errors import StateValidationError
+from .._exports import publish
+from .._serialise import DictMixin
+from ..errors import StateValidationError
+from ._common import random_secret_id, set_field
 
 __all__ = ['Secret']
 

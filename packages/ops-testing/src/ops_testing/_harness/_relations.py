@@ -11,10 +11,10 @@ from typing import Any
 from ops_core.model import ModelError, RelationDataTypeError, RelationNotFoundError
 from ops_core.sister import forget_relation, relation_added, relation_broken, unit_departing
 
-from ._harness_base import HarnessBase
-from ._state_network import Address, BindAddress, Network
-from ._state_relations import PeerRelation, Relation, RelationBase
-from ._types import AppUnitOrName, CharmType
+from .._state._network import Address, BindAddress, Network
+from .._state._relations import PeerRelation, Relation, RelationBase
+from .._types import AppUnitOrName, CharmType
+from ._base import HarnessBase
 
 __all__ = ['RelationsMixin', 'make_network']
 

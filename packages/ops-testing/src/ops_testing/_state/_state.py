@@ -6,11 +6,12 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._exports import publish
-from ._serialise import DictMixin
-from ._state_common import members_of, set_field
-from ._state_containers import Container
-from ._state_misc import (
+from .._exports import publish
+from .._serialise import DictMixin
+from ..errors import StateValidationError
+from ._common import members_of, set_field
+from ._containers import Container
+from ._misc import (
     DeferredEvent,
     Model,
     Port,
@@ -20,14 +21,13 @@ from ._state_misc import (
     port_from_ops,
     storage_from_ops,
 )
-from ._state_network import Network
-from ._state_relations import PeerRelation, Relation, RelationBase, SubordinateRelation
-from ._state_secrets import Secret
-from ._state_status import UnknownStatus, _EntityStatus, status_from_any
-from .errors import StateValidationError
+from ._network import Network
+from ._relations import PeerRelation, Relation, RelationBase, SubordinateRelation
+from ._secrets import Secret
+from ._status import UnknownStatus, _EntityStatus, status_from_any
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from .._context import Context
 
 __all__ = ['State']
 

@@ -10,9 +10,10 @@ import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._exports import publish
-from ._serialise import DictMixin
-from ._state_common import (
+from .._exports import publish
+from .._serialise import DictMixin
+from ..errors import StateValidationError
+from ._common import (
     check_name,
     copy_dict,
     random_model_name,
@@ -20,10 +21,9 @@ from ._state_common import (
     storage_indices,
     string_list,
 )
-from .errors import StateValidationError
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from .._context import Context
 
 __all__ = [
     'CloudCredential',

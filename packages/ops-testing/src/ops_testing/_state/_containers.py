@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import ops_pebble as pebble
 
-from ._exports import publish
-from ._serialise import DictMixin
-from ._state_common import (
+from .._exports import publish
+from .._serialise import DictMixin
+from ._common import (
     change_ids,
     check_members,
     check_name,
@@ -25,7 +25,7 @@ from ._state_common import (
 )
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from .._context import Context
 
 __all__ = ['CheckInfo', 'Container', 'Exec', 'Mount', 'Notice', 'layer_from_rockcraft']
 

@@ -10,9 +10,9 @@ from typing import Any
 from ops_core.model import ModelError
 from ops_core.sister import forget
 
-from ._harness_base import HarnessBase
-from ._state_misc import Resource, Storage
-from ._types import CharmType, ReadableBuffer
+from .._state._misc import Resource, Storage
+from .._types import CharmType, ReadableBuffer
+from ._base import HarnessBase
 
 __all__ = ['StorageMixin']
 

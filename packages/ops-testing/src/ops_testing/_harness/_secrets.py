@@ -8,10 +8,10 @@ from collections.abc import Mapping
 
 from ops_core.sister import validate_secret_content
 
-from ._engine.secrets import SecretRecord
-from ._harness_base import HarnessBase
-from ._state_secrets import Secret
-from ._types import AppUnitOrName, CharmType
+from .._engine.secrets import SecretRecord
+from .._state._secrets import Secret
+from .._types import AppUnitOrName, CharmType
+from ._base import HarnessBase
 
 __all__ = ['SecretsMixin']
 

@@ -10,7 +10,7 @@ import string
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from .errors import StateValidationError
+from ..errors import StateValidationError
 
 #: The unit databag Juju fills in for every unit, used as the default of every unit databag.
 DEFAULT_JUJU_DATABAG: Final[Mapping[str, str]] = {

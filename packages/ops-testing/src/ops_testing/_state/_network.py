@@ -7,9 +7,9 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from ._exports import publish
-from ._serialise import DictMixin
-from ._state_common import check_members, members_of, set_field, string_list
+from .._exports import publish
+from .._serialise import DictMixin
+from ._common import check_members, members_of, set_field, string_list
 
 __all__ = ['Address', 'BindAddress', 'Network']
 

@@ -6,9 +6,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from ._exports import publish
-from ._serialise import DictMixin
-from ._state_common import (
+from .._exports import publish
+from .._serialise import DictMixin
+from ._common import (
     DEFAULT_JUJU_DATABAG,
     check_databag,
     check_name,
