@@ -25,20 +25,16 @@ from ops_testing._engine.dialect import JUJU
 from ops_testing._engine.juju import SimulatedJuju
 from ops_testing._engine.secrets import SecretRecord
 from ops_testing._events import Action
-from ops_testing._state._misc import (
-    ICMPPort,
-    JujuLogLine,
-    Model,
-    Resource,
-    Storage,
-    TCPPort,
-    UDPPort,
-)
+from ops_testing._state._log import JujuLogLine
+from ops_testing._state._model import Model
 from ops_testing._state._network import Address, BindAddress, Network
+from ops_testing._state._ports import ICMPPort, TCPPort, UDPPort
 from ops_testing._state._relations import PeerRelation, Relation, RelationBase
+from ops_testing._state._resources import Resource
 from ops_testing._state._secrets import Secret
 from ops_testing._state._state import State
 from ops_testing._state._status import _EntityStatus
+from ops_testing._state._storage import Storage
 
 __all__ = ['DEFAULT_MODEL_UUID', 'Recorder', 'Records', 'World']
 

@@ -57,42 +57,12 @@ if TYPE_CHECKING:
     from ._state._containers import (
         layer_from_rockcraft as layer_from_rockcraft,
     )
-    from ._state._misc import (
-        CloudCredential as CloudCredential,
-    )
-    from ._state._misc import (
-        CloudSpec as CloudSpec,
-    )
-    from ._state._misc import (
-        DeferredEvent as DeferredEvent,
-    )
-    from ._state._misc import (
-        ICMPPort as ICMPPort,
-    )
-    from ._state._misc import (
-        JujuLogLine as JujuLogLine,
-    )
-    from ._state._misc import (
-        Model as Model,
-    )
-    from ._state._misc import (
-        Port as Port,
-    )
-    from ._state._misc import (
-        Resource as Resource,
-    )
-    from ._state._misc import (
-        Storage as Storage,
-    )
-    from ._state._misc import (
-        StoredState as StoredState,
-    )
-    from ._state._misc import (
-        TCPPort as TCPPort,
-    )
-    from ._state._misc import (
-        UDPPort as UDPPort,
-    )
+    from ._state._framework import DeferredEvent as DeferredEvent
+    from ._state._framework import StoredState as StoredState
+    from ._state._log import JujuLogLine as JujuLogLine
+    from ._state._model import CloudCredential as CloudCredential
+    from ._state._model import CloudSpec as CloudSpec
+    from ._state._model import Model as Model
     from ._state._network import (
         Address as Address,
     )
@@ -102,6 +72,10 @@ if TYPE_CHECKING:
     from ._state._network import (
         Network as Network,
     )
+    from ._state._ports import ICMPPort as ICMPPort
+    from ._state._ports import Port as Port
+    from ._state._ports import TCPPort as TCPPort
+    from ._state._ports import UDPPort as UDPPort
     from ._state._relations import (
         PeerRelation as PeerRelation,
     )
@@ -114,6 +88,7 @@ if TYPE_CHECKING:
     from ._state._relations import (
         SubordinateRelation as SubordinateRelation,
     )
+    from ._state._resources import Resource as Resource
     from ._state._secrets import Secret as Secret
     from ._state._state import State as State
     from ._state._status import (
@@ -134,6 +109,7 @@ if TYPE_CHECKING:
     from ._state._status import (
         WaitingStatus as WaitingStatus,
     )
+    from ._state._storage import Storage as Storage
     from ._types import (
         ActionFailed as ActionFailed,
     )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic
 from ._charm_spec import CharmSpec, autoload_spec, spec_from_arguments
 from ._events import CharmEvents, Event
 from ._exports import publish
-from ._state._misc import JujuLogLine
+from ._state._log import JujuLogLine
 from ._state._status import _EntityStatus
 from ._types import CharmType, ExecArgs
 from .errors import AlreadyEmittedError, ContextSetupError, MetadataNotFoundError

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from ops_core.sister import live_objects
 
 from ._state._containers import Container
-from ._state._misc import Storage
 from ._state._relations import RelationBase
 from ._state._secrets import Secret
+from ._state._storage import Storage
 from .errors import BadOwnerPath
 
 if TYPE_CHECKING:

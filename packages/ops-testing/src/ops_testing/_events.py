@@ -10,9 +10,10 @@ from typing import Any
 from ._exports import publish
 from ._state._common import action_ids, check_name, copy_dict
 from ._state._containers import CheckInfo, Container, Notice
-from ._state._misc import DeferredEvent, Storage
+from ._state._framework import DeferredEvent
 from ._state._relations import PeerRelation, RelationBase
 from ._state._secrets import Secret
+from ._state._storage import Storage
 
 __all__ = ['CharmEvents', 'Action', 'Event', 'EventKind', 'EventPath']
 

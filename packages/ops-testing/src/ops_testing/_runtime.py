@@ -37,7 +37,7 @@ from ._engine.juju import SimulatedJuju
 from ._engine.relations import detached
 from ._events import Event, EventKind
 from ._pebble_bridge import PebbleBridge
-from ._state._misc import DeferredEvent, stored_state_from_path
+from ._state._framework import DeferredEvent, stored_state_from_path
 from ._types import ActionFailed
 from .errors import NoObserverError, UncaughtCharmError
 

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .._state._containers import Container, Notice
-from .._state._misc import Storage
 from .._state._relations import PeerRelation, Relation, RelationBase, SubordinateRelation
 from .._state._secrets import Secret
+from .._state._storage import Storage
 
 if TYPE_CHECKING:
     from .._charm_spec import CharmSpec

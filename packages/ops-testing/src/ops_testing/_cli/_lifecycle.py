@@ -15,7 +15,8 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .._state._misc import Model, Storage
+from .._state._model import Model
+from .._state._storage import Storage
 from ._event_args import new_relation
 from ._table import (
     Column,

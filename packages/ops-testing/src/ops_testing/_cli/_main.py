@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import yaml
 
-from .._state._misc import JujuLogLine
+from .._state._log import JujuLogLine
 from ._event_args import EXAMPLES, EventRequest, UsageError, build_event, convert_options
 from ._files import (
     CharmImportError,

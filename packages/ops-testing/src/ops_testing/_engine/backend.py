@@ -27,8 +27,9 @@ from ops_core.model import (
 from ops_core.model import Port as OpsPort
 from ops_core.sister import add_hook_notes
 
-from .._state._misc import ICMPPort, JujuLogLine, Port, TCPPort, UDPPort
+from .._state._log import JujuLogLine
 from .._state._network import Network
+from .._state._ports import ICMPPort, Port, TCPPort, UDPPort
 from .._state._relations import PeerRelation, RelationBase
 from .._state._secrets import Secret
 from .._state._status import _EntityStatus

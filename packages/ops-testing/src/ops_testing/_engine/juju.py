@@ -25,9 +25,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ops_core.model import CloudSpec as OpsCloudSpec
 
 from .._consistency import parse_juju_version
-from .._state._misc import JujuLogLine, Port, Resource, Storage
+from .._state._log import JujuLogLine
 from .._state._network import Network
+from .._state._ports import Port
+from .._state._resources import Resource
 from .._state._status import _EntityStatus
+from .._state._storage import Storage
 from .dialect import Dialect
 from .relations import Relations
 from .secrets import Secrets

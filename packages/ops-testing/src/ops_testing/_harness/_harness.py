@@ -38,7 +38,7 @@ from .._engine.juju import SimulatedJuju
 from .._events import Action
 from .._exports import publish
 from .._harness_pebble import PebbleMixin
-from .._state._misc import Model as StateModel
+from .._state._model import Model as StateModel
 from .._state._relations import PeerRelation
 from .._state._state import State
 from .._state._status import _EntityStatus

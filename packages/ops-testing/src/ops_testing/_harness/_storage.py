@@ -10,7 +10,8 @@ from typing import Any
 from ops_core.model import ModelError
 from ops_core.sister import forget
 
-from .._state._misc import Resource, Storage
+from .._state._resources import Resource
+from .._state._storage import Storage
 from .._types import CharmType, ReadableBuffer
 from ._base import HarnessBase
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import ops_pebble as pebble
 
 from .._exports import publish
-from .._serialise import DictMixin
 from ._common import (
     change_ids,
     check_members,
@@ -23,6 +22,7 @@ from ._common import (
     set_field,
     values_of,
 )
+from ._serialise import DictMixin
 
 if TYPE_CHECKING:
     from .._context import Context

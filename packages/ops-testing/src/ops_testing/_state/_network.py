@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._exports import publish
-from .._serialise import DictMixin
 from ._common import check_members, members_of, set_field, string_list
+from ._serialise import DictMixin
 
 __all__ = ['Address', 'BindAddress', 'Network']
 

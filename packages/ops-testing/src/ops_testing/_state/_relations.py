@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._exports import publish
-from .._serialise import DictMixin
 from ._common import (
     DEFAULT_JUJU_DATABAG,
     check_databag,
@@ -15,6 +14,7 @@ from ._common import (
     relation_ids,
     set_field,
 )
+from ._serialise import DictMixin
 
 __all__ = ['PeerRelation', 'Relation', 'RelationBase', 'SubordinateRelation', 'UnitID']
 

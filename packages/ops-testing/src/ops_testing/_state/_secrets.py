@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal, cast
 
 from .._exports import publish
-from .._serialise import DictMixin
 from ..errors import StateValidationError
 from ._common import random_secret_id, set_field
+from ._serialise import DictMixin
 
 __all__ = ['Secret']
 

@@ -7,24 +7,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._exports import publish
-from .._serialise import DictMixin
 from ..errors import StateValidationError
 from ._common import members_of, set_field
 from ._containers import Container
-from ._misc import (
-    DeferredEvent,
-    Model,
-    Port,
-    Resource,
-    Storage,
-    StoredState,
-    port_from_ops,
-    storage_from_ops,
-)
+from ._framework import DeferredEvent, StoredState
+from ._model import Model
 from ._network import Network
+from ._ports import Port, port_from_ops
 from ._relations import PeerRelation, Relation, RelationBase, SubordinateRelation
+from ._resources import Resource
 from ._secrets import Secret
+from ._serialise import DictMixin
 from ._status import UnknownStatus, _EntityStatus, status_from_any
+from ._storage import Storage, storage_from_ops
 
 if TYPE_CHECKING:
     from .._context import Context

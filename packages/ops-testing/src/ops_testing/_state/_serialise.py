@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import importlib
 import pathlib
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -26,6 +27,22 @@ from typing import Any, TypeVar
 __all__ = ['DictMixin', 'from_plain', 'to_plain']
 
 _T = TypeVar('_T', bound='DictMixin')
+
+# The modules whose dataclasses a dict's "$type" may name (imported on first use: they import
+# this module).
+_COMPONENT_MODULES = (
+    '_containers',
+    '_framework',
+    '_log',
+    '_model',
+    '_network',
+    '_ports',
+    '_relations',
+    '_resources',
+    '_secrets',
+    '_state',
+    '_storage',
+)
 
 
 class DictMixin:
@@ -60,10 +77,9 @@ class DictMixin:
 
 
 def _registry() -> dict[str, type[Any]]:
-    from ._state import _containers, _misc, _network, _relations, _secrets, _state
-
     classes: dict[str, type[Any]] = {}
-    for module in (_state, _containers, _misc, _network, _relations, _secrets):
+    for module_name in _COMPONENT_MODULES:
+        module = importlib.import_module(f'.{module_name}', __package__)
         for name in module.__all__:
             obj = getattr(module, name)
             if isinstance(obj, type) and dataclasses.is_dataclass(obj):
@@ -90,7 +106,7 @@ def _enums() -> dict[str, type[enum.Enum]]:
 
 def to_plain(value: Any) -> Any:
     """Encode ``value`` (a State component or anything inside one) as plain data."""
-    from ._state._status import _EntityStatus
+    from ._status import _EntityStatus
 
     if value is None or type(value) in (bool, int, float, str):
         return value
@@ -155,7 +171,7 @@ def from_plain(value: Any) -> Any:
         kwargs = {k: from_plain(v) for k, v in value.items() if k != '$type'}
         return cls(**kwargs)
     if '$status' in value:
-        from ._state._status import _EntityStatus
+        from ._status import _EntityStatus
 
         return _EntityStatus.from_status_name(value['$status'], value.get('message', ''))
     if '$enum' in value:
