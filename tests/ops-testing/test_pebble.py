@@ -245,3 +245,25 @@ def test_exec_history_kept_when_the_charm_fails() -> None:
     with pytest.raises(errors.UncaughtCharmError):
         ctx.run(ctx.on.pebble_ready(container), testing.State(containers=[container]))
     assert [h.command for h in ctx.exec_history['workload']] == [['true']]
+
+
+def test_removing_a_file_mount_unmounts_it_and_keeps_its_source(tmp_path: pathlib.Path) -> None:
+    # grafana-agent-k8s and parca-k8s remove a CA file mounted into the container and
+    # check that the directory is then empty, as it is with ops-scenario 8.9.
+    source = tmp_path / 'host-ca.crt'
+    source.write_text('cert')
+    container = testing.Container(
+        'workload',
+        can_connect=True,
+        mounts={'ca': testing.Mount(location='/certs/ca.crt', source=source)},
+    )
+
+    def action(c: ops.Container) -> Any:
+        c.remove_path('/certs/ca.crt')
+        return c.exists('/certs/ca.crt')
+
+    result, out, ctx = _run(action, container)
+    assert result is False
+    fs = out.get_container('workload').get_filesystem(ctx)
+    assert list((fs / 'certs').iterdir()) == []
+    assert source.read_text() == 'cert'
