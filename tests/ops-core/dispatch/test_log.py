@@ -7,13 +7,17 @@ import logging
 import sys
 import warnings
 from collections.abc import Iterator
-from typing import Any
 
 import ops.log
 import pytest
 from ops_core._dispatch._log import _juju_log_levels, _setup_logging
 
-CharmJuju = Any  # the conftest's CharmJuju
+from tests.helpers.fakejuju.world import World
+
+
+@pytest.fixture
+def juju() -> World:
+    return World({'name': 'myapp'})
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +31,7 @@ def restore_logging() -> Iterator[None]:
     sys.excepthook, warnings.showwarning = hook, show
 
 
-def test_handler_forwards_level_name_and_formatted_message(juju: CharmJuju) -> None:
+def test_handler_forwards_level_name_and_formatted_message(juju: World) -> None:
     handler = ops.log.JujuLogHandler(juju.backend)
     assert handler.level == logging.DEBUG
     logger = logging.getLogger('test.handler')
@@ -41,7 +45,7 @@ def test_handler_forwards_level_name_and_formatted_message(juju: CharmJuju) -> N
     assert juju.juju_logs() == [('DEBUG', 'x=5'), ('WARNING', 'careful')]
 
 
-def test_setup_root_logging_sends_everything_warnings_and_crashes(juju: CharmJuju) -> None:
+def test_setup_root_logging_sends_everything_warnings_and_crashes(juju: World) -> None:
     ops.log.setup_root_logging(juju.backend)
     logging.getLogger('some.lib').debug('chatter')
     warnings.warn('old thing', DeprecationWarning, stacklevel=1)
@@ -61,7 +65,7 @@ def test_setup_root_logging_sends_everything_warnings_and_crashes(juju: CharmJuj
     assert 'TRACE' in levels and any('sys_crash:KeyError' in m for m in messages)
 
 
-def test_exc_stderr_prints_a_short_note(juju: CharmJuju) -> None:
+def test_exc_stderr_prints_a_short_note(juju: World) -> None:
     out = io.StringIO()
     _setup_logging(juju.backend, debug=False, exc_stderr=True, level=logging.DEBUG, stderr=out)
     try:
@@ -74,14 +78,14 @@ def test_exc_stderr_prints_a_short_note(juju: CharmJuju) -> None:
     )
 
 
-def test_records_below_the_threshold_cost_no_juju_log(juju: CharmJuju) -> None:
+def test_records_below_the_threshold_cost_no_juju_log(juju: World) -> None:
     _setup_logging(juju.backend, debug=False, exc_stderr=False, level=logging.INFO)
     logging.getLogger('x').debug('invisible')
     logging.getLogger('x').info('visible')
     assert juju.juju_logs() == [('INFO', 'visible')]
 
 
-def test_debug_adds_a_stderr_handler(juju: CharmJuju) -> None:
+def test_debug_adds_a_stderr_handler(juju: World) -> None:
     out = io.StringIO()
     _setup_logging(juju.backend, debug=True, exc_stderr=False, level=logging.DEBUG, stderr=out)
     logging.getLogger('x').info('hello')
@@ -89,7 +93,7 @@ def test_debug_adds_a_stderr_handler(juju: CharmJuju) -> None:
 
 
 def test_framework_chatter_below_its_level_is_not_forwarded_but_the_charms_is(
-    juju: CharmJuju,
+    juju: World,
 ) -> None:
     ops_logger = logging.getLogger('ops')
     old_level = ops_logger.level
@@ -114,7 +118,7 @@ def test_framework_chatter_below_its_level_is_not_forwarded_but_the_charms_is(
     ]
 
 
-def test_a_level_the_charm_gave_the_ops_logger_is_kept(juju: CharmJuju) -> None:
+def test_a_level_the_charm_gave_the_ops_logger_is_kept(juju: World) -> None:
     ops_logger = logging.getLogger('ops')
     old_level = ops_logger.level
     ops_logger.setLevel(logging.DEBUG)
