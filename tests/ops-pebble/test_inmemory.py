@@ -1,9 +1,9 @@
-"""The in-memory client behaves like the real client talking to the server over the same model."""
+"""The client over the in-process transport behaves as it does over the test server's socket,
+both answered by the same simulated Pebble."""
 
 from __future__ import annotations
 
 import datetime
-import inspect
 import io
 import os
 from collections.abc import Iterator
@@ -11,7 +11,20 @@ from typing import Any
 
 import ops_pebble
 import pytest
-from ops_testing._pebble import ExecOutcome, ExecRequest, InMemoryClient, PebbleModel, PebbleServer
+from ops_testing._pebble import (
+    ExecOutcome,
+    ExecRequest,
+    PebbleAPI,
+    PebbleModel,
+    PebbleServer,
+    in_process_client,
+)
+
+
+def unit_test_client(model: PebbleModel) -> ops_pebble.Client:
+    """A client as Context and Harness give containers (ops 3.9's testing answers)."""
+    return in_process_client(PebbleAPI(model, ops39_errors=True))
+
 
 LAYER = {
     'services': {'web': {'override': 'replace', 'command': 'web', 'startup': 'enabled'}},
@@ -27,28 +40,15 @@ def model(request: pytest.FixtureRequest, workdir: str) -> PebbleModel:
     )
 
 
-@pytest.fixture(params=['in-memory', 'socket'])
+@pytest.fixture(params=['in-process', 'socket'])
 def any_client(request: pytest.FixtureRequest, model: PebbleModel, workdir: str) -> Iterator[Any]:
-    if request.param == 'in-memory':
-        yield InMemoryClient(model)
+    if request.param == 'in-process':
+        yield in_process_client(PebbleAPI(model))
         return
     with PebbleServer(model, f'{workdir}/p.socket', change_delay=0) as server:
         client = ops_pebble.Client(server.socket_path, timeout=3)
         yield client
         client.close()
-
-
-def test_same_public_methods_and_signatures() -> None:
-    for name, member in inspect.getmembers(ops_pebble.Client, inspect.isfunction):
-        if name.startswith('_'):
-            continue
-        ours = getattr(InMemoryClient, name, None)
-        assert ours is not None, f'InMemoryClient lacks {name}'
-        theirs_params = list(inspect.signature(member).parameters.values())
-        ours_params = list(inspect.signature(ours).parameters.values())
-        assert [(p.name, p.kind, p.default) for p in ours_params] == [
-            (p.name, p.kind, p.default) for p in theirs_params
-        ], name
 
 
 def test_layers_services_and_errors_agree(any_client: Any) -> None:
@@ -109,11 +109,11 @@ def test_disconnected_model(model: PebbleModel) -> None:
         'Cannot connect to Pebble; did you forget to set can_connect=True?'
     )
     with pytest.raises(ops_pebble.ConnectionError, match='did you forget'):
-        InMemoryClient(model).get_system_info()
+        unit_test_client(model).get_system_info()
 
 
 def test_exec_handlers_longest_prefix_and_history(model: PebbleModel) -> None:
-    client = InMemoryClient(model)
+    client = unit_test_client(model)
     model.add_exec_handler([], stdout='anything\n')
     model.add_exec_handler(['git'], stdout='git\n')
     model.add_exec_handler(['git', 'push'], exit_code=1, stderr='denied\n')
@@ -143,7 +143,7 @@ def test_exec_handlers_longest_prefix_and_history(model: PebbleModel) -> None:
 
 
 def test_unmatched_exec_and_timeout(model: PebbleModel) -> None:
-    client = InMemoryClient(model)
+    client = unit_test_client(model)
     with pytest.raises(ops_pebble.APIError, match="no exec handler registered for 'ls'"):
         client.exec(['ls'])
     model.unmatched_exec = lambda command: ops_pebble.ExecError(command, 127, '', 'mock not found')
@@ -160,7 +160,7 @@ def test_unmatched_exec_and_timeout(model: PebbleModel) -> None:
 
 def test_check_failure_produces_change_update_notices(model: PebbleModel) -> None:
     model.record_change_updates = True
-    client = InMemoryClient(model)
+    client = unit_test_client(model)
     client.add_layer('a', LAYER)
     perform = client.get_checks()[0].change_id
     for _ in range(3):
@@ -186,7 +186,7 @@ def test_notice_repeat_semantics(model: PebbleModel) -> None:
 
 
 def test_change_update_notices_are_off_by_default(model: PebbleModel) -> None:
-    client = InMemoryClient(model)
+    client = unit_test_client(model)
     client.add_layer('a', LAYER)
     client.replan_services()
     assert client.get_notices() == []

@@ -17,7 +17,7 @@ import ops_pebble
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ops_testing._pebble import InMemoryClient, PebbleModel
+from ops_testing._pebble import PebbleAPI, PebbleModel, in_process_client
 from ops_testing._pebble._fs import FileSystem
 
 NOBODY = 65534
@@ -243,7 +243,7 @@ def memory_model() -> Iterator[PebbleModel]:
 def test_written_out_files_keep_content_modes_times_and_owners(
     memory_model: PebbleModel,
 ) -> None:
-    client = InMemoryClient(memory_model)
+    client = in_process_client(PebbleAPI(memory_model, ops39_errors=True))
     client.push('/etc/app/secret', b'\x00pw', make_dirs=True, permissions=0o600, user='app')
     client.make_dir('/srv/data', make_parents=True, permissions=0o750, group_id=5)
     client.make_dir('/locked', permissions=0o500)
@@ -278,7 +278,7 @@ def test_written_out_files_keep_content_modes_times_and_owners(
 
 def test_host_path_writes_out_and_wipe_empties_memory(memory_model: PebbleModel) -> None:
     fs = memory_model.fs
-    client = InMemoryClient(memory_model)
+    client = in_process_client(PebbleAPI(memory_model, ops39_errors=True))
     client.push('/a/b', 'x', make_dirs=True)
     fs.wipe()
     assert client.list_files('/') == [] and fs.in_memory
@@ -296,7 +296,7 @@ def test_relative_paths_are_refused_without_touching_the_disk(memory_model: Pebb
 
 def test_pull_returns_what_the_file_held_when_pulled(memory_model: PebbleModel) -> None:
     # As with a real Pebble, whose client reads the whole file before pull returns.
-    client = InMemoryClient(memory_model)
+    client = in_process_client(PebbleAPI(memory_model, ops39_errors=True))
     client.push('/f', 'old')
     reader = client.pull('/f')
     client.push('/f', 'new content')

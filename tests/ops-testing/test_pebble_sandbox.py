@@ -121,13 +121,13 @@ def test_context_mount_source_links_stay_inside(
 
 
 def test_pebble_model_resolves_inside_the_root(tmp_path: pathlib.Path, host: pathlib.Path) -> None:
-    from ops_testing._pebble import InMemoryClient, PebbleModel
+    from ops_testing._pebble import PebbleAPI, PebbleModel, in_process_client
 
     root = tmp_path / 'root'
     model = PebbleModel(root, name='workload')
     _plant_links(root, host)
     os.symlink('loop', root / 'loop')
-    client = InMemoryClient(model)
+    client = in_process_client(PebbleAPI(model, ops39_errors=True))
     _attack(client, ('/abs', '/rel'))
     assert _untouched(host)
     with pytest.raises(pebble.PathError, match='too many levels of symbolic links'):

@@ -23,13 +23,13 @@ import yaml
 from ops.jujucontext import JujuContext
 from ops_core._dispatch._hookcmds_backend import HookCommandsBackend
 from ops_core._framework._abort import _Abort
-from ops_testing._pebble import InMemoryClient
 
 private = types.ModuleType('ops._private')
 sys.modules.setdefault('ops._private', private)
 
 harness = types.ModuleType('ops._private.harness')
-harness._TestingPebbleClient = InMemoryClient  # our in-memory client plays its part
+# Harness's containers get an ops_pebble.Client over the in-process transport.
+harness._TestingPebbleClient = ops.pebble.Client
 private.harness = harness
 sys.modules.setdefault('ops._private.harness', harness)
 

@@ -231,7 +231,7 @@ def test_change_update_notice_of_a_check_emits_check_failed(make: Any) -> None:
     running = container.get_check('alive').change_id
     harness.pebble_notify('workload', running, type=pebble.NoticeType.CHANGE_UPDATE)
     assert harness.charm.checks == []  # the check has not failed
-    simulated = container.pebble.model  # the in-memory Pebble behind the container
+    simulated = harness._pebble_model('workload')  # the simulated Pebble behind the container
     for _ in range(3):
         simulated.record_check_result('alive', ok=False)
     harness.pebble_notify('workload', running, type=pebble.NoticeType.CHANGE_UPDATE)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ops_pebble import (
         CheckInfo,
         CheckLevel,
+        Client,
         ExecProcess,
         FileInfo,
         Layer,
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     )
 
     from ._model._backend import Backend
-    from ._pebble_client import PebbleClient
 
 __all__ = [
     'CheckInfoMapping',
@@ -55,7 +55,7 @@ CONTAINERS_ROOT = '/charm/containers'
 """Where Juju mounts each container's Pebble socket: ``<root>/<name>/pebble.socket``."""
 
 
-def default_pebble_client(container_name: str) -> PebbleClient:
+def default_pebble_client(container_name: str) -> Client:
     """Production Pebble client of a container: ``ops_pebble.Client`` on its socket."""
     import ops_pebble
 
@@ -128,7 +128,7 @@ class ContainerMapping(Mapping[str, 'Container']):
         names: Iterable[str],
         backend: Backend,
         *,
-        pebble_client_factory: Callable[[str], PebbleClient] | None = None,
+        pebble_client_factory: Callable[[str], Client] | None = None,
     ):
         self._containers = {
             name: Container(name, backend, _pebble_client_factory=pebble_client_factory)
@@ -161,9 +161,9 @@ class Container:
         self,
         name: str,
         backend: Backend,
-        pebble_client: PebbleClient | None = None,
+        pebble_client: Client | None = None,
         *,
-        _pebble_client_factory: Callable[[str], PebbleClient] | None = None,
+        _pebble_client_factory: Callable[[str], Client] | None = None,
     ):
         self.name: str = name
         self._backend = backend
@@ -174,14 +174,14 @@ class Container:
         return f'<ops.model.Container {self.name}>'
 
     @property
-    def pebble(self) -> PebbleClient:
+    def pebble(self) -> Client:
         """The low-level Pebble client (created on first use)."""
         if self._client is None:
             self._client = self._client_factory(self.name)
         return self._client
 
     @property
-    def _calls(self) -> PebbleClient:
+    def _calls(self) -> Client:
         """The client that this container's own methods call: :attr:`pebble`, traced when
         a tracer is installed (:mod:`ops_core.tracing_hook`)."""
         client = self.pebble
@@ -191,7 +191,7 @@ class Container:
         return tracer.pebble_client(client)  # type: ignore[no-any-return]
 
     @property
-    def _pebble(self) -> PebbleClient:
+    def _pebble(self) -> Client:
         """ops 3.9's private name for the container's Pebble client, which charms call
         (mysql-k8s); traced like the container's own calls when a tracer is installed."""
         return self._calls

@@ -10,11 +10,14 @@ import dataclasses
 import inspect
 import logging
 import shutil
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import ops_pebble as pebble
+from ops_pebble.transport import ExecOptions
 
-from ._pebble import InMemoryClient, PebbleModel
+from ._pebble import InProcessTransport, PebbleAPI, PebbleModel
+from ._pebble._api import sync
 from ._state._containers import CheckInfo, Container, Notice
 from ._types import ExecArgs
 
@@ -52,80 +55,68 @@ def _connect_error(name: str) -> str:
     )
 
 
-class _ScenarioClient(InMemoryClient):
-    """The in-memory client as Scenario's containers behave.
+#: What a container's Pebble answers even when it cannot connect (see _ScenarioTransport).
+_OFFLINE = (
+    ('GET', '/v1/plan'),
+    ('GET', '/v1/checks'),
+    ('GET', '/v1/notices'),
+    ('POST', '/v1/notices'),
+)
 
-    Two differences from the Harness's client: reading the plan, the checks and the
-    notices, and recording a notice, work even when the container cannot connect (so a
+
+class _ScenarioTransport(InProcessTransport):
+    """The in-process transport as Scenario's containers behave.
+
+    Two differences from the Harness's: reading the plan, the checks and the notices, and
+    recording a notice, work even when the container cannot connect (so a
     ``pebble-check-failed`` or ``pebble-custom-notice`` handler can read ``event.info`` or
     ``event.notice`` in a test that left ``can_connect`` unset); and every ``exec`` is in
     ``Context.exec_history`` as soon as it starts, with what the charm later writes to
-    the process's stdin filled in when the charm waits for the process.
+    the process's stdin filled in when the charm waits for the process. The container's
+    simulated Pebble is built when a call first needs it.
     """
 
     def __init__(self, bridge: PebbleBridge, name: str) -> None:
-        self._model: PebbleModel | None = None
-        super().__init__(None)  # type: ignore[arg-type]  # built on first use (see model)
+        self._api: PebbleAPI | None = None
         self._bridge = bridge
         self._name = name
-        self._skip_connection_check = False
+        self.peer_uid = None
+        self.timeout = 5.0
 
     @property
-    def model(self) -> PebbleModel:
-        """The container's simulated Pebble, built when a call first needs it."""
-        model = self._model
-        if model is None:
-            model = self._model = self._bridge._model(self._name)
-        return model
+    def api(self) -> PebbleAPI:  # type: ignore[override]
+        """The request handler over the container's simulated Pebble (built on first use)."""
+        api = self._api
+        if api is None:
+            api = self._api = PebbleAPI(self._bridge._model(self._name), ops39_errors=True)
+        return api
 
-    @model.setter
-    def model(self, value: PebbleModel | None) -> None:
-        self._model = value
-
-    def _check_connection(self) -> None:
-        if not self._skip_connection_check and not self._bridge._can_connect(self._name):
+    def _check_connection(self, method: str = '', path: str = '') -> None:
+        if not self._bridge._can_connect(self._name):
+            if (method, path) in _OFFLINE or (method == 'GET' and path.startswith('/v1/notices/')):
+                return
             raise pebble.ConnectionError(_connect_error(self._name))
 
-    def get_system_info(self) -> pebble.SystemInfo:
-        """See :meth:`ops_pebble.Client.get_system_info` (answered without building Pebble)."""
-        self._check_connection()
-        if self._model is None:
-            return pebble.SystemInfo(_PEBBLE_VERSION)
-        return super().get_system_info()
+    def request(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        """Answer one request (``/v1/system-info`` without building the simulated Pebble)."""
+        self._check_connection(method, path)
+        if path == '/v1/system-info' and self._api is None:
+            return sync({'boot-id': '', 'version': _PEBBLE_VERSION})
+        return super().request(method, path, query, body, timeout)
 
-    def _unchecked(self, call: Any, *args: Any, **kwargs: Any) -> Any:
-        self._skip_connection_check = True
-        try:
-            return call(*args, **kwargs)
-        finally:
-            self._skip_connection_check = False
-
-    def get_plan(self) -> pebble.Plan:
-        """See :meth:`ops_pebble.Client.get_plan` (works without a connection)."""
-        return self._unchecked(super().get_plan)  # type: ignore[no-any-return]
-
-    def get_checks(self, *args: Any, **kwargs: Any) -> list[pebble.CheckInfo]:
-        """See :meth:`ops_pebble.Client.get_checks` (works without a connection)."""
-        return self._unchecked(super().get_checks, *args, **kwargs)  # type: ignore[no-any-return]
-
-    def get_notices(self, *args: Any, **kwargs: Any) -> list[pebble.Notice]:
-        """See :meth:`ops_pebble.Client.get_notices` (works without a connection)."""
-        return self._unchecked(super().get_notices, *args, **kwargs)  # type: ignore[no-any-return]
-
-    def get_notice(self, id: str) -> pebble.Notice:
-        """See :meth:`ops_pebble.Client.get_notice` (works without a connection)."""
-        return self._unchecked(super().get_notice, id)  # type: ignore[no-any-return]
-
-    def notify(self, *args: Any, **kwargs: Any) -> str:
-        """See :meth:`ops_pebble.Client.notify` (works without a connection)."""
-        return self._unchecked(super().notify, *args, **kwargs)  # type: ignore[no-any-return]
-
-    def exec(self, command: list[str], **kwargs: Any) -> Any:
-        """See :meth:`ops_pebble.Client.exec`; the call is recorded in the exec history now."""
-        process = super().exec(command, **kwargs)
-        history = self._bridge._record_exec_history(self._name, self.model)
+    def start_exec(self, client: pebble.Client, body: dict[str, Any], options: ExecOptions) -> Any:
+        """Run a simulated command; it is recorded in ``Context.exec_history`` now."""
+        process = super().start_exec(client, body, options)
+        history = self._bridge._record_exec_history(self._name, self.api.model)
         buffer: Any = process.stdin
-        if history is None or kwargs.get('stdin') is not None or buffer is None:
+        if history is None or options.stdin is not None or buffer is None:
             return process
         index = len(history) - 1
 
@@ -151,9 +142,9 @@ class PebbleBridge:
         self._containers = {c.name: c for c in state.containers}
         self._models: dict[str, PebbleModel] = {}
 
-    def client_for(self, name: str) -> InMemoryClient:
+    def client_for(self, name: str) -> pebble.Client:
         """The Pebble client for container ``name`` (its model built on first use)."""
-        return _ScenarioClient(self, name)
+        return pebble.Client('', transport=_ScenarioTransport(self, name))
 
     def _model(self, name: str) -> PebbleModel:
         model = self._models.get(name)

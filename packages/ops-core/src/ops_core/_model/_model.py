@@ -15,8 +15,9 @@ from ._errors import InvalidStatusError, ModelError
 from ._status import StatusBase
 
 if TYPE_CHECKING:
+    from ops_pebble import Client
+
     from .._container import Container, ContainerMapping
-    from .._pebble_client import PebbleClient
     from ._backend import Backend
     from ._cloud import CloudSpec
     from ._config import ConfigData
@@ -38,7 +39,7 @@ __all__ = [
     'UnitOrApplicationType',
 ]
 
-PebbleClientFactory = Callable[[str], 'PebbleClient']
+PebbleClientFactory = Callable[[str], 'Client']
 """Makes the Pebble client of a container, given the container's name."""
 
 _LEADER_CACHE_SECONDS = 30.0

@@ -20,6 +20,7 @@ from ops_core.sister import forget, refresh_relation
 from .._types import CharmType
 
 if TYPE_CHECKING:
+    import ops_pebble
     from ops_core.framework import Framework
     from ops_core.model import Model
 
@@ -137,10 +138,11 @@ class HarnessBase(Generic[CharmType]):
             self._pebble_models[container_name] = model
         return model
 
-    def _pebble_client(self, container_name: str) -> Any:
-        from .._pebble import InMemoryClient
+    def _pebble_client(self, container_name: str) -> ops_pebble.Client:
+        from .._pebble import PebbleAPI, in_process_client
 
-        return InMemoryClient(self._pebble_model(container_name))
+        api = PebbleAPI(self._pebble_model(container_name), ops39_errors=True)
+        return in_process_client(api)
 
 
 def _unmatched_exec(command: list[str]) -> Exception:

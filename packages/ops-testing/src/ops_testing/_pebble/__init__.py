@@ -1,17 +1,22 @@
 """The one simulated Pebble of the repository (DESIGN.md, second seam).
 
-Three faces over one state:
+One state, one request handler, two ways to reach it:
 
 * :class:`PebbleModel` -- the Pebble state of one container;
-* :class:`InMemoryClient` -- the method set of :class:`ops_pebble.Client` working directly
-  on a model (what ``Context`` and ``Harness`` hand to ``Container``);
-* :class:`PebbleServer` -- Pebble's HTTP API over a model on a real unix socket (for
-  end-to-end tests of :class:`ops_pebble.Client`), with fault injection.
+* :class:`PebbleAPI` -- the one request handler: Pebble's API over a model, requests and
+  answers as plain data (``ops39_errors=True`` answers as ops 3.9's testing Pebble where it
+  differed from the daemon, as ``Context`` and ``Harness`` want);
+* :class:`InProcessTransport` -- an :class:`ops_pebble.Client` transport handing requests to
+  a :class:`PebbleAPI` in-process: no JSON, no socket; ``exec`` runs the model's exec
+  handlers (what ``Context`` and ``Harness`` give their containers' clients);
+* :class:`PebbleServer` -- the same handler behind HTTP on a real unix socket (for
+  end-to-end tests of :class:`ops_pebble.Client`), with multipart files, websocket exec of
+  real processes and fault injection.
 
 Creating a container model and getting a client::
 
     model = PebbleModel('/tmp/ctx/containers/app', name='app')   # files live under this root
-    client = InMemoryClient(model)
+    client = in_process_client(PebbleAPI(model))                 # an ops_pebble.Client
 
 Layers and the plan (parsing and override rules are ``ops_pebble``'s)::
 
@@ -46,7 +51,7 @@ Exec (longest prefix wins, the empty prefix matches everything)::
     model.unmatched_exec = lambda command: SomeError(...)   # what an unmatched command raises
     model.exec_history                             # [ExecRequest(command, environment, ...)]
 
-The in-memory client runs handlers; the HTTP server runs real processes (with the
+In-process, ``exec`` runs handlers; the HTTP server runs real processes (with the
 container root as working directory) and records them in the history too.
 
 Identities, logs, connectivity::
@@ -73,7 +78,6 @@ Serving it over a socket::
 from typing import TYPE_CHECKING, Any
 
 from ._api import PebbleAPI
-from ._client import InMemoryClient
 from ._errors import api_error
 from ._exec_sim import InMemoryExecProcess
 from ._fs import FileSystem
@@ -102,7 +106,6 @@ __all__ = [
     'ExecOutcome',
     'ExecRequest',
     'FileSystem',
-    'InMemoryClient',
     'InMemoryExecProcess',
     'InProcessTransport',
     'PebbleAPI',

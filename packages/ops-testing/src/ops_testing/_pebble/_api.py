@@ -101,6 +101,14 @@ class PebbleAPI:
         change_delay: Seconds before a service change completes (0: it is done when the
             answer is sent, as the unit-test front-ends want).
         wait_endpoint: Serve ``/v1/changes/{id}/wait``; False answers 404 as old Pebble did.
+        ops39_errors: Where ops 3.9's testing Pebble (which charms' unit tests were written
+            against) answered differently from the daemon, answer as it did: layer YAML is
+            read as :class:`ops_pebble.Layer` reads it (no check of sections or reserved
+            names), a file's owner is recorded as given (no look-up of users and groups on
+            this host), a file mode outside 0o000..0o777 is refused as out of range, and a
+            signal for no service is a ``TypeError``, and started or stopped checks are
+            listed in the order asked. ``Context`` and ``Harness`` turn it
+            on; the HTTP test server leaves it off.
     """
 
     def __init__(
@@ -110,11 +118,13 @@ class PebbleAPI:
         boot_id: str = '',
         change_delay: float = 0.0,
         wait_endpoint: bool = True,
+        ops39_errors: bool = False,
     ):
         self.model = model
         self.boot_id = boot_id
         self.change_delay = change_delay
         self.wait_endpoint = wait_endpoint
+        self.ops39_errors = ops39_errors
 
     def route(self, method: str, path: str) -> tuple[Callable[..., dict[str, Any]], list[str]]:
         """The route method for a request and the path's arguments.
@@ -215,6 +225,8 @@ class PebbleAPI:
     def _post_signals(self, req: Request) -> dict[str, Any]:
         body = req.body()
         names = list(body.get('services') or [])
+        if not names and self.ops39_errors:
+            raise TypeError('send_signal expected at least 1 service name, got 0')
         if not names:
             raise api_error(400, 'must specify one or more services')
         self.model.send_signal(body.get('signal', ''), names)
@@ -236,8 +248,9 @@ class PebbleAPI:
         label = body.get('label') or ''
         if not label:
             raise api_error(400, 'label must be set')
-        raw = parse_layer(label, body.get('layer') or '')
-        self.model.add_layer(label, raw, combine=bool(body.get('combine')))
+        text = body.get('layer') or ''
+        layer: Any = text if self.ops39_errors else parse_layer(label, text)
+        self.model.add_layer(label, layer, combine=bool(body.get('combine')))
         return sync(True)
 
     # -- files (reading and writing content is each face's: multipart or in-process) ---------
@@ -257,13 +270,15 @@ class PebbleAPI:
             APIError: 400 for a relative path; 404, 403 or 400 for what the file system
                 refuses, with Pebble's error kind.
         """
-        if not path.startswith('/'):
+        if not path.startswith('/') and not self.ops39_errors:
             raise api_error(400, f'path must be absolute, got {go_quote(path)}')
         try:
             infos = self.model.fs.list(path, pattern=pattern, itself=itself)
         except PathError as e:
             code = {'not-found': 404, 'permission-denied': 403}.get(e.kind, 400)
             raise api_error(code, e.message, e.kind) from None
+        if self.ops39_errors:
+            return infos
         # Pebble shows an owner without a name as an empty name.
         return [{'user': '', 'group': '', **info} for info in infos]
 
@@ -278,12 +293,12 @@ class PebbleAPI:
                 try:
                     # In Pebble's order: the path, the mode, the owner.
                     check_absolute(path)
-                    permissions = parse_permissions(item)
+                    permissions = self._permissions(item)
                     fs.make_dir(
                         path,
                         make_parents=bool(item.get('make-parents')),
                         permissions=permissions,
-                        owner=resolve_owner(item),
+                        owner=self._owner(item),
                     )
                     results.append({'path': path})
                 except PathError as e:
@@ -301,19 +316,54 @@ class PebbleAPI:
             raise api_error(400, f'invalid action "{action}"')
         return sync(results)
 
-    def write_file(self, item: Mapping[str, Any], path: str, chunks: Any) -> dict[str, Any]:
+    def _permissions(self, item: Mapping[str, Any]) -> int | None:
+        if self.ops39_errors:
+            text = item.get('permissions') or ''
+            try:
+                value = int(text, 8) if text else None
+            except ValueError:
+                value = None
+            if value is not None and not 0 <= value <= 0o777:
+                raise PathError(
+                    'generic-file-error', f'permissions not within 0o000 to 0o777: {oct(value)}'
+                )
+        return parse_permissions(item)
+
+    def _owner(self, item: Mapping[str, Any]) -> dict[str, Any] | None:
+        if self.ops39_errors:
+            fields = {k: item[k] for k in ('user-id', 'user', 'group-id', 'group') if k in item}
+            return fields or None
+        return resolve_owner(item)
+
+    def write_file(
+        self, item: Mapping[str, Any], path: str, chunks: Any, whole: bytes | None = None
+    ) -> dict[str, Any]:
         """Write one file of a write request; return its per-path result.
 
-        ``chunks`` (an iterable of bytes-like pieces) is consumed even when the write fails.
+        ``chunks`` (an iterable of bytes-like pieces) is consumed even when the write fails;
+        ``whole`` is the entire content when the caller holds it (see ``FileSystem.write``).
         """
         fs = self.model.fs
+        if self.ops39_errors:
+            try:
+                fs.write(
+                    path,
+                    chunks,
+                    make_dirs=bool(item.get('make-dirs')),
+                    permissions=self._permissions(item),
+                    owner=self._owner(item),
+                    in_memory=whole,
+                )
+                return {'path': path}
+            except PathError as e:
+                return file_error(path, e)
         try:
             # In Pebble's order: the path, the owner, the parents, the mode.
             check_absolute(path)
             owner = resolve_owner(item)
             if item.get('make-dirs'):
                 fs.make_parents(path, owner)
-            fs.write(path, chunks, permissions=parse_permissions(item), owner=owner)
+            fs.write(path, chunks, permissions=self._permissions(item), owner=owner)
             return {'path': path}
         except PathError as e:
             for _ in chunks:
@@ -335,7 +385,8 @@ class PebbleAPI:
                 raise api_error(404, f'cannot find check "{name}"')
             return sync({'info': infos[0], 'error': ''})
         changed = model.change_checks(body.get('action', ''), list(body.get('checks') or []))
-        return sync({'changed': sorted(changed)})  # Pebble answers in name order
+        # Pebble answers in name order; ops 3.9's testing Pebble in the order asked.
+        return sync({'changed': changed if self.ops39_errors else sorted(changed)})
 
     # -- notices ----------------------------------------------------------------------------
 

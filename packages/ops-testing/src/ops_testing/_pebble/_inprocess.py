@@ -75,7 +75,7 @@ class InProcessTransport:
         self.peer_uid = peer_uid
         self.timeout = 5.0
 
-    def _check_connection(self) -> None:
+    def _check_connection(self, method: str = '', path: str = '') -> None:
         model = self.api.model
         if not model.can_connect:
             raise ops_pebble.ConnectionError(model.connect_error_message)
@@ -89,7 +89,7 @@ class InProcessTransport:
         timeout: float | None = None,
     ) -> dict[str, Any]:
         """Answer one API request (see :meth:`ops_pebble.transport.Transport.request`)."""
-        self._check_connection()
+        self._check_connection(method, path)
         request = Request(
             method, path, _query_lists(query), lambda: _object_body(body), self.peer_uid
         )
@@ -101,23 +101,33 @@ class InProcessTransport:
         Raises:
             PathError: as Pebble reports it (missing, a directory, a relative path...).
         """
-        self._check_connection()
-        check_absolute(path)
+        self._check_connection('GET', '/v1/files')
+        if not self.api.ops39_errors:
+            check_absolute(path)
         return self.api.model.fs.open_for_read(path)
 
     def write_file(
         self, request: dict[str, Any], path: str, source: Any, encoding: str
     ) -> dict[str, Any]:
         """Write one file of the simulated container; return the per-path results."""
-        self._check_connection()
+        self._check_connection('POST', '/v1/files')
         items = {item['path']: item for item in request.get('files') or []}
-        return sync([self.api.write_file(items.get(path, {}), path, _content(source, encoding))])
+        whole: bytes | None = None
+        if isinstance(source, (bytes, bytearray)):
+            whole = bytes(source)
+        elif isinstance(source, str):
+            try:
+                whole = source.encode(encoding)
+            except UnicodeError:
+                whole = None  # raised by the streaming path, after the path checks
+        chunks = _content(source, encoding)
+        return sync([self.api.write_file(items.get(path, {}), path, chunks, whole)])
 
     def start_exec(
         self, client: Client, body: dict[str, Any], options: ExecOptions
     ) -> ExecProcess[Any]:
         """Run a command on the model's exec handlers (see :mod:`._exec_sim`)."""
-        self._check_connection()
+        self._check_connection('POST', '/v1/exec')
         request = exec_request(
             self.api.model,
             options.command,
@@ -134,7 +144,7 @@ class InProcessTransport:
 
     def read_logs(self, query: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Return the simulated services' log entries."""
-        self._check_connection()
+        self._check_connection('GET', '/v1/logs')
         return self.api.logs(Request('GET', '/v1/logs', _query_lists(query), dict))
 
     def close(self) -> None:
