@@ -296,6 +296,12 @@ class Client:
         resp = self._request('POST', '/v1/services', body={'action': action, 'services': names})
         change_id = _shaped('POST /v1/services', lambda: ChangeID(_text(resp['change'])))
         if timeout:
+            if self._transport.passes_objects:
+                # In-process, a finished change without error (the usual case) needs no
+                # Change object, nor a wait.
+                raw = self._request('GET', f'/v1/changes/{change_id}').get('result') or {}
+                if raw.get('ready') and not raw.get('err'):
+                    return change_id
             change = self.wait_change(change_id, timeout=timeout, delay=delay)
             if change.err:
                 raise ChangeError(change.err, change)
@@ -356,20 +362,17 @@ class Client:
         """
         if not isinstance(label, str):
             raise TypeError(f'label must be a str, not {type(label).__name__}')
-        if isinstance(layer, str):
-            layer_yaml = layer
-        elif isinstance(layer, dict):
-            layer_yaml = Layer(layer).to_yaml()
-        elif isinstance(layer, Layer):
-            layer_yaml = layer.to_yaml()
-        else:
+        if not isinstance(layer, (str, dict, Layer)):
             raise TypeError(f'layer must be str, dict or pebble.Layer, not {type(layer).__name__}')
+        layer_value: Any = layer
+        if not isinstance(layer, str) and not self._transport.passes_objects:
+            layer_value = (layer if isinstance(layer, Layer) else Layer(layer)).to_yaml()
         body = {
             'action': 'add',
             'combine': combine,
             'label': label,
             'format': 'yaml',
-            'layer': layer_yaml,
+            'layer': layer_value,
         }
         self._request('POST', '/v1/layers', body=body)
 
@@ -378,6 +381,8 @@ class Client:
         import yaml
 
         resp = self._request('GET', '/v1/plan', {'format': 'yaml'})
+        if isinstance(resp.get('result'), Plan):
+            return cast('Plan', resp['result'])  # from a transport that passes objects
         try:
             return _shaped('GET /v1/plan', lambda: Plan(_text(resp['result'])))
         except yaml.YAMLError as e:

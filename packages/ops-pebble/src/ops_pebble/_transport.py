@@ -276,6 +276,9 @@ class SocketTransport:
         timeout: Seconds to wait when connecting and for each read.
     """
 
+    passes_objects = False
+    """Requests are encoded (JSON, YAML layers): see ``Transport.passes_objects``."""
+
     def __init__(self, socket_path: str, base_url: str = 'http://localhost', timeout: float = 5.0):
         self.socket_path = socket_path
         self.base_url = base_url

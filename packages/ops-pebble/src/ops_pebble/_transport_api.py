@@ -50,6 +50,12 @@ class Transport(Protocol):
     timeout: float
     """Seconds to wait for an answer (the client keeps it equal to its own)."""
 
+    passes_objects: bool
+    """Whether requests and answers stay Python objects end to end (an in-process
+    transport): the client then sends a layer as the dict or :class:`Layer` it was given
+    and accepts a :class:`Plan` as the plan, rather than YAML text, and takes a finished
+    service change's state without waiting for it."""
+
     def request(
         self,
         method: str,

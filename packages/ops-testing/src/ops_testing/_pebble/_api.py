@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from ops_pebble import PathError
-from ops_pebble._layer import Layer, LayerDict, load_yaml_mapping
+from ops_pebble._layer import Layer, LayerDict, layer_to_dict, load_yaml_mapping
 from ops_pebble._timeconv import parse_duration, parse_timestamp
 
 from ._errors import api_error
@@ -37,6 +37,9 @@ class Request:
         body: Returns the body's JSON object (called only by routes that read a body);
             raises :class:`ops_pebble.APIError` 400 if it is not one.
         peer_uid: The UID of the calling process, when known (recorded on notices).
+        objects: Whether the caller passes and takes objects as they are (in-process): a
+            layer may then be a dict or :class:`ops_pebble.Layer`, and the plan is
+            answered as a :class:`ops_pebble.Plan`.
     """
 
     method: str
@@ -44,6 +47,7 @@ class Request:
     query: Mapping[str, list[str]]
     body: Callable[[], dict[str, Any]]
     peer_uid: int | None = None
+    objects: bool = False
 
     def q(self, name: str, default: str | None = None) -> str | None:
         """The first value of query parameter ``name``."""
@@ -237,7 +241,7 @@ class PebbleAPI:
     def _get_plan(self, req: Request) -> dict[str, Any]:
         if req.q('format') != 'yaml':
             raise api_error(400, f'invalid format "{req.q("format")}"')
-        return sync(self.model.plan_yaml())
+        return sync(self.model.plan() if req.objects else self.model.plan_yaml())
 
     def _post_layers(self, req: Request) -> dict[str, Any]:
         body = req.body()
@@ -248,8 +252,16 @@ class PebbleAPI:
         label = body.get('label') or ''
         if not label:
             raise api_error(400, 'label must be set')
-        text = body.get('layer') or ''
-        layer: Any = text if self.ops39_errors else parse_layer(label, text)
+        layer: Any = body.get('layer') or ''
+        if not self.ops39_errors:
+            if isinstance(layer, str):
+                layer = parse_layer(label, layer)
+            elif req.objects and isinstance(layer, (dict, Layer)):
+                layer = check_layer(label, layer_to_dict(layer))
+            else:
+                raise api_error(400, 'cannot parse layer YAML: the layer must be YAML text')
+        elif not (isinstance(layer, (str, Layer)) or (req.objects and isinstance(layer, dict))):
+            raise api_error(400, 'cannot parse layer YAML: the layer must be YAML text')
         self.model.add_layer(label, layer, combine=bool(body.get('combine')))
         return sync(True)
 

@@ -70,6 +70,9 @@ class InProcessTransport:
     :class:`ops_pebble.ConnectionError` with ``api.model.connect_error_message``.
     """
 
+    passes_objects = True
+    """The client's objects reach the handler as they are (see ``Transport.passes_objects``)."""
+
     def __init__(self, api: PebbleAPI, *, peer_uid: int | None = None):
         self.api = api
         self.peer_uid = peer_uid
@@ -91,7 +94,7 @@ class InProcessTransport:
         """Answer one API request (see :meth:`ops_pebble.transport.Transport.request`)."""
         self._check_connection(method, path)
         request = Request(
-            method, path, _query_lists(query), lambda: _object_body(body), self.peer_uid
+            method, path, _query_lists(query), lambda: _object_body(body), self.peer_uid, True
         )
         return self.api.handle(request)
 
