@@ -111,22 +111,24 @@ class Client:
 
     @property
     def _transport(self) -> Transport:
-        # getattr: subclasses that skip __init__ (as ops 3.9's tests' MockClient does) still
+        # __dict__: subclasses that skip __init__ (as ops 3.9's tests' MockClient does) still
         # get the socket transport.
-        if getattr(self, '_transport_obj', None) is None:
-            with self.__dict__.setdefault('_transport_lock', threading.Lock()):
-                if getattr(self, '_transport_obj', None) is None:
-                    from ._transport import SocketTransport
-
-                    self._transport_obj = SocketTransport(
-                        self.socket_path,
-                        getattr(self, 'base_url', 'http://localhost'),
-                        self.timeout,
-                    )
-        transport = self._transport_obj
-        assert transport is not None
+        transport: Transport | None = self.__dict__.get('_transport_obj')
+        if transport is None:
+            transport = self._default_transport()
         transport.timeout = self.timeout
         return transport
+
+    def _default_transport(self) -> Transport:
+        with self.__dict__.setdefault('_transport_lock', threading.Lock()):
+            transport: Transport | None = self.__dict__.get('_transport_obj')
+            if transport is None:
+                from ._transport import SocketTransport
+
+                base_url = getattr(self, 'base_url', 'http://localhost')
+                transport = SocketTransport(self.socket_path, base_url, self.timeout)
+                self._transport_obj = transport
+            return transport
 
     def close(self) -> None:
         """Close idle connections (the client stays usable and reconnects when needed)."""
@@ -296,10 +298,10 @@ class Client:
         resp = self._request('POST', '/v1/services', body={'action': action, 'services': names})
         change_id = _shaped('POST /v1/services', lambda: ChangeID(_text(resp['change'])))
         if timeout:
-            if self._transport.passes_objects:
-                # In-process, a finished change without error (the usual case) needs no
-                # Change object, nor a wait.
-                raw = self._request('GET', f'/v1/changes/{change_id}').get('result') or {}
+            raw = resp.get('result')
+            if isinstance(raw, dict) and self._transport.passes_objects:
+                # In-process, the answer carries the change: a finished one without error
+                # (the usual case) needs no Change object, nor a wait.
                 if raw.get('ready') and not raw.get('err'):
                     return change_id
             change = self.wait_change(change_id, timeout=timeout, delay=delay)
@@ -346,7 +348,12 @@ class Client:
             query = {'names': ','.join(_names(names, 'names'))}
         resp = self._request('GET', '/v1/services', query)
         return _shaped(
-            'GET /v1/services', lambda: [ServiceInfo.from_dict(s) for s in resp['result'] or []]
+            'GET /v1/services',
+            lambda: [
+                # A transport that passes objects may answer ServiceInfo objects.
+                s if isinstance(s, ServiceInfo) else ServiceInfo.from_dict(s)
+                for s in resp['result'] or []
+            ],
         )
 
     # -- layers and plan --------------------------------------------------------------------

@@ -53,8 +53,8 @@ class Transport(Protocol):
     passes_objects: bool
     """Whether requests and answers stay Python objects end to end (an in-process
     transport): the client then sends a layer as the dict or :class:`Layer` it was given
-    and accepts a :class:`Plan` as the plan, rather than YAML text, and takes a finished
-    service change's state without waiting for it."""
+    and accepts a :class:`Plan` as the plan, rather than YAML text, and takes a service
+    change's state from the answer that started it (as its ``result``)."""
 
     def request(
         self,

@@ -18,6 +18,7 @@ from ops_pebble.transport import ExecOptions
 
 from ._pebble import InProcessTransport, PebbleAPI, PebbleModel
 from ._pebble._api import sync
+from ._pebble._inprocess import in_process_request
 from ._state._containers import CheckInfo, Container, Notice
 from ._types import ExecArgs
 
@@ -92,7 +93,11 @@ class _ScenarioTransport(InProcessTransport):
         return api
 
     def _check_connection(self, method: str = '', path: str = '') -> None:
-        if not self._bridge._can_connect(self._name):
+        api = self._api
+        connected = api.model.can_connect if api is not None else None
+        if connected is None:
+            connected = self._bridge._can_connect(self._name)
+        if not connected:
             if (method, path) in _OFFLINE or (method == 'GET' and path.startswith('/v1/notices/')):
                 return
             raise pebble.ConnectionError(_connect_error(self._name))
@@ -107,9 +112,12 @@ class _ScenarioTransport(InProcessTransport):
     ) -> dict[str, Any]:
         """Answer one request (``/v1/system-info`` without building the simulated Pebble)."""
         self._check_connection(method, path)
-        if path == '/v1/system-info' and self._api is None:
-            return sync({'boot-id': '', 'version': _PEBBLE_VERSION})
-        return super().request(method, path, query, body, timeout)
+        api = self._api
+        if api is None:
+            if path == '/v1/system-info':
+                return sync({'boot-id': '', 'version': _PEBBLE_VERSION})
+            api = self.api
+        return api.handle(in_process_request(method, path, query, body, self.peer_uid))
 
     def start_exec(self, client: pebble.Client, body: dict[str, Any], options: ExecOptions) -> Any:
         """Run a simulated command; it is recorded in ``Context.exec_history`` now."""

@@ -66,12 +66,15 @@ class Request:
 _HTTP_ONLY = ('exec', 'tasks')
 
 
+_PHRASES = {status.value: status.phrase for status in http.HTTPStatus}
+
+
 def sync(result: Any, code: int = 200) -> dict[str, Any]:
     """A synchronous answer's envelope."""
     envelope: dict[str, Any] = {
         'type': 'sync',
         'status-code': code,
-        'status': http.HTTPStatus(code).phrase,
+        'status': _PHRASES[code],
     }
     if result is not None:
         envelope['result'] = result
@@ -129,6 +132,8 @@ class PebbleAPI:
         self.change_delay = change_delay
         self.wait_endpoint = wait_endpoint
         self.ops39_errors = ops39_errors
+        # Routes without arguments, resolved once (most requests are to one of these).
+        self._routes: dict[tuple[str, str], Callable[..., dict[str, Any]]] = {}
 
     def route(self, method: str, path: str) -> tuple[Callable[..., dict[str, Any]], list[str]]:
         """The route method for a request and the path's arguments.
@@ -156,7 +161,12 @@ class PebbleAPI:
         Raises:
             APIError: the error answer, with Pebble's status and message.
         """
+        handler = self._routes.get((request.method, request.path))
+        if handler is not None:
+            return handler(request)
         handler, args = self.route(request.method, request.path)
+        if not args:
+            self._routes[request.method, request.path] = handler
         return handler(request, *args)
 
     # -- system -----------------------------------------------------------------------------
@@ -207,6 +217,8 @@ class PebbleAPI:
 
     def _get_services(self, req: Request) -> dict[str, Any]:
         infos = self.model.service_infos(req.q_list('names') or None)
+        if req.objects:
+            return sync(infos)
         result = []
         for info in infos:
             startup = getattr(info.startup, 'value', info.startup)
@@ -224,6 +236,9 @@ class PebbleAPI:
             timer = threading.Timer(delay, self.model.finish_change, args=(change_id,))
             timer.daemon = True
             timer.start()
+        if req.objects:
+            # In-process, the change comes with the answer: the client need not ask for it.
+            return async_(change_id, self.model.get_change(change_id))
         return async_(change_id)
 
     def _post_signals(self, req: Request) -> dict[str, Any]:

@@ -26,15 +26,30 @@ if TYPE_CHECKING:
 _CHUNK = 1 << 20
 
 
+_NO_QUERY: dict[str, list[str]] = {}
+
+
 def _query_lists(query: Mapping[str, Any] | None) -> dict[str, list[str]]:
     """The query as the HTTP face would decode it: each value a list of strings."""
     if not query:
-        return {}
+        return _NO_QUERY
     out: dict[str, list[str]] = {}
     for name, value in query.items():
         values = value if isinstance(value, (list, tuple)) else [value]
         out[name] = [str(v) for v in values]
     return out
+
+
+def in_process_request(
+    method: str,
+    path: str,
+    query: Mapping[str, Any] | None,
+    body: dict[str, Any] | None,
+    peer_uid: int | None,
+) -> Request:
+    """A client's request as the handler takes it, its objects passed as they are."""
+    lists = _query_lists(query) if query else _NO_QUERY
+    return Request(method, path, lists, lambda: _object_body(body), peer_uid, True)
 
 
 def _object_body(body: dict[str, Any] | None) -> dict[str, Any]:
@@ -93,10 +108,7 @@ class InProcessTransport:
     ) -> dict[str, Any]:
         """Answer one API request (see :meth:`ops_pebble.transport.Transport.request`)."""
         self._check_connection(method, path)
-        request = Request(
-            method, path, _query_lists(query), lambda: _object_body(body), self.peer_uid, True
-        )
-        return self.api.handle(request)
+        return self.api.handle(in_process_request(method, path, query, body, self.peer_uid))
 
     def read_file(self, path: str) -> IO[bytes]:
         """Open one file of the simulated container for reading.
