@@ -104,20 +104,29 @@ class Client:
         self.socket_path: str = os.fspath(socket_path)
         self.opener = opener
         self.base_url = base_url
-        self.timeout = timeout
         self._ws_base = 'ws' + base_url[4:] if base_url.startswith('http') else base_url
         self._transport_obj: Transport | None = transport
         self._transport_lock = threading.Lock()
+        self.timeout = timeout
+
+    @property
+    def timeout(self) -> float:
+        """Seconds to wait when connecting and for each read (shared with the transport)."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float) -> None:
+        self._timeout = value
+        transport = self.__dict__.get('_transport_obj')
+        if transport is not None:
+            transport.timeout = value
 
     @property
     def _transport(self) -> Transport:
         # __dict__: subclasses that skip __init__ (as ops 3.9's tests' MockClient does) still
         # get the socket transport.
         transport: Transport | None = self.__dict__.get('_transport_obj')
-        if transport is None:
-            transport = self._default_transport()
-        transport.timeout = self.timeout
-        return transport
+        return transport if transport is not None else self._default_transport()
 
     def _default_transport(self) -> Transport:
         with self.__dict__.setdefault('_transport_lock', threading.Lock()):
@@ -128,6 +137,7 @@ class Client:
                 base_url = getattr(self, 'base_url', 'http://localhost')
                 transport = SocketTransport(self.socket_path, base_url, self.timeout)
                 self._transport_obj = transport
+            transport.timeout = self.timeout
             return transport
 
     def close(self) -> None:
