@@ -99,15 +99,17 @@ class Client:
         *,
         transport: Transport | None = None,
     ):
-        if not isinstance(socket_path, (str, os.PathLike)):
-            raise TypeError(f'socket_path must be a str, not {type(socket_path).__name__}')
-        self.socket_path: str = os.fspath(socket_path)
+        if type(socket_path) is not str:
+            if not isinstance(socket_path, (str, os.PathLike)):
+                raise TypeError(f'socket_path must be a str, not {type(socket_path).__name__}')
+            socket_path = os.fspath(socket_path)
+        self.socket_path: str = socket_path
         self.opener = opener
         self.base_url = base_url
-        self._ws_base = 'ws' + base_url[4:] if base_url.startswith('http') else base_url
         self._transport_obj: Transport | None = transport
-        self._transport_lock = threading.Lock()
-        self.timeout = timeout
+        self._timeout = timeout
+        if transport is not None:
+            transport.timeout = timeout
 
     @property
     def timeout(self) -> float:

@@ -50,6 +50,10 @@ def _unmatched(container: str) -> Any:
 _PEBBLE_VERSION: str = inspect.signature(PebbleModel).parameters['version'].default
 
 
+#: The answer to /v1/system-info before a container's simulated Pebble is built.
+_SYSTEM_INFO = sync({'boot-id': '', 'version': _PEBBLE_VERSION})
+
+
 def _connect_error(name: str) -> str:
     return (
         f'Cannot connect to Pebble; did you forget to set can_connect=True for container {name}?'
@@ -115,7 +119,7 @@ class _ScenarioTransport(InProcessTransport):
         api = self._api
         if api is None:
             if path == '/v1/system-info':
-                return sync({'boot-id': '', 'version': _PEBBLE_VERSION})
+                return _SYSTEM_INFO
             api = self.api
         return api.handle(in_process_request(method, path, query, body, self.peer_uid))
 

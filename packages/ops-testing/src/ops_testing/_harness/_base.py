@@ -139,10 +139,17 @@ class HarnessBase(Generic[CharmType]):
         return model
 
     def _pebble_client(self, container_name: str) -> ops_pebble.Client:
+        model = self._pebble_model(container_name)
+        clients: dict[str, tuple[PebbleModel, ops_pebble.Client]]
+        clients = self.__dict__.setdefault('_pebble_clients', {})
+        known = clients.get(container_name)
+        if known is not None and known[0] is model:
+            return known[1]
         from .._pebble import PebbleAPI, in_process_client
 
-        api = PebbleAPI(self._pebble_model(container_name), ops39_errors=True)
-        return in_process_client(api)
+        client = in_process_client(PebbleAPI(model, ops39_errors=True))
+        clients[container_name] = (model, client)
+        return client
 
 
 def _unmatched_exec(command: list[str]) -> Exception:

@@ -62,6 +62,9 @@ class Request:
         return out
 
 
+#: Routes without arguments, resolved once for every handler (most requests are to these).
+_ROUTES: dict[tuple[str, str], Callable[..., dict[str, Any]]] = {}
+
 #: Areas only the HTTP face serves (exec websockets): known here for the 405 answer.
 _HTTP_ONLY = ('exec', 'tasks')
 
@@ -132,8 +135,6 @@ class PebbleAPI:
         self.change_delay = change_delay
         self.wait_endpoint = wait_endpoint
         self.ops39_errors = ops39_errors
-        # Routes without arguments, resolved once (most requests are to one of these).
-        self._routes: dict[tuple[str, str], Callable[..., dict[str, Any]]] = {}
 
     def route(self, method: str, path: str) -> tuple[Callable[..., dict[str, Any]], list[str]]:
         """The route method for a request and the path's arguments.
@@ -161,12 +162,12 @@ class PebbleAPI:
         Raises:
             APIError: the error answer, with Pebble's status and message.
         """
-        handler = self._routes.get((request.method, request.path))
-        if handler is not None:
-            return handler(request)
+        route = _ROUTES.get((request.method, request.path))
+        if route is not None:
+            return route(self, request)
         handler, args = self.route(request.method, request.path)
         if not args:
-            self._routes[request.method, request.path] = handler
+            _ROUTES[request.method, request.path] = getattr(type(self), handler.__name__)
         return handler(request, *args)
 
     # -- system -----------------------------------------------------------------------------

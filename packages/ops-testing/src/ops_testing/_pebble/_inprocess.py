@@ -35,8 +35,11 @@ def _query_lists(query: Mapping[str, Any] | None) -> dict[str, list[str]]:
         return _NO_QUERY
     out: dict[str, list[str]] = {}
     for name, value in query.items():
-        values = value if isinstance(value, (list, tuple)) else [value]
-        out[name] = [str(v) for v in values]
+        if isinstance(value, str):
+            out[name] = [value]
+        else:
+            values = value if isinstance(value, (list, tuple)) else [value]
+            out[name] = [str(v) for v in values]
     return out
 
 
