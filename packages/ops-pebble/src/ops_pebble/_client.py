@@ -45,6 +45,16 @@ _CHUNK = 1 << 20
 _T = TypeVar('_T')
 
 
+#: What building a call's result from an answer of the wrong shape raises.
+_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, RecursionError)
+
+
+def _unexpected(what: str, e: BaseException) -> ProtocolError:
+    """The error for an answer of the wrong shape (see :func:`_shaped`)."""
+    detail = f'{type(e).__name__}: {e}'[:200]
+    return ProtocolError(f'unexpected answer from Pebble to {what} ({detail})')
+
+
 def _shaped(what: str, build: Callable[[], _T]) -> _T:
     """Build the result of a call from Pebble's answer, which must have the expected shape.
 
@@ -54,9 +64,8 @@ def _shaped(what: str, build: Callable[[], _T]) -> _T:
     """
     try:
         return build()
-    except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as e:
-        detail = f'{type(e).__name__}: {e}'[:200]
-        raise ProtocolError(f'unexpected answer from Pebble to {what} ({detail})') from None
+    except _SHAPE_ERRORS as e:
+        raise _unexpected(what, e) from None
 
 
 def _change(resp: dict[str, Any]) -> Change:
@@ -214,7 +223,10 @@ class Client:
     def get_system_info(self) -> SystemInfo:
         """Return Pebble's version information."""
         resp = self._request('GET', '/v1/system-info')
-        return _shaped('GET /v1/system-info', lambda: SystemInfo.from_dict(resp['result']))
+        try:
+            return SystemInfo.from_dict(resp['result'])
+        except _SHAPE_ERRORS as e:
+            raise _unexpected('GET /v1/system-info', e) from None
 
     def get_warnings(self, select: WarningState = WarningState.PENDING) -> list[Warning]:
         """Return warnings (legacy API: current Pebble answers with :class:`APIError` 404)."""

@@ -98,8 +98,9 @@ class _ScenarioTransport(InProcessTransport):
 
     def _check_connection(self, method: str = '', path: str = '') -> None:
         api = self._api
-        connected = api.model.can_connect if api is not None else None
-        if connected is None:
+        if api is not None:
+            connected = api.model.can_connect
+        else:
             connected = self._bridge._can_connect(self._name)
         if not connected:
             if (method, path) in _OFFLINE or (method == 'GET' and path.startswith('/v1/notices/')):

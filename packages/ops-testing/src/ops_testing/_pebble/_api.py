@@ -74,6 +74,8 @@ _PHRASES = {status.value: status.phrase for status in http.HTTPStatus}
 
 def sync(result: Any, code: int = 200) -> dict[str, Any]:
     """A synchronous answer's envelope."""
+    if code == 200 and result is not None:
+        return {'type': 'sync', 'status-code': 200, 'status': 'OK', 'result': result}
     envelope: dict[str, Any] = {
         'type': 'sync',
         'status-code': code,
