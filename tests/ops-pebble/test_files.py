@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from typing import Any
 
 import ops_pebble
 import pytest
@@ -126,8 +127,9 @@ def test_make_dir_and_remove_path(client: ops_pebble.Client, model: PebbleModel)
 
 def _pull_work(
     client: ops_pebble.Client, model: PebbleModel, size: int, monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, int, int]:
-    """Pull a ``size``-byte file; return (socket reads, bytes received, pieces kept).
+) -> tuple[int, int, int, int]:
+    """Pull a ``size``-byte file; return (socket reads, bytes received, pieces kept, least
+    read asked for).
 
     Every piece the pull keeps must be a view of what one socket read brought (never a
     copy joined from several), and the pieces must add up to the file.
@@ -138,11 +140,13 @@ def _pull_work(
     with open(model.fs.host_path(f'/big{size}'), 'wb') as f:
         f.truncate(size)
     reads = [0, 0]
+    asked: list[int] = []
     pieces: list[int] = []
     real_recv_into = DeadlineSocket.recv_into
     real_write = PullSpool.write
 
-    def recv_into(sock: DeadlineSocket, buffer: object, nbytes: int = 0, flags: int = 0) -> int:
+    def recv_into(sock: DeadlineSocket, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        asked.append(nbytes or len(buffer))
         count = real_recv_into(sock, buffer, nbytes, flags)
         reads[0] += 1
         reads[1] += count
@@ -160,18 +164,20 @@ def _pull_work(
         assert f.tell() == size
     monkeypatch.undo()
     assert sum(pieces) == size
-    return reads[0], reads[1], len(pieces)
+    return reads[0], reads[1], len(pieces), min(asked)
 
 
 def test_pull_work_is_linear_in_the_file_size(
     client: ops_pebble.Client, model: PebbleModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Counted, not timed (speed figures live in benchmarks/): 4x the data takes at most
-    # ~4x the socket reads and kept pieces, and nothing is read twice or joined by copying,
-    # which is what makes the parser linear (upstream's re-scanned a growing buffer).
-    small = _pull_work(client, model, 4 << 20, monkeypatch)
-    large = _pull_work(client, model, 16 << 20, monkeypatch)
-    for what, a, b in zip(('socket reads', 'bytes received', 'pieces'), small, large, strict=True):
-        assert b <= 4 * a + 16, f'{what}: {a} for 4 MiB but {b} for 16 MiB'
-    assert large[1] < (16 << 20) + 4096  # the body and little else
-    assert large[0] <= (16 << 20) // (64 << 10) + 16  # reads of at least ~64 KiB each
+    # Counted, not timed (speed figures live in benchmarks/). How many reads a pull takes
+    # depends on how much the server has sent when the client asks (a busy machine gives
+    # many short reads), so what is held here is what the client controls: it asks for
+    # large reads, receives each byte once (the body and little else), and keeps each read
+    # as a view of it, never joined by copying, which makes the parser linear (upstream's
+    # re-scanned a growing buffer).
+    for size in (4 << 20, 16 << 20):
+        reads, received, pieces, least_asked = _pull_work(client, model, size, monkeypatch)
+        assert received < size + 4096, f'{received} bytes received for a {size}-byte file'
+        assert pieces <= reads, f'{pieces} pieces kept from {reads} reads'
+        assert least_asked >= 64 << 10, f'a read asked for only {least_asked} bytes'
