@@ -5,8 +5,8 @@ the graph is one distribution (``ops_core``, ``ops_pebble``, ...); a module is p
 any part of its name after the root starts with an underscore (``ops_core._dispatch._dispatcher``,
 ``ops_testing._pebble.client``). Across distributions only public modules may be imported,
 and among them the one seam module each lower distribution declares for its sisters
-(``ops_hookcmds.sister``, ``ops_core.sister``), so a private module's name can change
-without breaking another distribution. Inside one distribution anything goes: the package
+(``ops_hookcmds.sister``, ``ops_pebble.sister``, ``ops_core.sister``), so a private module's
+name can change without breaking another distribution. Inside one distribution anything goes: the package
 layout is that distribution's own business.
 
 The stock ``private_modules`` contract is stricter than this (a private module only from

@@ -71,6 +71,25 @@ NAMES: dict[str, dict[str, str]] = {
         'Warning': 'ops_pebble._changes',
         'WarningState': 'ops_pebble._changes',
     },
+    'ops_pebble.sister': {
+        'combine_layers': 'ops_pebble._layer',
+        'format_go_duration': 'ops_pebble._timeconv',
+        'format_timestamp': 'ops_pebble._timeconv',
+        'iter_multipart': 'ops_pebble._files',
+        'layer_to_dict': 'ops_pebble._layer',
+        'load_yaml_mapping': 'ops_pebble._layer',
+        'merge_layer_into': 'ops_pebble._layer',
+        'multipart_boundary': 'ops_pebble._files',
+        'multipart_head': 'ops_pebble._files',
+        'multipart_tail': 'ops_pebble._files',
+        'parse_duration': 'ops_pebble._timeconv',
+        'parse_header_params': 'ops_pebble._files',
+        'parse_timestamp': 'ops_pebble._timeconv',
+        'quote_param': 'ops_pebble._files',
+        'safe_dump': 'ops_pebble._yaml',
+        'signal_name': 'ops_pebble._exec',
+        'validate_layer': 'ops_pebble._layer',
+    },
     'ops_pebble.transport': {
         'ExecOptions': 'ops_pebble._transport_api',
         'SocketTransport': 'ops_pebble._transport',
@@ -114,10 +133,17 @@ HOMES: dict[str, dict[str, str]] = {
     },
     'ops_pebble._exec': {
         'ExecProcess': 'ops_pebble',
+        'signal_name': 'ops_pebble.sister',
     },
     'ops_pebble._files': {
         'FileInfo': 'ops_pebble',
         'FileType': 'ops_pebble',
+        'iter_multipart': 'ops_pebble.sister',
+        'multipart_boundary': 'ops_pebble.sister',
+        'multipart_head': 'ops_pebble.sister',
+        'multipart_tail': 'ops_pebble.sister',
+        'parse_header_params': 'ops_pebble.sister',
+        'quote_param': 'ops_pebble.sister',
     },
     'ops_pebble._identities': {
         'BasicIdentity': 'ops_pebble',
@@ -142,6 +168,11 @@ HOMES: dict[str, dict[str, str]] = {
         'Service': 'ops_pebble',
         'ServiceDict': 'ops_pebble',
         'TcpDict': 'ops_pebble',
+        'combine_layers': 'ops_pebble.sister',
+        'layer_to_dict': 'ops_pebble.sister',
+        'load_yaml_mapping': 'ops_pebble.sister',
+        'merge_layer_into': 'ops_pebble.sister',
+        'validate_layer': 'ops_pebble.sister',
     },
     'ops_pebble._notices': {
         'Notice': 'ops_pebble',
@@ -153,12 +184,21 @@ HOMES: dict[str, dict[str, str]] = {
         'ServiceStartup': 'ops_pebble',
         'ServiceStatus': 'ops_pebble',
     },
+    'ops_pebble._timeconv': {
+        'format_go_duration': 'ops_pebble.sister',
+        'format_timestamp': 'ops_pebble.sister',
+        'parse_duration': 'ops_pebble.sister',
+        'parse_timestamp': 'ops_pebble.sister',
+    },
     'ops_pebble._transport': {
         'SocketTransport': 'ops_pebble.transport',
     },
     'ops_pebble._transport_api': {
         'ExecOptions': 'ops_pebble.transport',
         'Transport': 'ops_pebble.transport',
+    },
+    'ops_pebble._yaml': {
+        'safe_dump': 'ops_pebble.sister',
     },
 }
 

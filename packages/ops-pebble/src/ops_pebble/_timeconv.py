@@ -11,6 +11,8 @@ import re
 
 from ops_hookcmds.sister import parse_rfc3339
 
+from ._exports import publish
+
 _DURATION_PART = re.compile(r'([0-9.]+)([a-zµμ]+)')
 _UNIT_SECONDS = {
     'ns': 1e-9,
@@ -103,3 +105,6 @@ def format_go_duration(seconds: float) -> str:
         else:
             text = f'{secs_text}s'
     return ('-' if negative else '') + text
+
+
+publish(__name__)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._exports import publish
+
 _loader: Any = None
 _dumper: Any = None
 
@@ -111,3 +113,6 @@ def safe_dump(data: Any, **kwargs: Any) -> str:
 
     text: str = yaml.dump(data, Dumper=_classes()[1], **kwargs)
     return text
+
+
+publish(__name__)

@@ -18,9 +18,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from ops_pebble import PathError
-from ops_pebble._layer import Layer, LayerDict, layer_to_dict, load_yaml_mapping
-from ops_pebble._timeconv import parse_duration, parse_timestamp
+from ops_pebble import Layer, LayerDict, PathError
+from ops_pebble.sister import layer_to_dict, load_yaml_mapping, parse_duration, parse_timestamp
 
 from ._errors import api_error
 from ._model import PebbleModel

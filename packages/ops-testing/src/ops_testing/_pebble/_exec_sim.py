@@ -12,7 +12,7 @@ from typing import Any
 
 import ops_pebble
 from ops_pebble import ExecError, ExecProcess
-from ops_pebble._exec import signal_name
+from ops_pebble.sister import signal_name
 from ops_pebble.transport import ExecOptions
 
 from ._errors import api_error

@@ -11,7 +11,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from ops_pebble._timeconv import format_go_duration, parse_duration
+from ops_pebble.sister import format_go_duration, parse_duration
 
 from ._errors import api_error
 from ._model import ExecRequest

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ops_pebble import APIError, PathError
-from ops_pebble._files import (
+from ops_pebble.sister import (
     iter_multipart,
     multipart_boundary,
     multipart_head,

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 from ops_pebble import PathError
-from ops_pebble._timeconv import format_timestamp
+from ops_pebble.sister import format_timestamp
 
 from ._paths import container_path, go_pattern, path_error, resolve
 

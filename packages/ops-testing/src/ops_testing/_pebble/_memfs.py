@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 from ops_pebble import PathError
-from ops_pebble._timeconv import format_timestamp
+from ops_pebble.sister import format_timestamp
 
 from ._fs import apply_owner, complete_owner, container_path, path_error, temp_name
 from ._paths import go_pattern

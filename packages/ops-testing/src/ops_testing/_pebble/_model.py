@@ -18,9 +18,15 @@ from typing import Any
 
 import ops_pebble
 from ops_pebble import Layer, Plan, ServiceInfo, ServiceStartup, ServiceStatus
-from ops_pebble._layer import combine_layers, layer_to_dict, merge_layer_into, validate_layer
-from ops_pebble._timeconv import format_go_duration, format_timestamp
-from ops_pebble._yaml import safe_dump
+from ops_pebble.sister import (
+    combine_layers,
+    format_go_duration,
+    format_timestamp,
+    layer_to_dict,
+    merge_layer_into,
+    safe_dump,
+    validate_layer,
+)
 
 from ._errors import api_error
 from ._fs import FileSystem
