@@ -353,3 +353,55 @@ def test_reading_a_violation_from_the_output_stream_is_a_protocol_error(
         process.stdout.read()
     process._teardown()
     process._waited = True
+
+
+def test_exec_wait_ends_when_the_change_is_done_though_control_stays_open(
+    serve: Callable[[Reply], str],
+) -> None:
+    # The real Pebble sometimes leaves the control websocket open when the process ended
+    # before the websockets were connected (``true`` on a loaded machine): the change is
+    # done, and waiting for the socket to close hung ``wait()`` for ever.
+    change = {
+        'id': '1', 'kind': 'exec', 'summary': 'Execute command "true"', 'status': 'Done',
+        'ready': True, 'spawn-time': '2026-12-07T17:45:00Z', 'ready-time': '2026-12-07T17:45:00Z',
+        'tasks': [{'id': 'T', 'kind': 'exec', 'summary': '', 'status': 'Done', 'log': [],
+                   'progress': {'label': '', 'done': 1, 'total': 1},
+                   'spawn-time': '2026-12-07T17:45:00Z', 'data': {'exit-code': 0}}],
+    }  # fmt: skip
+
+    def closing(body: object, status: str = '200 OK') -> bytes:
+        return _json(body, status).replace(b'\r\n\r\n', b'\r\nConnection: close\r\n\r\n', 1)
+
+    def reply(conn: socket.socket, head: str) -> None:
+        target = head.split(' ')[1]
+        if target == '/v1/exec':
+            conn.sendall(
+                closing(
+                    {'type': 'async', 'status-code': 202, 'status': 'Accepted', 'change': '1',
+                     'result': {'task-id': 'T', 'environment': {}, 'working-dir': '/'}},
+                    '202 Accepted',
+                )
+            )  # fmt: skip
+        elif target.startswith('/v1/tasks/T/websocket/'):
+            _upgrade(conn, head)
+            if target.endswith('/stdio'):
+                conn.sendall(_frame(0x1, b'{"command":"end"}'))
+        elif target.startswith('/v1/changes/1'):
+            conn.sendall(closing({'type': 'sync', 'status-code': 200, 'status': 'OK',
+                                  'result': change}))  # fmt: skip
+
+    client = ops_pebble.Client(serve(reply), timeout=2)
+    process = client.exec(['true'])
+    finished = threading.Event()
+    errors: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            process.wait()
+        except BaseException as e:  # reported by the assertion below
+            errors.append(e)
+        finished.set()
+
+    threading.Thread(target=wait, daemon=True).start()
+    assert finished.wait(2 + 1 + 2 * SLACK), 'wait() still waits for the control websocket'
+    assert errors == []

@@ -31,6 +31,9 @@ from ._exports import publish
 from ._timeconv import format_duration
 from ._transport_api import ExecOptions
 
+# How long to wait on the control websocket before asking Pebble whether the change is done.
+_CONTROL_SLICE = 1.0
+
 if TYPE_CHECKING:
     from ._client import Client
     from ._transport import SocketTransport
@@ -242,7 +245,7 @@ class ExecProcess(Generic[AnyStr]):
         )
         try:
             if self._control_ws is not None and hasattr(self._control_ws, 'wait_closed'):
-                self._control_ws.wait_closed(deadline)
+                self._wait_control_closed(deadline)
             self._raise_failure()
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
@@ -252,6 +255,26 @@ class ExecProcess(Generic[AnyStr]):
             if self._failure is not None:
                 raise self._failure from None
             raise timed_out from e
+
+    def _wait_control_closed(self, deadline: float | None) -> None:
+        """Wait for Pebble to close the control websocket, as it does when the process exits.
+
+        The real Pebble does not always close it when the process ends before the websockets
+        are connected (seen with ``true`` on a loaded machine: the change is done, the socket
+        stays open), so the wait is taken in slices and ends as soon as the change is ready.
+        """
+        ws = self._control_ws
+        while True:
+            now = time.monotonic()
+            piece = now + _CONTROL_SLICE
+            try:
+                ws.wait_closed(piece if deadline is None else min(deadline, piece))
+                return
+            except builtins.TimeoutError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+            if self._client.get_change(self._change_id).ready:
+                return
 
     def wait_output(self) -> tuple[AnyStr, AnyStr | None]:
         """Wait for the command to finish and return its output.
