@@ -299,14 +299,29 @@ def _frame(opcode: int, payload: bytes) -> bytes:
     return bytes([0x80 | opcode, len(payload)]) + payload
 
 
-def _exec_server(stdio: bytes = b'', control: bytes = b'') -> Reply:
-    """An exec whose websockets send ``stdio`` and ``control``, then stay silent."""
+def _exec_server(
+    stdio: bytes = b'', control: bytes = b'', change: dict[str, object] | None = None
+) -> Reply:
+    """An exec whose websockets send ``stdio`` and ``control``, then stay silent.
+
+    With ``change``, a request for the change gets it (each JSON answer then closes its
+    connection, since this server answers one request per connection); without it, such a
+    request is never answered.
+    """
+
+    def answer(body: object, status: str = '200 OK') -> bytes:
+        data = _json(body, status)
+        return (
+            data
+            if change is None
+            else data.replace(b'\r\n\r\n', b'\r\nConnection: close\r\n\r\n', 1)
+        )
 
     def reply(conn: socket.socket, head: str) -> None:
         target = head.split(' ')[1]
         if target == '/v1/exec':
             conn.sendall(
-                _json(
+                answer(
                     {'type': 'async', 'status-code': 202, 'status': 'Accepted', 'change': '1',
                      'result': {'task-id': 'T', 'environment': {}, 'working-dir': '/'}},
                     '202 Accepted',
@@ -316,7 +331,10 @@ def _exec_server(stdio: bytes = b'', control: bytes = b'') -> Reply:
             _upgrade(conn, head)
             name = target.rsplit('/', 1)[1]
             conn.sendall({'stdio': stdio, 'control': control}.get(name, b''))
-        # anything else (waiting for the change) is never answered
+        elif change is not None and target.startswith('/v1/changes/1'):
+            conn.sendall(
+                answer({'type': 'sync', 'status-code': 200, 'status': 'OK', 'result': change})
+            )
 
     return reply
 
@@ -369,28 +387,8 @@ def test_exec_wait_ends_when_the_change_is_done_though_control_stays_open(
                    'spawn-time': '2026-12-07T17:45:00Z', 'data': {'exit-code': 0}}],
     }  # fmt: skip
 
-    def closing(body: object, status: str = '200 OK') -> bytes:
-        return _json(body, status).replace(b'\r\n\r\n', b'\r\nConnection: close\r\n\r\n', 1)
-
-    def reply(conn: socket.socket, head: str) -> None:
-        target = head.split(' ')[1]
-        if target == '/v1/exec':
-            conn.sendall(
-                closing(
-                    {'type': 'async', 'status-code': 202, 'status': 'Accepted', 'change': '1',
-                     'result': {'task-id': 'T', 'environment': {}, 'working-dir': '/'}},
-                    '202 Accepted',
-                )
-            )  # fmt: skip
-        elif target.startswith('/v1/tasks/T/websocket/'):
-            _upgrade(conn, head)
-            if target.endswith('/stdio'):
-                conn.sendall(_frame(0x1, b'{"command":"end"}'))
-        elif target.startswith('/v1/changes/1'):
-            conn.sendall(closing({'type': 'sync', 'status-code': 200, 'status': 'OK',
-                                  'result': change}))  # fmt: skip
-
-    client = ops_pebble.Client(serve(reply), timeout=2)
+    end_of_output = _frame(0x1, b'{"command":"end"}')
+    client = ops_pebble.Client(serve(_exec_server(end_of_output, change=change)), timeout=2)
     process = client.exec(['true'])
     finished = threading.Event()
     errors: list[BaseException] = []
