@@ -15,16 +15,26 @@ LIMIT = 32 << 20
 
 SCRIPT = textwrap.dedent(
     """
-    import os, resource, sys
+    import sys
     import ops_pebble
 
+    def status_bytes(field):
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith(field + ':'):
+                    return int(line.split()[1]) * 1024
+
     def peak():
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        # This process's own high-water mark: ru_maxrss would include the parent's peak
+        # (Linux carries the replaced address space's peak across exec).
+        return status_bytes('VmHWM')
 
     socket_path, src, dest = sys.argv[1:4]
     client = ops_pebble.Client(socket_path, timeout=30)
     client.get_system_info()  # load everything the transfer needs before measuring
-    baseline = peak()
+    with open('/proc/self/clear_refs', 'w') as f:
+        f.write('5')  # the high-water mark restarts from the RSS now
+    baseline = status_bytes('VmRSS')
     with open(src, 'rb') as f:
         client.push('/pushed.bin', f)
     after_push = peak()
