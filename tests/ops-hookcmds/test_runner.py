@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -90,6 +91,41 @@ def test_hung_tool_times_out(fake_juju: FakeJuju, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(_runner, 'timeout', 0.5)
     with pytest.raises(hookcmds.Error, match=r"'is-leader' timed out after 0.5 seconds"):
         hookcmds.is_leader()
+
+
+def test_tool_that_closes_its_output_and_then_hangs_still_times_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tool = tmp_path / 'is-leader'
+    tool.write_text(f'#!/bin/sh\necho true\nexec >&- 2>&-\nexec {shutil.which("sleep")} 30\n')
+    tool.chmod(0o755)
+    monkeypatch.setenv('PATH', str(tmp_path))
+    monkeypatch.setattr(_runner, 'timeout', 0.5)
+    with pytest.raises(hookcmds.Error, match=r"'is-leader' timed out after 0.5 seconds"):
+        hookcmds.is_leader()
+
+
+def test_a_tool_is_reaped_when_it_exits_not_by_polling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The tool closes its output, then exits a little later: subprocess's own timed wait
+    # would poll for its exit with sleeps (idle time added to every such tool call).
+    tool = tmp_path / 'is-leader'
+    tool.write_text(f'#!/bin/sh\necho true\nexec >&- 2>&-\nexec {shutil.which("sleep")} 0.2\n')
+    tool.chmod(0o755)
+    monkeypatch.setenv('PATH', str(tmp_path))
+    if not hasattr(os, 'pidfd_open'):
+        pytest.skip('this platform has no pidfds: subprocess polls for the exit')
+    sleeps: list[float] = []
+    real_sleep = subprocess.time.sleep  # type: ignore[attr-defined]
+
+    def record(seconds: float) -> None:
+        sleeps.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(subprocess.time, 'sleep', record)  # type: ignore[attr-defined]
+    assert hookcmds.is_leader() is True
+    assert sleeps == []
 
 
 def test_default_timeout_is_generous() -> None:

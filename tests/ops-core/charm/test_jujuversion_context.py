@@ -102,6 +102,34 @@ def test_context_from_environ_parses_every_field(tmp_path: Path) -> None:
     assert ctx.version == '3.6.4'
 
 
+def test_charm_dir_is_a_resolved_path_when_read(tmp_path: Path) -> None:
+    real = tmp_path / 'real'
+    real.mkdir()
+    (tmp_path / 'link').symlink_to(real)
+    env = {**BASE, 'JUJU_CHARM_DIR': str(tmp_path / 'link')}
+    ctx = ops.JujuContext.from_environ(env)
+    assert type(ctx.charm_dir) is type(Path()) and ctx.charm_dir == real.resolve()
+    assert ctx == ops.JujuContext.from_environ(env)
+    assert f'charm_dir={real.resolve()!r}' in repr(ctx)
+    with pytest.raises(AttributeError):
+        ctx.charm_dir = Path('/elsewhere')  # type: ignore[misc]
+    assert ctx.charm_dir == real.resolve()
+
+
+def test_charm_dir_given_to_the_constructor_is_kept_as_given() -> None:
+    ctx = ops.JujuContext(
+        dispatch_path='hooks/start',
+        hook_name='start',
+        model_name='m',
+        model_uuid='u',
+        unit_name='a/0',
+        version=ops.JujuVersion('3.6.4'),
+        charm_dir='/charm',  # type: ignore[arg-type]
+    )
+    assert ctx.charm_dir == '/charm'
+    assert ops.JujuContext(**{**vars(ctx), 'charm_dir': Path('/charm')}).charm_dir == Path('/charm')
+
+
 @pytest.mark.parametrize(
     ('extra', 'missing'),
     [

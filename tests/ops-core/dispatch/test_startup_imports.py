@@ -31,6 +31,11 @@ _NEVER_UP_FRONT = frozenset(
         'random',
         'shutil',
         'tempfile',
+        # ``pathlib`` brings ``urllib.parse``, ``ipaddress``, ``fnmatch`` and ``ntpath``; the
+        # charm directory becomes a ``Path`` only when a charm reads it
+        'ipaddress',
+        'pathlib',
+        'urllib.parse',
         # a machine charm has no Pebble
         'http.client',
         'ops_pebble',

@@ -535,6 +535,7 @@ HINTS: dict[str, dict[str, str]] = {
         'CharmMeta': 'ops_core._charm._meta:CharmMeta',
         'ConfigData': 'ops_core._model._config:ConfigData',
         'Framework': 'ops_core._framework._framework:Framework',
+        'Path': 'pathlib:Path',
         'StatusBase': 'ops_core._model._status:StatusBase',
         'Unit': 'ops_core._model._model:Unit',
     },
@@ -550,6 +551,9 @@ HINTS: dict[str, dict[str, str]] = {
         'Storage': 'ops_core._model._storage:Storage',
         'Unit': 'ops_core._model._model:Unit',
     },
+    'ops_core._charm._meta': {
+        'Path': 'pathlib:Path',
+    },
     'ops_core._container': {
         'Backend': 'ops_core._model._backend:Backend',
         'CheckInfo': 'ops_pebble._checks:CheckInfo',
@@ -564,6 +568,9 @@ HINTS: dict[str, dict[str, str]] = {
         'NoticesUsers': 'ops_pebble._notices:NoticesUsers',
         'Plan': 'ops_pebble._layer:Plan',
         'ServiceInfo': 'ops_pebble._services:ServiceInfo',
+    },
+    'ops_core._dispatch._jujucontext': {
+        'Path': 'pathlib:Path',
     },
     'ops_core._dispatch._log': {
         'Backend': 'ops_core._model._backend:Backend',
@@ -583,6 +590,7 @@ HINTS: dict[str, dict[str, str]] = {
         'CharmMeta': 'ops_core._charm._meta:CharmMeta',
         'JujuStorage': 'ops_core._persistence._juju:JujuStorage',
         'Model': 'ops_core._model._model:Model',
+        'Path': 'pathlib:Path',
         'SQLiteStorage': 'ops_core._persistence._sqlite:SQLiteStorage',
     },
     'ops_core._framework._handle': {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .._exports import publish
@@ -42,6 +41,8 @@ from ._events import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .._framework._framework import Framework
     from ..model import Application, ConfigData, StatusBase, Unit
     from ._meta import CharmMeta

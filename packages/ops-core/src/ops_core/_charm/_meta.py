@@ -12,14 +12,16 @@ from __future__ import annotations
 import enum
 import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import IO, Any, ClassVar, Literal
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Literal
 
 from ops_hookcmds.sister import record
 
 from .._exports import publish
 from .._model._errors import ModelError
 from .._model._jujuversion import JujuVersion
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class MetadataError(ValueError):

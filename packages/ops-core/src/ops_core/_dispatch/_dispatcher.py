@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 import ops_core.tracing_hook as tracing_hook
 
 from .._framework._abort import _Abort
+from ._jujucontext import charm_dir_text
 
 if TYPE_CHECKING:
     from .._charm._charm import CharmBase
@@ -181,7 +182,7 @@ class _Dispatcher:
         framework = framework_class(
             # Framework's signature names ops 3.9's two storages; any with their methods does.
             cast('SQLiteStorage', self.storage),
-            ctx.charm_dir,
+            charm_dir_text(ctx),
             self.meta,
             model,
             event_name=name,

@@ -2,20 +2,62 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from .._model._jujuversion import JujuVersion
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 def _default_charm_dir() -> Path:
     # The charm is normally installed as <charm_dir>/venv/ops_core/, so without
     # JUJU_CHARM_DIR the charm directory is two levels above this package. Resolved only
     # when needed: Juju always sets JUJU_CHARM_DIR.
+    from pathlib import Path
+
     return Path(__file__).resolve().parents[2]
+
+
+class _ResolvedDir(str):
+    """``JUJU_CHARM_DIR`` as :meth:`JujuContext.from_dict` resolved it, not yet a ``Path``."""
+
+    __slots__ = ()
+
+
+class _PathOnFirstRead:
+    """``JujuContext.charm_dir``: a :class:`_ResolvedDir` becomes a ``pathlib.Path`` when read.
+
+    Every hook builds a JujuContext, but the dispatch itself needs only the directory's
+    text; importing :mod:`pathlib` (with the ``urllib.parse`` and ``ipaddress`` it imports)
+    is about 8% of a trivial hook's work, so it waits until a charm reads the field. Any
+    other value (a ``Path`` or string given to the constructor) is kept as given, as the
+    field of a plain dataclass would be.
+    """
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:  # a field with a default factory has no class attribute
+            raise AttributeError('charm_dir')
+        value = obj.__dict__['charm_dir']
+        if type(value) is _ResolvedDir:
+            from pathlib import Path
+
+            value = obj.__dict__['charm_dir'] = Path(value)
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__['charm_dir'] = value
+
+
+def charm_dir_text(context: JujuContext) -> str:
+    """The charm directory of ``context`` as a string, without making a ``Path`` of it."""
+    raw = context.__dict__.get('charm_dir')
+    return os.fspath(raw if raw is not None else context.charm_dir)
 
 
 _ALWAYS_REQUIRED = (
@@ -200,7 +242,7 @@ class JujuContext:
             unit_name=env.get('JUJU_UNIT_NAME', ''),
             version=JujuVersion(env.get('JUJU_VERSION') or '0.0.0'),
             availability_zone=opt('JUJU_AVAILABILITY_ZONE'),
-            charm_dir=Path(charm_dir).resolve() if charm_dir else _default_charm_dir(),
+            charm_dir=_ResolvedDir(os.path.realpath(charm_dir)) if charm_dir else _default_charm_dir(),  # type: ignore[arg-type]
             debug='JUJU_DEBUG' in env,
             debug_at={n.strip() for n in debug_at.split(',') if n.strip()} if debug_at else set(),
             machine_id=opt('JUJU_MACHINE_ID'),
@@ -224,5 +266,9 @@ class JujuContext:
             workload_name=opt('JUJU_WORKLOAD_NAME'),
         )
 
+
+# The record's generated __init__ stores fields with object.__setattr__, which goes through
+# this data descriptor; reads, eq, repr and hash all read the field through it too.
+type.__setattr__(JujuContext, 'charm_dir', _PathOnFirstRead())
 
 publish(__name__)

@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._exports import publish
@@ -44,7 +43,7 @@ def _production_backend(context: JujuContext) -> Backend:
     return HookCommandsBackend(context)
 
 
-def _run_legacy_hook(charm_dir: Path, dispatch_path: str) -> None:
+def _run_legacy_hook(charm_dir: str, dispatch_path: str) -> None:
     """Run ``<charm_dir>/<dispatch_path>`` if it is a separate executable (old-style hooks).
 
     Raises:
@@ -53,22 +52,21 @@ def _run_legacy_hook(charm_dir: Path, dispatch_path: str) -> None:
     """
     if not dispatch_path:
         return
-    candidate = charm_dir / dispatch_path
-    if not candidate.exists() or candidate.is_dir():
+    path = os.path.join(charm_dir, dispatch_path)
+    if not os.path.exists(path) or os.path.isdir(path):
         return
-    path = candidate
     warnings.warn('Legacy hooks are deprecated.', DeprecationWarning, stacklevel=2)
     if not os.access(path, os.X_OK):
         logger.warning('Legacy %s exists but is not executable.', dispatch_path)
         return
     try:
-        same = path.resolve() == Path(sys.argv[0]).resolve()
+        same = os.path.realpath(path) == os.path.realpath(sys.argv[0])
     except (OSError, IndexError):
         same = False
     if same:
         logger.debug('Legacy %s is just a link to ourselves.', dispatch_path)
         return
-    argv = [str(path), *sys.argv[1:]]
+    argv = [path, *sys.argv[1:]]
     logger.info('Running legacy %s.', dispatch_path)
     import subprocess  # only legacy hooks need it; a plain hook never loads it
 
@@ -83,8 +81,8 @@ def _run_legacy_hook(charm_dir: Path, dispatch_path: str) -> None:
     logger.debug('Legacy %s exited with status 0.', dispatch_path)
 
 
-def _should_use_controller_storage(db_path: Path, meta: CharmMeta, context: JujuContext) -> bool:
-    if db_path.exists():
+def _should_use_controller_storage(db_path: str, meta: CharmMeta, context: JujuContext) -> bool:
+    if os.path.exists(db_path):
         return False
     if 'kubernetes' not in meta.series:
         logger.debug('Using local storage: not a Kubernetes podspec charm')
@@ -105,8 +103,9 @@ def _make_storage(
 ) -> SQLiteStorage | JujuStorage:
     from .._persistence._juju import JujuStorage, juju_backend_available
     from .._persistence._sqlite import SQLiteStorage
+    from ._jujucontext import charm_dir_text
 
-    db_path = context.charm_dir / CHARM_STATE_FILE
+    db_path = os.path.join(charm_dir_text(context), CHARM_STATE_FILE)
     if use_juju_for_storage and not juju_backend_available():
         raise RuntimeError(
             'charm set use_juju_for_storage=True, but Juju version '
@@ -171,7 +170,7 @@ def main(charm_class: type[CharmBase], use_juju_for_storage: bool | None = None)
 def _main(charm_class: type[CharmBase], use_juju_for_storage: bool | None) -> None:
     from .._charm._meta_cache import load_charm_meta
     from ._dispatcher import RESTRICTED_EVENTS, _Dispatcher, event_name_from_dispatch_path
-    from ._jujucontext import JujuContext
+    from ._jujucontext import JujuContext, charm_dir_text
     from ._log import _juju_log_levels, _setup_logging
 
     context = JujuContext._from_dict(os.environ)
@@ -186,7 +185,7 @@ def _main(charm_class: type[CharmBase], use_juju_for_storage: bool | None) -> No
     )
     logger.debug('ops %s up and running.', _ops_version())
 
-    meta = load_charm_meta(context.charm_dir)
+    meta = load_charm_meta(charm_dir_text(context))
 
     if 'OPERATOR_DISPATCH' in os.environ:
         logger.debug('Charm called itself via %s.', context.dispatch_path)
@@ -194,7 +193,7 @@ def _main(charm_class: type[CharmBase], use_juju_for_storage: bool | None) -> No
     os.environ['OPERATOR_DISPATCH'] = '1'
     event_name = event_name_from_dispatch_path(context.dispatch_path)
 
-    _run_legacy_hook(context.charm_dir, context.dispatch_path)
+    _run_legacy_hook(charm_dir_text(context), context.dispatch_path)
 
     storage = _make_storage(
         use_juju_for_storage,

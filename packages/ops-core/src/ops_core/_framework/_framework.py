@@ -9,7 +9,6 @@ import re
 import sys
 import weakref
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import FunctionType
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -22,6 +21,8 @@ from ._handle import Handle, Object
 from ._stored_state import StoredStateData
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..charm import CharmMeta
     from ..model import Model
     from ..storage import JujuStorage, SQLiteStorage
@@ -275,7 +276,6 @@ class Framework(Object):
     handle_kind = 'Framework'
     model: Model = None  # type: ignore[assignment]
     meta: CharmMeta = None  # type: ignore[assignment]
-    charm_dir: Path = None  # type: ignore[assignment]
 
     _is_ops_framework = True
 
@@ -291,10 +291,10 @@ class Framework(Object):
     ):
         self._objects: weakref.WeakValueDictionary[str, Object] = weakref.WeakValueDictionary()
         super().__init__(self, None)
-        self.charm_dir = Path(charm_dir) if isinstance(charm_dir, str) else charm_dir
+        self._charm_dir: str | Path = charm_dir
         self.meta = meta
         self.model = model
-        if isinstance(storage, (str, Path)):
+        if isinstance(storage, (str, os.PathLike)):
             # The pre-0.7 signature took the state file's path; ops 3.9 still accepts it.
             from .._persistence._sqlite import SQLiteStorage as _SQLiteStorage
 
@@ -333,6 +333,22 @@ class Framework(Object):
 
     # -- object tracking -------------------------------------------------------------
 
+
+    @property
+    def charm_dir(self) -> Path:
+        """The charm's root directory."""
+        value = self._charm_dir
+        if isinstance(value, str):
+            # Made a Path on first read: a hook that never reads it does not import pathlib
+            # (with the urllib.parse and ipaddress it imports, ~8% of a trivial hook's work).
+            from pathlib import Path
+
+            value = self._charm_dir = Path(value)
+        return value
+
+    @charm_dir.setter
+    def charm_dir(self, value: Path) -> None:
+        self._charm_dir = value
     def _track(self, obj: Object) -> None:
         path = obj.handle.path
         existing = self._objects.get(path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import pathlib
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -15,6 +14,8 @@ from ._errors import InvalidStatusError, ModelError
 from ._status import StatusBase
 
 if TYPE_CHECKING:
+    import pathlib
+
     from ops_pebble import Client
 
     from .._container import Container, ContainerMapping
@@ -496,7 +497,9 @@ class Resources:
             raise NameError(f'invalid resource name: {name}')
         path = self._paths[name]
         if path is None:
-            path = self._paths[name] = pathlib.Path(self._backend.resource_get(name))
+            from pathlib import Path  # not at import: a hook that fetches nothing needs no pathlib
+
+            path = self._paths[name] = Path(self._backend.resource_get(name))
         return path
 
     def _forget(self, name: str) -> None:
