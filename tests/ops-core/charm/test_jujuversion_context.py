@@ -127,7 +127,8 @@ def test_charm_dir_given_to_the_constructor_is_kept_as_given() -> None:
         charm_dir='/charm',  # type: ignore[arg-type]
     )
     assert ctx.charm_dir == '/charm'
-    assert ops.JujuContext(**{**vars(ctx), 'charm_dir': Path('/charm')}).charm_dir == Path('/charm')
+    again = ops.JujuContext(**{**vars(ctx), 'charm_dir': Path('/charm')})
+    assert again.charm_dir == Path('/charm')
 
 
 @pytest.mark.parametrize(

@@ -233,6 +233,9 @@ class JujuContext:
         if raw := opt('JUJU_SECRET_REVISION'):
             secret_revision = _int_from('JUJU_SECRET_REVISION', raw)
         charm_dir = opt('JUJU_CHARM_DIR')
+        resolved_dir: Any = (
+            _ResolvedDir(os.path.realpath(charm_dir)) if charm_dir else _default_charm_dir()
+        )
         debug_at = opt('JUJU_DEBUG_AT')
         return cls(
             dispatch_path=env.get('JUJU_DISPATCH_PATH', ''),
@@ -242,7 +245,7 @@ class JujuContext:
             unit_name=env.get('JUJU_UNIT_NAME', ''),
             version=JujuVersion(env.get('JUJU_VERSION') or '0.0.0'),
             availability_zone=opt('JUJU_AVAILABILITY_ZONE'),
-            charm_dir=_ResolvedDir(os.path.realpath(charm_dir)) if charm_dir else _default_charm_dir(),  # type: ignore[arg-type]
+            charm_dir=resolved_dir,
             debug='JUJU_DEBUG' in env,
             debug_at={n.strip() for n in debug_at.split(',') if n.strip()} if debug_at else set(),
             machine_id=opt('JUJU_MACHINE_ID'),

@@ -333,7 +333,6 @@ class Framework(Object):
 
     # -- object tracking -------------------------------------------------------------
 
-
     @property
     def charm_dir(self) -> Path:
         """The charm's root directory."""
@@ -349,6 +348,7 @@ class Framework(Object):
     @charm_dir.setter
     def charm_dir(self, value: Path) -> None:
         self._charm_dir = value
+
     def _track(self, obj: Object) -> None:
         path = obj.handle.path
         existing = self._objects.get(path)
