@@ -613,6 +613,7 @@ HINTS: dict[str, dict[str, str]] = {
         'Container': 'ops_core._container:Container',
         'ContainerMapping': 'ops_core._container:ContainerMapping',
         'JujuVersion': 'ops_core._model._jujuversion:JujuVersion',
+        'Path': 'pathlib:Path',
         'Port': 'ops_core._model._ports:Port',
         'Relation': 'ops_core._model._relation:Relation',
         'RelationMapping': 'ops_core._model._relation:RelationMapping',

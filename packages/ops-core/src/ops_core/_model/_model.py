@@ -14,7 +14,7 @@ from ._errors import InvalidStatusError, ModelError
 from ._status import StatusBase
 
 if TYPE_CHECKING:
-    import pathlib
+    from pathlib import Path
 
     from ops_pebble import Client
 
@@ -484,9 +484,9 @@ class Resources:
 
     def __init__(self, names: Iterable[str], backend: Backend):
         self._backend = backend
-        self._paths: dict[str, pathlib.Path | None] = dict.fromkeys(names)
+        self._paths: dict[str, Path | None] = dict.fromkeys(names)
 
-    def fetch(self, name: str) -> pathlib.Path:
+    def fetch(self, name: str) -> Path:
         """Download resource ``name`` if needed and return where it is on disk.
 
         Raises:
@@ -497,9 +497,9 @@ class Resources:
             raise NameError(f'invalid resource name: {name}')
         path = self._paths[name]
         if path is None:
-            from pathlib import Path  # not at import: a hook that fetches nothing needs no pathlib
+            import pathlib  # not at import: a hook that fetches nothing needs no pathlib
 
-            path = self._paths[name] = Path(self._backend.resource_get(name))
+            path = self._paths[name] = pathlib.Path(self._backend.resource_get(name))
         return path
 
     def _forget(self, name: str) -> None:
