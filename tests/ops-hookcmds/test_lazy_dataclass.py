@@ -12,7 +12,7 @@ import inspect
 import pickle
 import subprocess
 import sys
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import ops
 import ops_hookcmds
@@ -162,3 +162,124 @@ def test_methods_are_compiled_on_first_lookup_and_then_are_plain_functions() -> 
         class Bad:
             a: int = 1
             c: int
+
+
+def _pair(**options: bool) -> tuple[type, type]:
+    """The same class body as a record and as a dataclass, with the given class options."""
+
+    def body(field: Any) -> type:
+        class Sample:
+            """A record with every kind of field the State classes use."""
+
+            a: int
+            b: tuple[int, ...] = field(default_factory=tuple)
+            hidden: str = field(default='h', repr=False)
+            uncompared: int = field(default=0, compare=False)
+            kw: str = field(default='k', kw_only=True)
+            derived: int = field(default=-1, init=False)
+            calls: ClassVar[list[str]] = []
+
+            def __post_init__(self) -> None:
+                type(self).calls.append('post_init')
+                object.__setattr__(self, 'derived', self.a * 2)
+
+        return Sample
+
+    return record(**options)(body(globals()['field'])), dataclasses.dataclass(**options)(
+        body(dataclasses.field)
+    )
+
+
+@pytest.mark.parametrize(
+    'options',
+    [{}, {'frozen': True}, {'frozen': True, 'eq': False}, {'eq': False}, {'repr': False}],
+)
+def test_options_fields_and_post_init_behave_as_in_a_dataclass(options: dict[str, bool]) -> None:
+    rec, dc = _pair(**options)
+    assert str(inspect.signature(rec)) == str(inspect.signature(dc))
+    assert rec.__match_args__ == dc.__match_args__ == ('a', 'b', 'hidden', 'uncompared')
+    left, right = rec(1, (2,), kw='x'), rec(1, (2,), uncompared=5, kw='x')
+    same_dc = dc(1, (2,), kw='x'), dc(1, (2,), uncompared=5, kw='x')
+    assert left.derived == 2 and rec.calls == ['post_init', 'post_init']
+    assert (left == right) is (same_dc[0] == same_dc[1])
+    assert (rec.__hash__ is None) is (dc.__hash__ is None)
+    if rec.__hash__ is not None and options.get('eq', True):
+        assert hash(left) == hash(right)  # the uncompared field is not hashed either
+    if options.get('repr', True):
+        assert repr(left).split('.')[-1] == repr(same_dc[0]).split('.')[-1]
+    assert [(f.name, f.init, f.repr, f.compare, f.kw_only) for f in dataclasses.fields(rec)] == [
+        (f.name, f.init, f.repr, f.compare, f.kw_only) for f in dataclasses.fields(dc)
+    ]
+    params, dc_params = rec.__dataclass_params__, dc.__dataclass_params__
+    for name in ('init', 'repr', 'eq', 'frozen'):
+        assert getattr(params, name) == getattr(dc_params, name), name
+    changed = dataclasses.replace(left, a=3)
+    assert (changed.a, changed.derived, changed.kw) == (3, 6, 'x')
+    with pytest.raises(ValueError, match='init=False'):
+        dataclasses.replace(left, derived=1)
+    if options.get('frozen'):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            left.a = 2  # type: ignore[misc]
+
+
+def test_the_class_body_s_own_methods_are_kept_and_hash_follows_dataclasses_rules() -> None:
+    @record(frozen=True, init=False, repr=False)
+    class Own:
+        name: str
+
+        def __init__(self, name: str) -> None:
+            object.__setattr__(self, 'name', name.upper())
+
+        def __repr__(self) -> str:
+            return f'<{self.name}>'
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Own) and other.name.lower() == self.name.lower()
+
+    # A body that defines __eq__ alone gets a generated __hash__ when frozen, as a dataclass.
+    assert Own('a') == Own('A') and repr(Own('a')) == '<A>' and hash(Own('a')) == hash(('A',))
+    with pytest.raises(TypeError, match='cannot overwrite attribute __setattr__'):
+
+        @record(frozen=True)
+        class Guarded:
+            a: int
+
+            def __setattr__(self, name: str, value: object) -> None:
+                super().__setattr__(name, value)
+
+    with pytest.raises(ValueError, match='use default_factory'):
+
+        @record
+        class Shared:
+            items: list[int] = []
+
+    with pytest.raises(TypeError):
+        record(order=True)  # type: ignore[call-overload]
+
+
+def test_subclassing_a_record_with_dataclass_keeps_fields_post_init_and_frozenness() -> None:
+    @record(frozen=True)
+    class Base:
+        a: int
+        b: int = field(default=1, kw_only=True)
+
+        def __post_init__(self) -> None:
+            if self.a < 0:
+                raise ValueError('negative')
+
+    @dataclasses.dataclass(frozen=True)
+    class Sub(Base):
+        c: str = 'c'
+
+    assert [f.name for f in dataclasses.fields(Sub)] == ['a', 'b', 'c']
+    sub = Sub(1, 'x', b=2)
+    assert (sub.a, sub.b, sub.c) == (1, 2, 'x') and sub == Sub(1, 'x', b=2) and sub != Base(1, b=2)
+    with pytest.raises(ValueError, match='negative'):
+        Sub(-1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sub.c = 'y'  # type: ignore[misc]
+    with pytest.raises(TypeError, match='non-frozen dataclass from a frozen one'):
+
+        @dataclasses.dataclass
+        class Thawed(Base):
+            d: int = 0

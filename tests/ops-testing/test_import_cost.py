@@ -46,6 +46,24 @@ def test_import_ops_testing_loads_no_server_yaml_or_tempfile(tmp_path: Path) -> 
     assert sorted(loaded & set(_NOT_AT_IMPORT)) == []
 
 
+def test_a_test_module_s_imports_build_no_dataclass_methods(tmp_path: Path) -> None:
+    # The State classes are records: their methods are generated on first use, so the
+    # import a test module makes neither runs dataclasses' code generation nor loads
+    # inspect (and with it ast, dis, tokenize), nor uuid/platform/random for defaults.
+    loaded = _loaded_after('from ops.testing import Context, State, Harness', tmp_path)
+    assert 'ops_testing._state._state' in loaded
+    assert (
+        sorted(loaded & {'dataclasses', 'inspect', 'ast', 'dis', 'uuid', 'platform', 'random'})
+        == []
+    )
+    used = _loaded_after(
+        'import dataclasses\nfrom ops.testing import State\n'
+        'assert dataclasses.replace(State(), leader=True).leader',
+        tmp_path,
+    )
+    assert 'dataclasses' in used
+
+
 def test_a_context_run_with_dict_metadata_still_needs_none_of_the_server(tmp_path: Path) -> None:
     code = """\
 import ops

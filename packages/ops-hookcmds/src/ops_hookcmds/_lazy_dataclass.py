@@ -4,8 +4,9 @@
 and more: a large share of the start-up cost of a hook process. The ``record`` decorator
 here generates the same ``__init__``, ``__repr__``, ``__eq__``, ``__hash__``,
 ``__setattr__``/``__delattr__`` (frozen) and ``__match_args__`` that
-``dataclasses.dataclass`` would, from the class annotations; each generated method is
-compiled (one ``exec``) only when it is first looked up.
+``dataclasses.dataclass`` would, from the class annotations (and calls ``__post_init__``
+as it does); each generated method is compiled (one ``exec``) only when it is first
+looked up.
 
 The classes stay dataclasses for everything that asks: ``__dataclass_fields__`` and
 ``__dataclass_params__`` are computed on first access (importing :mod:`dataclasses` only
@@ -17,9 +18,12 @@ then), so :func:`dataclasses.is_dataclass`, :func:`dataclasses.fields`,
 Type checkers see ``record`` and ``field`` as :func:`dataclasses.dataclass` and
 :func:`dataclasses.field`, so they understand these classes exactly as dataclasses.
 
-Supported: ``frozen``, ``kw_only``, ``field(default=..., default_factory=..., repr=...)``,
-``ClassVar`` annotations (skipped), inheritance from another record. Not supported (not
-used by this project): ``InitVar``, ``KW_ONLY``, ``order``, ``slots``, ``__post_init__``.
+Supported: ``init``, ``repr``, ``eq``, ``frozen``, ``kw_only``;
+``field(default=..., default_factory=..., init=..., repr=..., compare=..., kw_only=...)``;
+``ClassVar`` annotations (skipped); ``__post_init__``; inheritance from another record;
+methods the class body defines itself are kept, as ``dataclasses`` keeps them. Not
+supported (not used by this project; passing them is a ``TypeError``): ``InitVar``,
+``KW_ONLY``, ``order``, ``unsafe_hash``, ``slots``, ``field(hash=..., metadata=...)``.
 """
 
 from __future__ import annotations
@@ -54,21 +58,42 @@ _HAS_FACTORY: Any = _Factory()
 class _Spec:
     """One field of a record: what ``dataclasses.field`` would have recorded."""
 
-    __slots__ = ('default', 'default_factory', 'kw_only', 'name', 'repr', 'type')
+    __slots__ = (
+        'compare',
+        'default',
+        'default_factory',
+        'init',
+        'kw_only',
+        'name',
+        'repr',
+        'type',
+    )
 
-    def __init__(self, default: Any, default_factory: Any, repr: bool) -> None:
+    def __init__(
+        self,
+        *,
+        default: Any = _MISSING,
+        default_factory: Any = _MISSING,
+        init: bool = True,
+        repr: bool = True,
+        compare: bool = True,
+        kw_only: Any = _MISSING,
+    ) -> None:
+        if default is not _MISSING and default_factory is not _MISSING:
+            raise ValueError('cannot specify both default and default_factory')
         self.name = ''
         self.type: Any = None
         self.default = default
         self.default_factory = default_factory
+        self.init = init
         self.repr = repr
-        self.kw_only = False
+        self.compare = compare
+        # _MISSING until the class decorator applies its own kw_only to the field.
+        self.kw_only: Any = kw_only
 
-
-def _field(*, default: Any = _MISSING, default_factory: Any = _MISSING, repr: bool = True) -> Any:
-    if default is not _MISSING and default_factory is not _MISSING:
-        raise ValueError('cannot specify both default and default_factory')
-    return _Spec(default, default_factory, repr)
+    @property
+    def has_default(self) -> bool:
+        return self.default is not _MISSING or self.default_factory is not _MISSING
 
 
 def _is_classvar(annotation: object) -> bool:
@@ -118,11 +143,15 @@ def _shadow_dataclass(cls: type, module: str) -> type:
                 if spec.default_factory is not _MISSING
                 else dataclasses.MISSING
             ),
+            init=spec.init,
             repr=spec.repr,
+            compare=spec.compare,
             kw_only=spec.kw_only,
         )
-    frozen: bool = cls.__dict__['__record_frozen__']
-    return dataclasses.dataclass(frozen=frozen)(type(cls.__name__, (), namespace))
+    params: _Params = cls.__dict__['__record_params__']
+    return dataclasses.dataclass(
+        init=params.init, repr=params.repr, eq=params.eq, frozen=params.frozen
+    )(type(cls.__name__, (), namespace))
 
 
 def _frozen_error(name: str) -> Exception:
@@ -131,7 +160,21 @@ def _frozen_error(name: str) -> Exception:
     return dataclasses.FrozenInstanceError(f'cannot assign to field {name!r}')
 
 
-def _process(cls: type[_T], frozen: bool, kw_only: bool) -> type[_T]:
+class _Params:
+    """The class-level options of one record (``dataclasses``' ``__dataclass_params__``)."""
+
+    __slots__ = ('eq', 'frozen', 'init', 'kw_only', 'post_init', 'repr')
+
+    def __init__(self, init: bool, repr: bool, eq: bool, frozen: bool, kw_only: bool) -> None:
+        self.init = init
+        self.repr = repr
+        self.eq = eq
+        self.frozen = frozen
+        self.kw_only = kw_only
+        self.post_init = False
+
+
+def _process(cls: type[_T], params: _Params) -> type[_T]:
     specs: dict[str, _Spec] = {}
     for base in reversed(cls.__mro__[1:]):
         for spec in base.__dict__.get('__record_fields__', ()):
@@ -140,10 +183,16 @@ def _process(cls: type[_T], frozen: bool, kw_only: bool) -> type[_T]:
         if _is_classvar(annotation):
             continue
         value = cls.__dict__.get(name, _MISSING)
-        spec = value if isinstance(value, _Spec) else _Spec(value, _MISSING, True)
+        spec = value if isinstance(value, _Spec) else _Spec(default=value)
         spec.name = name
         spec.type = annotation
-        spec.kw_only = kw_only
+        if spec.kw_only is _MISSING:
+            spec.kw_only = params.kw_only
+        if spec.default.__class__.__hash__ is None:  # a list, dict, set, ...: as dataclasses
+            raise ValueError(
+                f'mutable default {type(spec.default)} for field {name} is not allowed: '
+                'use default_factory'
+            )
         if spec.default is _MISSING:
             if name in cls.__dict__:
                 delattr(cls, name)
@@ -153,28 +202,40 @@ def _process(cls: type[_T], frozen: bool, kw_only: bool) -> type[_T]:
 
     fields = list(specs.values())
     _check_field_order(fields)
+    params.post_init = hasattr(cls, '__post_init__')
     klass: Any = cls  # the generated attributes are not part of the class's static type
     own = cls.__dict__
+    # As dataclasses decides: a __hash__ the body set (other than the None Python sets
+    # for a body that defines __eq__ alone) is kept.
     explicit_hash = '__hash__' in own and not (own['__hash__'] is None and '__eq__' in own)
-    methods = ['__init__', '__repr__', '__eq__']
-    if frozen and not explicit_hash:
-        methods.append('__hash__')
+    methods = [
+        name
+        for name, wanted in (
+            ('__init__', params.init),
+            ('__repr__', params.repr),
+            ('__eq__', params.eq),
+        )
+        if wanted and name not in own
+    ]
     for name in methods:
-        if name not in own:
-            setattr(cls, name, _LazyMethod(cls, name, fields, frozen))
-    if not explicit_hash and not frozen:
-        klass.__hash__ = None
-    if frozen:
+        setattr(cls, name, _LazyMethod(cls, name, fields, params))
+    if params.eq and not explicit_hash:
+        if params.frozen:
+            klass.__hash__ = _LazyMethod(cls, '__hash__', fields, params)
+        else:
+            klass.__hash__ = None
+    if params.frozen:
         field_names = frozenset(spec.name for spec in fields)
         for name, function in _frozen_methods(cls, field_names).items():
-            if name not in own:
-                function.__qualname__ = f'{cls.__qualname__}.{name}'
-                setattr(cls, name, function)
+            if name in own:
+                raise TypeError(f'cannot overwrite attribute {name} in class {cls.__name__}')
+            function.__qualname__ = f'{cls.__qualname__}.{name}'
+            setattr(cls, name, function)
     if '__match_args__' not in own:
-        match_args = tuple(spec.name for spec in fields if not spec.kw_only)
+        match_args = tuple(spec.name for spec in fields if spec.init and not spec.kw_only)
         type.__setattr__(cls, '__match_args__', match_args)
     klass.__record_fields__ = fields
-    klass.__record_frozen__ = frozen
+    klass.__record_params__ = params
     for attr in ('__dataclass_fields__', '__dataclass_params__'):
         setattr(cls, attr, _LazyDataclassAttr(cls, attr))
     return cls
@@ -183,9 +244,9 @@ def _process(cls: type[_T], frozen: bool, kw_only: bool) -> type[_T]:
 def _check_field_order(fields: list[_Spec]) -> None:
     seen_default = False
     for spec in fields:
-        if spec.kw_only:
+        if spec.kw_only or not spec.init:
             continue
-        if spec.default is not _MISSING or spec.default_factory is not _MISSING:
+        if spec.has_default:
             seen_default = True
         elif seen_default:
             raise TypeError(f'non-default argument {spec.name!r} follows default argument')
@@ -213,11 +274,11 @@ class _LazyMethod:
     :func:`inspect.signature` reading ``__init__``) gets the real function.
     """
 
-    def __init__(self, cls: type, name: str, fields: list[_Spec], frozen: bool) -> None:
+    def __init__(self, cls: type, name: str, fields: list[_Spec], params: _Params) -> None:
         self._cls = cls
         self._name = name
         self._fields = fields
-        self._frozen = frozen
+        self._params = params
 
     def __get__(self, obj: object, owner: type | None = None) -> Any:
         function = self._compile()
@@ -228,7 +289,7 @@ class _LazyMethod:
         fields = self._fields
         namespace: dict[str, Any] = {'_MISSING': _MISSING, '_HAS_FACTORY': _HAS_FACTORY}
         if self._name == '__init__':
-            source = _init_source(fields, self._frozen, namespace)
+            source = _init_source(fields, self._params, namespace)
         elif self._name == '__repr__':
             shown = [spec.name for spec in fields if spec.repr]
             parts = ', '.join(f'{name}={{self.{name}!r}}' for name in shown)
@@ -237,8 +298,9 @@ class _LazyMethod:
                 f"    return f'{{self.__class__.__qualname__}}({parts})'\n"
             )
         elif self._name == '__eq__':
-            values = ''.join(f'self.{spec.name}, ' for spec in fields)
-            others = ''.join(f'other.{spec.name}, ' for spec in fields)
+            compared = [spec.name for spec in fields if spec.compare]
+            values = ''.join(f'self.{name}, ' for name in compared)
+            others = ''.join(f'other.{name}, ' for name in compared)
             source = (
                 'def __eq__(self, other):\n'
                 '    if other.__class__ is self.__class__:\n'
@@ -246,45 +308,62 @@ class _LazyMethod:
                 '    return NotImplemented\n'
             )
         else:
-            values = ''.join(f'self.{spec.name}, ' for spec in fields)
+            values = ''.join(f'self.{spec.name}, ' for spec in fields if spec.compare)
             source = f'def __hash__(self) -> int:\n    return hash(({values}))\n'
         exec(source, namespace)  # the source is built from field names only
         function = namespace[self._name]
         function.__qualname__ = f'{self._cls.__qualname__}.{self._name}'
         if self._name == '__init__':
-            annotations = {spec.name: spec.type for spec in fields}
+            annotations = {spec.name: spec.type for spec in fields if spec.init}
             function.__annotations__ = {**annotations, 'return': None}
         return function
 
 
-def _init_source(fields: list[_Spec], frozen: bool, namespace: dict[str, Any]) -> str:
+def _init_source(fields: list[_Spec], params: _Params, namespace: dict[str, Any]) -> str:
     positional: list[str] = []
     keyword: list[str] = []
     body: list[str] = []
-    setter = '_setattr(self, {0!r}, {1})' if frozen else 'self.{0} = {1}'
+    setter = '_setattr(self, {0!r}, {1})' if params.frozen else 'self.{0} = {1}'
     namespace['_setattr'] = object.__setattr__
     for spec in fields:
         param = spec.name
         if spec.default_factory is not _MISSING:
             namespace[f'_factory_{spec.name}'] = spec.default_factory
-            param += '=_HAS_FACTORY'
-            value = f'_factory_{spec.name}() if {spec.name} is _HAS_FACTORY else {spec.name}'
+            if spec.init:
+                param += '=_HAS_FACTORY'
+                value = f'_factory_{spec.name}() if {spec.name} is _HAS_FACTORY else {spec.name}'
+            else:
+                value = f'_factory_{spec.name}()'
         elif spec.default is not _MISSING:
             namespace[f'_default_{spec.name}'] = spec.default
             param += f'=_default_{spec.name}'
-            value = spec.name
+            value = spec.name if spec.init else f'_default_{spec.name}'
+        elif not spec.init:
+            continue  # as in dataclasses: left unset, for __post_init__ to fill
         else:
             value = spec.name
-        (keyword if spec.kw_only else positional).append(param)
+        if spec.init:
+            (keyword if spec.kw_only else positional).append(param)
         body.append('    ' + setter.format(spec.name, value))
-    params = ['self', *positional, *(['*', *keyword] if keyword else [])]
-    lines = [f'def __init__({", ".join(params)}) -> None:', *(body or ['    pass'])]
+    if params.post_init:
+        body.append('    self.__post_init__()')
+    params_list = ['self', *positional, *(['*', *keyword] if keyword else [])]
+    lines = [f'def __init__({", ".join(params_list)}) -> None:', *(body or ['    pass'])]
     return '\n'.join(lines) + '\n'
 
 
-def _record(cls: type[_T] | None = None, /, *, frozen: bool = False, kw_only: bool = False) -> Any:
+def _record(
+    cls: type[_T] | None = None,
+    /,
+    *,
+    init: bool = True,
+    repr: bool = True,
+    eq: bool = True,
+    frozen: bool = False,
+    kw_only: bool = False,
+) -> Any:
     def wrap(cls: type[_T]) -> type[_T]:
-        return _process(cls, frozen, kw_only)
+        return _process(cls, _Params(init, repr, eq, frozen, kw_only))
 
     return wrap if cls is None else wrap(cls)
 
@@ -294,7 +373,7 @@ if TYPE_CHECKING:
     from dataclasses import field
 else:
     record = _record
-    field = _field
+    field = _Spec
 
 
 publish(__name__)

@@ -1,4 +1,4 @@
-"""What ``ops_hookcmds`` offers its sister distributions (``ops-core``, ``ops-pebble``): not for charms.
+"""What ``ops_hookcmds`` offers its sister distributions (``ops-core``, ``ops-pebble``, ``ops-testing``): not for charms.
 
 A charm never needs anything here; it uses the hook commands of :mod:`ops_hookcmds` (or
 ``ops.hookcmds``). The other distributions of the monorepo share a few helpers that live in

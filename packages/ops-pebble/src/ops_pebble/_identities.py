@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from typing import Any, TypedDict
+
+from ops_hookcmds.sister import record
 
 from ._exports import publish
 
@@ -42,7 +43,7 @@ class IdentityDict(_IdentityRequired, total=False):
     basic: BasicIdentityDict
 
 
-@dataclasses.dataclass
+@record
 class LocalIdentity:
     """An identity recognised by the UID of the process on the unix socket.
 
@@ -62,7 +63,7 @@ class LocalIdentity:
         return {'user-id': self.user_id}
 
 
-@dataclasses.dataclass
+@record
 class BasicIdentity:
     """An identity recognised by HTTP basic authentication.
 
@@ -85,7 +86,7 @@ class BasicIdentity:
         return "BasicIdentity(password='*****')"
 
 
-@dataclasses.dataclass
+@record
 class Identity:
     """A named identity: its access level and how it is recognised.
 

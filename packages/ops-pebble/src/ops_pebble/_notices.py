@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import enum
 from typing import Any
+
+from ops_hookcmds.sister import field, record
 
 from ._exports import publish
 from ._timeconv import parse_duration, parse_timestamp
@@ -24,7 +25,7 @@ class NoticesUsers(enum.Enum):
     ALL = 'all'
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Notice:
     """One notice recorded by Pebble.
 
@@ -51,7 +52,7 @@ class Notice:
     last_occurred: datetime.datetime
     last_repeated: datetime.datetime
     occurrences: int
-    last_data: dict[str, str] = dataclasses.field(default_factory=dict)
+    last_data: dict[str, str] = field(default_factory=dict)
     repeat_after: datetime.timedelta | None = None
     expire_after: datetime.timedelta | None = None
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from ops_hookcmds.sister import record
 
 from ._exports import publish
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from ._exec import ExecProcess
 
 
-@dataclasses.dataclass
+@record
 class ExecOptions:
     """How the caller of :meth:`Client.exec` wants the process's streams.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import inspect
 import pathlib
 import re
 import sys
@@ -275,6 +274,8 @@ def autoload_spec(charm_type: type[Any]) -> CharmSpec:
         MetadataNotFoundError: no metadata was found.
         MetadataError: a metadata file is not valid YAML or does not hold a mapping.
     """
+    import inspect  # on first use only: a costly import
+
     charm_root = pathlib.Path(inspect.getfile(charm_type)).resolve().parent.parent
     charmcraft_path = charm_root / 'charmcraft.yaml'
     charmcraft = _read_yaml(charmcraft_path)

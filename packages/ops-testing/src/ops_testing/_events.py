@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from ops_hookcmds.sister import field, record
 
 from ._exports import publish
 from ._state._common import action_ids, check_name, copy_dict
@@ -63,7 +64,7 @@ class EventKind:
     CUSTOM = 'custom'
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Action:
     """An action invocation: the action name, its parameters and its id.
 
@@ -74,8 +75,8 @@ class Action:
     """
 
     name: str
-    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-    id: str = dataclasses.field(default_factory=lambda: str(action_ids.next()))
+    params: Mapping[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=lambda: str(action_ids.next()))
 
     def __post_init__(self) -> None:
         check_name('action', self.name)
@@ -159,7 +160,7 @@ class EventPath(str):
 _OBSERVER_REPR = re.compile(r'^<function (?P<owner>\S+)\.(?P<method>\w+) at ')
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Event:
     """An event to run with :meth:`Context.run`, built by ``ctx.on.<event>(...)``.
 
@@ -186,7 +187,7 @@ class Event:
     action: Action | None = None
     custom_event: Any = None
     custom_args: tuple[Any, ...] = ()
-    custom_kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    custom_kwargs: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, 'path', EventPath(self.path))

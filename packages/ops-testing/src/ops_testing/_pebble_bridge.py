@@ -6,8 +6,6 @@ client, so runs that never touch Pebble pay nothing for the containers in the St
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import logging
 import shutil
 from collections.abc import Mapping
@@ -19,6 +17,7 @@ from ops_pebble.transport import ExecOptions
 from ._pebble import InProcessTransport, PebbleAPI, PebbleModel
 from ._pebble._api import sync
 from ._pebble._inprocess import in_process_request
+from ._pebble._model import DEFAULT_VERSION
 from ._state._containers import CheckInfo, Container, Notice
 from ._types import ExecArgs
 
@@ -47,7 +46,7 @@ def _unmatched(container: str) -> Any:
 
 
 #: What ``get_system_info`` reports for a container whose Pebble is not built yet.
-_PEBBLE_VERSION: str = inspect.signature(PebbleModel).parameters['version'].default
+_PEBBLE_VERSION: str = DEFAULT_VERSION
 
 
 #: The answer to /v1/system-info before a container's simulated Pebble is built.
@@ -137,6 +136,8 @@ class _ScenarioTransport(InProcessTransport):
             def wrapper(*args: Any, **kw: Any) -> Any:
                 written = buffer.getvalue()
                 if written:
+                    import dataclasses  # on first use only: it imports inspect
+
                     history[index] = dataclasses.replace(history[index], stdin=written)
                 return call(*args, **kw)
 
@@ -311,6 +312,8 @@ class PebbleBridge:
                     expire_after=ops_notice.expire_after,
                 )
             )
+        import dataclasses  # on first use only: it imports inspect
+
         return dataclasses.replace(
             container,
             layers=layers,

@@ -10,7 +10,6 @@ left alone.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import marshal
 import os
@@ -546,6 +545,8 @@ class Runtime:
             components = changes.get(field, getattr(state, field))
             if components:
                 changes[field] = frozenset(detached(c) for c in components)
+        import dataclasses  # on first use only: it imports inspect
+
         return dataclasses.replace(state, **changes)
 
     def close(self) -> None:

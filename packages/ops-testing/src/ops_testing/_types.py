@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar
 
 from ops_core.charm import CharmBase
 from ops_core.model import Application, Unit
+from ops_hookcmds.sister import record
 
 from ._exports import publish
 
@@ -57,7 +57,7 @@ UnitID = int
 """A unit's number within its application."""
 
 
-@dataclasses.dataclass
+@record
 class ActionOutput:
     """What an action run produced.
 
@@ -93,7 +93,7 @@ class ActionFailed(Exception):
         return 'Event handler called `fail()` with no additional details.'
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class ExecArgs:
     """The arguments of one ``Container.exec`` call, as a handler or history sees them.
 
@@ -141,7 +141,7 @@ class ExecArgs:
         )
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class ExecResult:
     """The outcome of a simulated command: exit code and output.
 

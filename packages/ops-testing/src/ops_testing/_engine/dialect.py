@@ -13,13 +13,14 @@ before a deployed charm ever reaches Juju. Everything not listed here is one rul
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Literal
+
+from ops_hookcmds.sister import record
 
 __all__ = ['CONTEXT', 'HARNESS', 'JUJU', 'Dialect']
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Dialect:
     """The answers of one front-end's ops 3.9 counterpart, where the two disagreed.
 

@@ -10,7 +10,6 @@ Relations the test side adds itself are its own from the start.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -29,6 +28,8 @@ def _copy_plan(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if plan is None:
         flat: list[str] = []
         nested: list[str] = []
+        import dataclasses  # on first use only: it imports inspect
+
         for field in dataclasses.fields(cls):
             hint = str(field.type)
             if any(word in hint for word in _CONTAINER_HINTS):
@@ -277,6 +278,8 @@ class Relations:
 
     def values(self) -> list[RelationBase]:
         """Every relation as a State value, this unit's bags as written so far."""
+        import dataclasses  # on first use only: it imports inspect
+
         out = dict(self._by_id)
         for (relation_id, is_app), bag in self._local.items():
             relation = out.get(relation_id)

@@ -9,17 +9,18 @@ record is one the State lists: visible to this unit, as the State says.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from ops_hookcmds.sister import field, record
 
 from .._state._secrets import Secret, canonical_secret_id
 
 __all__ = ['SecretRecord', 'Secrets']
 
 
-@dataclasses.dataclass
+@record
 class SecretRecord:
     """What the simulation knows about a secret beyond its State value.
 
@@ -34,8 +35,8 @@ class SecretRecord:
 
     owner_name: str | None
     user: bool = False
-    revisions: list[int] = dataclasses.field(default_factory=lambda: [1])
-    observers: set[str] = dataclasses.field(default_factory=set)
+    revisions: list[int] = field(default_factory=lambda: [1])
+    observers: set[str] = field(default_factory=set)
     rotates: datetime.datetime | None = None
 
 
@@ -122,6 +123,8 @@ class Secrets:
 
     def replace(self, secret: Secret, **changes: Any) -> Secret:
         """Replace ``secret`` with a copy that has ``changes``; return the copy."""
+        import dataclasses  # on first use only: it imports inspect
+
         new = dataclasses.replace(secret, **changes)
         self._by_key[secret.id] = new
         self._index_one(secret.id, new)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
-import inspect
 import os
 import pathlib
 import textwrap
@@ -87,6 +86,8 @@ def _read_yaml(path: pathlib.Path) -> Any:
 
 
 def _charm_dir(charm_cls: type[Any]) -> pathlib.Path | None:
+    import inspect  # on first use only: a costly import
+
     try:
         source = inspect.getfile(charm_cls)
     except (TypeError, OSError):

@@ -3,7 +3,6 @@ secret events Juju would send (changed, rotate, remove, expired)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 
 from ops_core.sister import validate_secret_content
@@ -79,6 +78,8 @@ class SecretsMixin(HarnessBase[CharmType]):
         secrets = self._juju.secrets
         record = secrets.record_for(secret)
         revision = secret._latest_revision + 1
+        import dataclasses  # on first use only: it imports inspect
+
         secret = dataclasses.replace(
             secret, latest_content=dict(content), _latest_revision=revision
         )

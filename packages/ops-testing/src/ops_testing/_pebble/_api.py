@@ -11,13 +11,13 @@ each face calls the same model operations for it.
 
 from __future__ import annotations
 
-import dataclasses
 import http
 import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from ops_hookcmds.sister import record
 from ops_pebble import Layer, LayerDict, PathError
 from ops_pebble.sister import layer_to_dict, load_yaml_mapping, parse_duration, parse_timestamp
 
@@ -25,7 +25,7 @@ from ._errors import api_error
 from ._model import PebbleModel
 
 
-@dataclasses.dataclass
+@record
 class Request:
     """One API request as plain data.
 

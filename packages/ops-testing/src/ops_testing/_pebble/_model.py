@@ -7,7 +7,6 @@ on every change of state, which the HTTP server's long polls wait on.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import itertools
 import logging
@@ -17,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import ops_pebble
+from ops_hookcmds.sister import field, record
 from ops_pebble import Layer, Plan, ServiceInfo, ServiceStartup, ServiceStatus
 from ops_pebble.sister import (
     combine_layers,
@@ -34,13 +34,16 @@ from ._identities import apply_identities, public_identity
 
 logger = logging.getLogger(__name__)
 
+#: The Pebble version a simulated Pebble reports unless told otherwise.
+DEFAULT_VERSION = 'v1.32.1'
+
 
 def now() -> datetime.datetime:
     """The current time, timezone-aware (UTC)."""
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-@dataclasses.dataclass
+@record
 class ExecRequest:
     """One ``exec`` call as the simulated Pebble received it (an exec-history entry).
 
@@ -60,7 +63,7 @@ class ExecRequest:
     """
 
     command: list[str]
-    environment: dict[str, str] = dataclasses.field(default_factory=dict)
+    environment: dict[str, str] = field(default_factory=dict)
     working_dir: str | None = None
     timeout: float | None = None
     user_id: int | None = None
@@ -73,7 +76,7 @@ class ExecRequest:
     service_context: str | None = None
 
 
-@dataclasses.dataclass
+@record
 class ExecOutcome:
     """What a simulated command produces.
 
@@ -111,7 +114,7 @@ class PebbleModel:
         root: str | os.PathLike[str] | Callable[[], str | os.PathLike[str]],
         *,
         name: str = 'workload',
-        version: str = 'v1.32.1',
+        version: str = DEFAULT_VERSION,
         in_memory_files: bool = False,
     ):
         self.name = name

@@ -10,12 +10,13 @@ against broken servers.
 from __future__ import annotations
 
 import binascii
-import dataclasses
 import os
 import socket
 import socketserver
 import threading
 from typing import TYPE_CHECKING, Any
+
+from ops_hookcmds.sister import record
 
 from ._api import PebbleAPI
 from ._handler import Handler
@@ -38,7 +39,7 @@ FAULTS = (
 """The faults :meth:`PebbleServer.inject_fault` can inject."""
 
 
-@dataclasses.dataclass
+@record
 class _Fault:
     kind: str
     method: str | None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import random
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -76,11 +75,15 @@ _MODEL_NAME_ALPHABET: Final = string.ascii_letters + string.digits
 
 def random_secret_id() -> str:
     """A new ``secret:<20 chars>`` identifier, in the form Juju uses."""
+    import random  # on first use only: not needed to import ops.testing
+
     return 'secret:' + ''.join(random.choices(_ID_ALPHABET, k=20))
 
 
 def random_model_name() -> str:
     """A random 20-character model name."""
+    import random  # on first use only: not needed to import ops.testing
+
     return ''.join(random.choices(_MODEL_NAME_ALPHABET, k=20))
 
 

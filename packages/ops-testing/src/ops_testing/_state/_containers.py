@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import pathlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ops_pebble as pebble
+from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from ._common import (
@@ -34,7 +34,7 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(tz=datetime.timezone.utc)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Exec(DictMixin):
     """A canned answer for commands a charm runs in a container with ``Container.exec``.
 
@@ -49,10 +49,10 @@ class Exec(DictMixin):
     """
 
     command_prefix: Sequence[str]
-    return_code: int = dataclasses.field(default=0, kw_only=True)
-    stdout: str = dataclasses.field(default='', kw_only=True)
-    stderr: str = dataclasses.field(default='', kw_only=True)
-    _change_id: int = dataclasses.field(default_factory=change_ids.next, kw_only=True)
+    return_code: int = field(default=0, kw_only=True)
+    stdout: str = field(default='', kw_only=True)
+    stderr: str = field(default='', kw_only=True)
+    _change_id: int = field(default_factory=change_ids.next, kw_only=True)
 
     def __post_init__(self) -> None:
         if isinstance(self.command_prefix, str):
@@ -63,7 +63,7 @@ class Exec(DictMixin):
         set_field(self, 'command_prefix', tuple(self.command_prefix))
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Mount(DictMixin):
     """A directory of the test machine mounted into a container's filesystem.
 
@@ -72,15 +72,15 @@ class Mount(DictMixin):
         source: the path on the machine running the tests.
     """
 
-    location: str | pathlib.PurePosixPath = dataclasses.field(kw_only=True)
-    source: str | pathlib.Path = dataclasses.field(kw_only=True)
+    location: str | pathlib.PurePosixPath = field(kw_only=True)
+    source: str | pathlib.Path = field(kw_only=True)
 
 
 _CHECK_STARTUPS = frozenset(member.value for member in pebble.CheckStartup)
 _CHECK_STATUSES = frozenset(member.value for member in pebble.CheckStatus)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class CheckInfo(DictMixin):
     """The state of one Pebble health check in a container.
 
@@ -97,15 +97,13 @@ class CheckInfo(DictMixin):
     """
 
     name: str
-    level: pebble.CheckLevel | str | None = dataclasses.field(default=None, kw_only=True)
-    startup: pebble.CheckStartup = dataclasses.field(
-        default=pebble.CheckStartup.ENABLED, kw_only=True
-    )
-    status: pebble.CheckStatus = dataclasses.field(default=pebble.CheckStatus.UP, kw_only=True)
-    successes: int | None = dataclasses.field(default=0, kw_only=True)
-    failures: int = dataclasses.field(default=0, kw_only=True)
-    threshold: int = dataclasses.field(default=3, kw_only=True)
-    change_id: pebble.ChangeID | None = dataclasses.field(default=None, kw_only=True)
+    level: pebble.CheckLevel | str | None = field(default=None, kw_only=True)
+    startup: pebble.CheckStartup = field(default=pebble.CheckStartup.ENABLED, kw_only=True)
+    status: pebble.CheckStatus = field(default=pebble.CheckStatus.UP, kw_only=True)
+    successes: int | None = field(default=0, kw_only=True)
+    failures: int = field(default=0, kw_only=True)
+    threshold: int = field(default=3, kw_only=True)
+    change_id: pebble.ChangeID | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.level is not None and not isinstance(self.level, pebble.CheckLevel):
@@ -142,7 +140,7 @@ class CheckInfo(DictMixin):
         )
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Notice(DictMixin):
     """A Pebble notice recorded in a container.
 
@@ -161,18 +159,16 @@ class Notice(DictMixin):
     """
 
     key: str
-    id: str = dataclasses.field(default_factory=lambda: str(notice_ids.next()), kw_only=True)
-    user_id: int | None = dataclasses.field(default=None, kw_only=True)
-    type: pebble.NoticeType | str = dataclasses.field(
-        default=pebble.NoticeType.CUSTOM, kw_only=True
-    )
-    first_occurred: datetime.datetime = dataclasses.field(default_factory=_now, kw_only=True)
-    last_occurred: datetime.datetime = dataclasses.field(default_factory=_now, kw_only=True)
-    last_repeated: datetime.datetime = dataclasses.field(default_factory=_now, kw_only=True)
-    occurrences: int = dataclasses.field(default=1, kw_only=True)
-    last_data: Mapping[str, str] = dataclasses.field(default_factory=dict, kw_only=True)
-    repeat_after: datetime.timedelta | None = dataclasses.field(default=None, kw_only=True)
-    expire_after: datetime.timedelta | None = dataclasses.field(default=None, kw_only=True)
+    id: str = field(default_factory=lambda: str(notice_ids.next()), kw_only=True)
+    user_id: int | None = field(default=None, kw_only=True)
+    type: pebble.NoticeType | str = field(default=pebble.NoticeType.CUSTOM, kw_only=True)
+    first_occurred: datetime.datetime = field(default_factory=_now, kw_only=True)
+    last_occurred: datetime.datetime = field(default_factory=_now, kw_only=True)
+    last_repeated: datetime.datetime = field(default_factory=_now, kw_only=True)
+    occurrences: int = field(default=1, kw_only=True)
+    last_data: Mapping[str, str] = field(default_factory=dict, kw_only=True)
+    repeat_after: datetime.timedelta | None = field(default=None, kw_only=True)
+    expire_after: datetime.timedelta | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         set_field(self, 'last_data', dict(self.last_data))
@@ -230,7 +226,7 @@ def combine_layers(layers: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Container(DictMixin):
     """A workload container of a Kubernetes charm, with its simulated Pebble.
 
@@ -246,16 +242,16 @@ class Container(DictMixin):
     """
 
     name: str
-    can_connect: bool = dataclasses.field(default=False, kw_only=True)
-    _base_plan: Mapping[str, Any] = dataclasses.field(default_factory=dict, kw_only=True)
-    layers: Mapping[str, pebble.Layer] = dataclasses.field(default_factory=dict, kw_only=True)
-    service_statuses: Mapping[str, pebble.ServiceStatus] = dataclasses.field(
+    can_connect: bool = field(default=False, kw_only=True)
+    _base_plan: Mapping[str, Any] = field(default_factory=dict, kw_only=True)
+    layers: Mapping[str, pebble.Layer] = field(default_factory=dict, kw_only=True)
+    service_statuses: Mapping[str, pebble.ServiceStatus] = field(
         default_factory=dict, kw_only=True
     )
-    mounts: Mapping[str, Mount] = dataclasses.field(default_factory=dict, kw_only=True)
-    execs: Iterable[Exec] = dataclasses.field(default_factory=frozenset, kw_only=True)
-    notices: Sequence[Notice] = dataclasses.field(default_factory=list, kw_only=True)
-    check_infos: Iterable[CheckInfo] = dataclasses.field(default_factory=frozenset, kw_only=True)
+    mounts: Mapping[str, Mount] = field(default_factory=dict, kw_only=True)
+    execs: Iterable[Exec] = field(default_factory=frozenset, kw_only=True)
+    notices: Sequence[Notice] = field(default_factory=list, kw_only=True)
+    check_infos: Iterable[CheckInfo] = field(default_factory=frozenset, kw_only=True)
 
     def __post_init__(self) -> None:
         check_name('container', self.name)

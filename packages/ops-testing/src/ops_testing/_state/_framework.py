@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from ..errors import StateValidationError
@@ -24,7 +25,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class StoredState(DictMixin):
     """The content of one ``ops.StoredState`` attribute.
 
@@ -36,9 +37,9 @@ class StoredState(DictMixin):
     """
 
     name: str = '_stored'
-    owner_path: str | None = dataclasses.field(default=None, kw_only=True)
-    content: Mapping[str, Any] = dataclasses.field(default_factory=dict, kw_only=True)
-    _data_type_name: str = dataclasses.field(default='StoredStateData', kw_only=True)
+    owner_path: str | None = field(default=None, kw_only=True)
+    content: Mapping[str, Any] = field(default_factory=dict, kw_only=True)
+    _data_type_name: str = field(default='StoredStateData', kw_only=True)
 
     def __post_init__(self) -> None:
         if not isinstance(self.content, Mapping):
@@ -72,7 +73,7 @@ def stored_state_from_path(path: str, content: Mapping[str, Any]) -> StoredState
     )
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class DeferredEvent(DictMixin):
     """An event the charm deferred in an earlier run, to be re-emitted before the next event.
 
@@ -88,14 +89,14 @@ class DeferredEvent(DictMixin):
     handle_path: str
     owner: str
     observer: str
-    snapshot_data: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    snapshot_data: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for field in ('handle_path', 'owner', 'observer'):
-            if not isinstance(getattr(self, field), str):
+        for name in ('handle_path', 'owner', 'observer'):
+            if not isinstance(getattr(self, name), str):
                 raise StateValidationError(
-                    f'DeferredEvent.{field} must be a str, not a '
-                    f'{type(getattr(self, field)).__name__}; build deferred events with '
+                    f'DeferredEvent.{name} must be a str, not a '
+                    f'{type(getattr(self, name)).__name__}; build deferred events with '
                     f'ctx.on.<event>(...).deferred(handler)'
                 )
         if not isinstance(self.snapshot_data, Mapping):

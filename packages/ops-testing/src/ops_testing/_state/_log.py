@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
+
+from ops_hookcmds.sister import record
 
 from .._exports import publish
 from ._serialise import DictMixin
@@ -16,7 +17,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class JujuLogLine(DictMixin):
     """One line the charm logged through ``juju-log``.
 

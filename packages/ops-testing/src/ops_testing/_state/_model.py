@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-import uuid as _uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
+
+from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from ..errors import StateValidationError
@@ -26,7 +26,13 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True)
+def _random_uuid() -> str:
+    import uuid  # on first use only: it imports platform
+
+    return str(uuid.uuid4())
+
+
+@record(frozen=True)
 class CloudCredential(DictMixin):
     """The credential of a cloud, as ``credential-get`` returns it.
 
@@ -36,9 +42,9 @@ class CloudCredential(DictMixin):
         redacted: the names of attributes that Juju redacts.
     """
 
-    auth_type: str = dataclasses.field(kw_only=True)
-    attributes: Mapping[str, str] = dataclasses.field(default_factory=dict, kw_only=True)
-    redacted: Sequence[str] = dataclasses.field(default_factory=list, kw_only=True)
+    auth_type: str = field(kw_only=True)
+    attributes: Mapping[str, str] = field(default_factory=dict, kw_only=True)
+    redacted: Sequence[str] = field(default_factory=list, kw_only=True)
 
     def __post_init__(self) -> None:
         set_field(self, 'attributes', dict(self.attributes))
@@ -62,7 +68,7 @@ class CloudCredential(DictMixin):
         }
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class CloudSpec(DictMixin):
     """The cloud a model runs on, as ``credential-get`` returns it.
 
@@ -80,15 +86,15 @@ class CloudSpec(DictMixin):
     """
 
     type: str
-    name: str = dataclasses.field(default='localhost', kw_only=True)
-    region: str | None = dataclasses.field(default=None, kw_only=True)
-    endpoint: str | None = dataclasses.field(default=None, kw_only=True)
-    identity_endpoint: str | None = dataclasses.field(default=None, kw_only=True)
-    storage_endpoint: str | None = dataclasses.field(default=None, kw_only=True)
-    credential: CloudCredential | None = dataclasses.field(default=None, kw_only=True)
-    ca_certificates: Sequence[str] = dataclasses.field(default_factory=list, kw_only=True)
-    skip_tls_verify: bool = dataclasses.field(default=False, kw_only=True)
-    is_controller_cloud: bool = dataclasses.field(default=False, kw_only=True)
+    name: str = field(default='localhost', kw_only=True)
+    region: str | None = field(default=None, kw_only=True)
+    endpoint: str | None = field(default=None, kw_only=True)
+    identity_endpoint: str | None = field(default=None, kw_only=True)
+    storage_endpoint: str | None = field(default=None, kw_only=True)
+    credential: CloudCredential | None = field(default=None, kw_only=True)
+    ca_certificates: Sequence[str] = field(default_factory=list, kw_only=True)
+    skip_tls_verify: bool = field(default=False, kw_only=True)
+    is_controller_cloud: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         set_field(self, 'ca_certificates', string_list('ca_certificates', self.ca_certificates))
@@ -122,7 +128,7 @@ class CloudSpec(DictMixin):
 _MODEL_TYPES = ('kubernetes', 'lxd')
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Model(DictMixin):
     """The Juju model the charm runs in.
 
@@ -134,10 +140,10 @@ class Model(DictMixin):
             ``Context(app_trusted=True)``).
     """
 
-    name: str = dataclasses.field(default_factory=random_model_name)
-    uuid: str = dataclasses.field(default_factory=lambda: str(_uuid.uuid4()), kw_only=True)
-    type: Literal['kubernetes', 'lxd'] = dataclasses.field(default='kubernetes', kw_only=True)
-    cloud_spec: CloudSpec | None = dataclasses.field(default=None, kw_only=True)
+    name: str = field(default_factory=random_model_name)
+    uuid: str = field(default_factory=_random_uuid, kw_only=True)
+    type: Literal['kubernetes', 'lxd'] = field(default='kubernetes', kw_only=True)
+    cloud_spec: CloudSpec | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.type not in _MODEL_TYPES:

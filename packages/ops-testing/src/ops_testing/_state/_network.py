@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from collections.abc import Sequence
 from typing import Any
+
+from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from ._common import check_members, members_of, set_field, string_list
@@ -14,7 +15,7 @@ from ._serialise import DictMixin
 __all__ = ['Address', 'BindAddress', 'Network']
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Address(DictMixin):
     """One address of a network interface.
 
@@ -25,8 +26,8 @@ class Address(DictMixin):
     """
 
     value: str
-    hostname: str = dataclasses.field(default='', kw_only=True)
-    cidr: str = dataclasses.field(default='', kw_only=True)
+    hostname: str = field(default='', kw_only=True)
+    cidr: str = field(default='', kw_only=True)
 
     @property
     def address(self) -> str:
@@ -38,7 +39,7 @@ class Address(DictMixin):
         return {'hostname': self.hostname, 'value': self.value, 'cidr': self.cidr}
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class BindAddress(DictMixin):
     """The addresses of one network interface a binding uses.
 
@@ -49,8 +50,8 @@ class BindAddress(DictMixin):
     """
 
     addresses: Sequence[Address]
-    interface_name: str = dataclasses.field(default='', kw_only=True)
-    mac_address: str | None = dataclasses.field(default=None, kw_only=True)
+    interface_name: str = field(default='', kw_only=True)
+    mac_address: str | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         # Items are checked when a run starts (Network._check_items), as for Container.
@@ -74,7 +75,7 @@ def _default_bind_addresses() -> list[BindAddress]:
     return [BindAddress([Address('192.0.2.0')])]
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Network(DictMixin):
     """The network configuration of one binding (a relation endpoint or an extra-binding).
 
@@ -86,15 +87,9 @@ class Network(DictMixin):
     """
 
     binding_name: str
-    bind_addresses: Sequence[BindAddress] = dataclasses.field(
-        default_factory=_default_bind_addresses
-    )
-    ingress_addresses: Sequence[str] = dataclasses.field(
-        default_factory=lambda: ['192.0.2.0'], kw_only=True
-    )
-    egress_subnets: Sequence[str] = dataclasses.field(
-        default_factory=lambda: ['192.0.2.0/24'], kw_only=True
-    )
+    bind_addresses: Sequence[BindAddress] = field(default_factory=_default_bind_addresses)
+    ingress_addresses: Sequence[str] = field(default_factory=lambda: ['192.0.2.0'], kw_only=True)
+    egress_subnets: Sequence[str] = field(default_factory=lambda: ['192.0.2.0/24'], kw_only=True)
 
     def __post_init__(self) -> None:
         set_field(

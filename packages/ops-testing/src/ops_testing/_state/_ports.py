@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any, Literal
+
+from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from ..errors import StateValidationError
@@ -23,7 +24,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Port(DictMixin):
     """A port the charm has opened. Use :class:`TCPPort`, :class:`UDPPort` or :class:`ICMPPort`.
 
@@ -33,7 +34,7 @@ class Port(DictMixin):
     """
 
     port: int | None = None
-    protocol: Literal['tcp', 'udp', 'icmp'] = dataclasses.field(default='tcp', kw_only=True)
+    protocol: Literal['tcp', 'udp', 'icmp'] = field(default='tcp', kw_only=True)
 
     def __post_init__(self) -> None:
         if type(self) is Port:
@@ -63,7 +64,7 @@ class Port(DictMixin):
             )
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class TCPPort(Port):
     """An opened TCP port."""
 
@@ -75,7 +76,7 @@ class TCPPort(Port):
         set_field(self, 'protocol', 'tcp')
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class UDPPort(Port):
     """An opened UDP port."""
 
@@ -87,12 +88,12 @@ class UDPPort(Port):
         set_field(self, 'protocol', 'udp')
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class ICMPPort(Port):
     """ICMP opened (it has no port number)."""
 
     port: int | None = None
-    protocol: Literal['tcp', 'udp', 'icmp'] = dataclasses.field(default='icmp', kw_only=True)
+    protocol: Literal['tcp', 'udp', 'icmp'] = field(default='icmp', kw_only=True)
 
     def __post_init__(self) -> None:
         if self.port is not None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
+
+from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from ._common import (
@@ -26,7 +27,7 @@ def _default_unit_bag() -> dict[str, str]:
     return dict(DEFAULT_JUJU_DATABAG)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class RelationBase(DictMixin):
     """What every kind of relation has: the local endpoint, id and the local databags.
 
@@ -43,11 +44,9 @@ class RelationBase(DictMixin):
 
     endpoint: str
     interface: str | None = None
-    id: int = dataclasses.field(default_factory=relation_ids.next, kw_only=True)
-    local_app_data: Mapping[str, str] = dataclasses.field(default_factory=dict, kw_only=True)
-    local_unit_data: Mapping[str, str] = dataclasses.field(
-        default_factory=_default_unit_bag, kw_only=True
-    )
+    id: int = field(default_factory=relation_ids.next, kw_only=True)
+    local_app_data: Mapping[str, str] = field(default_factory=dict, kw_only=True)
+    local_unit_data: Mapping[str, str] = field(default_factory=_default_unit_bag, kw_only=True)
 
     def __post_init__(self) -> None:
         if type(self) is RelationBase:
@@ -88,7 +87,7 @@ class RelationBase(DictMixin):
         raise KeyError(unit_id)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Relation(RelationBase):
     """A regular (non-peer, non-subordinate) relation to a remote application.
 
@@ -100,13 +99,13 @@ class Relation(RelationBase):
         remote_model_uuid: for a cross-model relation, the remote model's UUID.
     """
 
-    remote_app_name: str = dataclasses.field(default='remote', kw_only=True)
-    limit: int = dataclasses.field(default=1, kw_only=True)
-    remote_app_data: Mapping[str, str] = dataclasses.field(default_factory=dict, kw_only=True)
-    remote_units_data: Mapping[UnitID, Mapping[str, str]] = dataclasses.field(
+    remote_app_name: str = field(default='remote', kw_only=True)
+    limit: int = field(default=1, kw_only=True)
+    remote_app_data: Mapping[str, str] = field(default_factory=dict, kw_only=True)
+    remote_units_data: Mapping[UnitID, Mapping[str, str]] = field(
         default_factory=lambda: {0: _default_unit_bag()}, kw_only=True
     )
-    remote_model_uuid: str | None = dataclasses.field(default=None, kw_only=True)
+    remote_model_uuid: str | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -135,7 +134,7 @@ class Relation(RelationBase):
         return dict(self.remote_units_data[unit_id])
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class SubordinateRelation(RelationBase):
     """A relation between a subordinate charm and its principal (``scope: container``).
 
@@ -146,12 +145,10 @@ class SubordinateRelation(RelationBase):
         remote_unit_id: the remote unit's number.
     """
 
-    remote_app_data: Mapping[str, str] = dataclasses.field(default_factory=dict, kw_only=True)
-    remote_unit_data: Mapping[str, str] = dataclasses.field(
-        default_factory=_default_unit_bag, kw_only=True
-    )
-    remote_app_name: str = dataclasses.field(default='remote', kw_only=True)
-    remote_unit_id: int = dataclasses.field(default=0, kw_only=True)
+    remote_app_data: Mapping[str, str] = field(default_factory=dict, kw_only=True)
+    remote_unit_data: Mapping[str, str] = field(default_factory=_default_unit_bag, kw_only=True)
+    remote_app_name: str = field(default='remote', kw_only=True)
+    remote_unit_id: int = field(default=0, kw_only=True)
 
     def _databag_fields(self) -> tuple[str, ...]:
         return ('local_app_data', 'local_unit_data', 'remote_app_data', 'remote_unit_data')
@@ -178,7 +175,7 @@ class SubordinateRelation(RelationBase):
         return dict(self.remote_unit_data)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class PeerRelation(RelationBase):
     """A relation between the units of this application.
 
@@ -187,9 +184,7 @@ class PeerRelation(RelationBase):
             own databag is ``local_unit_data``.
     """
 
-    peers_data: Mapping[UnitID, Mapping[str, str]] = dataclasses.field(
-        default_factory=dict, kw_only=True
-    )
+    peers_data: Mapping[UnitID, Mapping[str, str]] = field(default_factory=dict, kw_only=True)
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import pathlib
 from typing import TYPE_CHECKING
+
+from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from ._serialise import DictMixin
@@ -17,7 +18,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Resource(DictMixin):
     """A charm resource and the local file that stands for it.
 
@@ -26,8 +27,8 @@ class Resource(DictMixin):
         path: the file returned by ``Model.resources.fetch``.
     """
 
-    name: str = dataclasses.field(kw_only=True)
-    path: str | pathlib.Path = dataclasses.field(kw_only=True)
+    name: str = field(kw_only=True)
+    path: str | pathlib.Path = field(kw_only=True)
 
 
 publish(__name__)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, cast
+
+from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from ..errors import StateValidationError
@@ -28,7 +29,7 @@ def _check_content(field: str, content: object) -> None:
             )
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class Secret(DictMixin):
     """A Juju secret the charm owns or has been granted.
 
@@ -49,21 +50,19 @@ class Secret(DictMixin):
     tracked_content: Mapping[str, str]
     # Typed as always present (as in ops 3.9) because __post_init__ fills it in, so that
     # ``secret.latest_content['key']`` type-checks; None is still accepted as "the same".
-    latest_content: Mapping[str, str] = dataclasses.field(
+    latest_content: Mapping[str, str] = field(
         default=cast('Mapping[str, str]', None), kw_only=True
     )
-    id: str = dataclasses.field(default_factory=random_secret_id, kw_only=True)
-    owner: Literal['unit', 'app'] | None = dataclasses.field(default=None, kw_only=True)
-    remote_grants: Mapping[int, Iterable[str]] = dataclasses.field(
-        default_factory=dict, kw_only=True
-    )
-    label: str | None = dataclasses.field(default=None, kw_only=True)
-    description: str | None = dataclasses.field(default=None, kw_only=True)
-    expire: datetime.datetime | None = dataclasses.field(default=None, kw_only=True)
-    rotate: Any = dataclasses.field(default=None, kw_only=True)
+    id: str = field(default_factory=random_secret_id, kw_only=True)
+    owner: Literal['unit', 'app'] | None = field(default=None, kw_only=True)
+    remote_grants: Mapping[int, Iterable[str]] = field(default_factory=dict, kw_only=True)
+    label: str | None = field(default=None, kw_only=True)
+    description: str | None = field(default=None, kw_only=True)
+    expire: datetime.datetime | None = field(default=None, kw_only=True)
+    rotate: Any = field(default=None, kw_only=True)
     # Revision numbers of the tracked and latest content (not compared: tests compare content).
-    _tracked_revision: int = dataclasses.field(default=1, kw_only=True, repr=False, compare=False)
-    _latest_revision: int = dataclasses.field(default=1, kw_only=True, repr=False, compare=False)
+    _tracked_revision: int = field(default=1, kw_only=True, repr=False, compare=False)
+    _latest_revision: int = field(default=1, kw_only=True, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_content('tracked_content', self.tracked_content)
@@ -93,16 +92,18 @@ class Secret(DictMixin):
     def __repr__(self) -> str:
         # Secret values never reach a repr (nor a pytest failure report built from it):
         # the content fields show their keys only.
+        import dataclasses  # on first use only: it imports inspect
+
         parts = []
-        for field in dataclasses.fields(self):
-            if not field.repr:
+        for spec in dataclasses.fields(self):
+            if not spec.repr:
                 continue
-            value = getattr(self, field.name)
-            if field.name in ('tracked_content', 'latest_content') and isinstance(value, dict):
+            value = getattr(self, spec.name)
+            if spec.name in ('tracked_content', 'latest_content') and isinstance(value, dict):
                 shown = '{' + ', '.join(f'{key!r}: <redacted>' for key in value) + '}'
             else:
                 shown = repr(value)
-            parts.append(f'{field.name}={shown}')
+            parts.append(f'{spec.name}={shown}')
         return f'{type(self).__name__}({", ".join(parts)})'
 
     def _matches_id(self, secret_id: str) -> bool:

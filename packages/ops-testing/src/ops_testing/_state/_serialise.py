@@ -16,7 +16,6 @@ microseconds]}``, ``{'$path': '...'}``, ``{'$layer': {...}}``, and a dict with n
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import enum
 import importlib
@@ -77,6 +76,8 @@ class DictMixin:
 
 
 def _registry() -> dict[str, type[Any]]:
+    import dataclasses  # on first use only: it imports inspect
+
     classes: dict[str, type[Any]] = {}
     for module_name in _COMPONENT_MODULES:
         module = importlib.import_module(f'.{module_name}', __package__)
@@ -114,6 +115,8 @@ def to_plain(value: Any) -> Any:
         return {'$enum': type(value).__name__, 'value': value.value}
     if isinstance(value, _EntityStatus):
         return {'$status': value.name, 'message': value.message}
+    import dataclasses  # on first use only: it imports inspect
+
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {'$type': type(value).__name__}
         for field in dataclasses.fields(value):

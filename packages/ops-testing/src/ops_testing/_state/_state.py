@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from ..errors import StateValidationError
@@ -38,7 +39,7 @@ def _storage(value: Any) -> Any:
     return storage_from_ops(value)
 
 
-@dataclasses.dataclass(frozen=True)
+@record(frozen=True)
 class State(DictMixin):
     """Everything the charm can see of Juju and its workloads, before or after an event.
 
@@ -65,33 +66,31 @@ class State(DictMixin):
         workload_version: the workload version the charm set.
     """
 
-    config: Mapping[str, str | int | float | bool] = dataclasses.field(
+    config: Mapping[str, str | int | float | bool] = field(
         default=None,  # type: ignore[arg-type]
         kw_only=True,
     )
-    relations: Iterable[RelationBase] = dataclasses.field(default_factory=frozenset, kw_only=True)
-    networks: Iterable[Network] = dataclasses.field(default_factory=frozenset, kw_only=True)
-    containers: Iterable[Container] = dataclasses.field(default_factory=frozenset, kw_only=True)
-    storages: Iterable[Storage] = dataclasses.field(default_factory=frozenset, kw_only=True)
-    opened_ports: Iterable[Port] = dataclasses.field(default_factory=frozenset, kw_only=True)
-    leader: bool = dataclasses.field(default=False, kw_only=True)
-    model: Model = dataclasses.field(default=None, kw_only=True)  # type: ignore[assignment]
-    secrets: Iterable[Secret] = dataclasses.field(default_factory=frozenset, kw_only=True)
-    resources: Iterable[Resource] = dataclasses.field(default_factory=frozenset, kw_only=True)
-    planned_units: int = dataclasses.field(default=1, kw_only=True)
-    deferred: Sequence[DeferredEvent] = dataclasses.field(default_factory=list, kw_only=True)
-    stored_states: Iterable[StoredState] = dataclasses.field(
-        default_factory=frozenset, kw_only=True
-    )
-    app_status: _EntityStatus = dataclasses.field(
+    relations: Iterable[RelationBase] = field(default_factory=frozenset, kw_only=True)
+    networks: Iterable[Network] = field(default_factory=frozenset, kw_only=True)
+    containers: Iterable[Container] = field(default_factory=frozenset, kw_only=True)
+    storages: Iterable[Storage] = field(default_factory=frozenset, kw_only=True)
+    opened_ports: Iterable[Port] = field(default_factory=frozenset, kw_only=True)
+    leader: bool = field(default=False, kw_only=True)
+    model: Model = field(default=None, kw_only=True)  # type: ignore[assignment]
+    secrets: Iterable[Secret] = field(default_factory=frozenset, kw_only=True)
+    resources: Iterable[Resource] = field(default_factory=frozenset, kw_only=True)
+    planned_units: int = field(default=1, kw_only=True)
+    deferred: Sequence[DeferredEvent] = field(default_factory=list, kw_only=True)
+    stored_states: Iterable[StoredState] = field(default_factory=frozenset, kw_only=True)
+    app_status: _EntityStatus = field(
         default=None,
         kw_only=True,  # type: ignore[assignment]
     )
-    unit_status: _EntityStatus = dataclasses.field(
+    unit_status: _EntityStatus = field(
         default=None,
         kw_only=True,  # type: ignore[assignment]
     )
-    workload_version: str = dataclasses.field(default='', kw_only=True)
+    workload_version: str = field(default='', kw_only=True)
 
     def __post_init__(self) -> None:
         # Every collection is checked for what it holds here, so that a wrong value is a
@@ -126,10 +125,10 @@ class State(DictMixin):
             raise StateValidationError(
                 f'State.model must be a Model, not a {type(self.model).__name__}'
             )
-        for field in ('app_status', 'unit_status'):
-            value = getattr(self, field)
+        for name in ('app_status', 'unit_status'):
+            value = getattr(self, name)
             set_field(
-                self, field, UnknownStatus() if value is None else status_from_any(field, value)
+                self, name, UnknownStatus() if value is None else status_from_any(name, value)
             )
 
     # Lookups -----------------------------------------------------------------------------

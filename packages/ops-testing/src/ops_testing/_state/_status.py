@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from typing import Any, ClassVar
 
 from ops_core import model as _model
+from ops_hookcmds.sister import record
 
 from .._exports import publish
 
@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, eq=False, repr=False, init=False)
+@record(frozen=True, eq=False, repr=False, init=False)
 class _EntityStatus:
     """A status as a value: a name (``'active'``, ``'blocked'``, ...) and a message."""
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import pathlib
 from typing import TYPE_CHECKING, Any
+
+from ops_hookcmds.sister import field, record
 
 from .._exports import publish
 from ..errors import StateValidationError
@@ -22,7 +23,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Storage(DictMixin):
     """An attached storage instance.
 
@@ -33,7 +34,7 @@ class Storage(DictMixin):
     """
 
     name: str
-    index: int = dataclasses.field(default_factory=storage_indices.next, kw_only=True)
+    index: int = field(default_factory=storage_indices.next, kw_only=True)
 
     def __post_init__(self) -> None:
         check_name('storage', self.name)
