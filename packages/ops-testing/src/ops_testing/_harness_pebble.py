@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime
 import pathlib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ops_pebble
 from ops_core.model import Container, ModelError
 
 from ._harness._base import HarnessBase
-from ._pebble import ExecOutcome, ExecRequest
 from ._types import CharmType, ExecArgs, ExecHandler, ExecResult
+
+if TYPE_CHECKING:
+    from ._pebble import ExecOutcome, ExecRequest
 
 __all__ = ['PebbleMixin']
 
@@ -48,6 +50,9 @@ def _outcome(result: object, request: ExecRequest) -> ExecOutcome:
         raise ValueError(
             'execution handler must return bytes when exec is called with encoding=None, not str'
         )
+    # The simulated Pebble loads when a container's client is first used, not with Harness.
+    from ._pebble import ExecOutcome
+
     return ExecOutcome(result.exit_code, result.stdout or b'', result.stderr or b'')
 
 
