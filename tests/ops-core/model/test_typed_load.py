@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 from typing import Any
 
@@ -86,6 +87,19 @@ def test_nested_dataclasses_are_written_as_dicts() -> None:
         'inners': '[{"sub": 2}]',
         'name': '"n"',
     }
+
+
+def test_dataclass_values_are_what_asdict_gives_copied_not_shared() -> None:
+    obj = Outer('n', Inner(8), [Inner(2)])
+    dumped = dump_typed(obj)
+    assert dumped == {'inner': {'sub': 8}, 'inners': [{'sub': 2}], 'name': 'n'}
+    dumped['inners'].append({'sub': 3})
+    assert obj.inners == [Inner(2)]
+    # Scalars only (the quick path) and a str subclass (the asdict path) agree with asdict.
+    flat = Aliased(7, 'x')
+    assert dump_typed(flat) == {'fooBar': 7, 'other': 'x'}
+    special = Aliased(7, enum.StrEnum('Name', ['X']).X)
+    assert dump_typed(special) == {'fooBar': 7, 'other': special.other}
 
 
 def test_plain_objects_write_their_annotated_attributes() -> None:

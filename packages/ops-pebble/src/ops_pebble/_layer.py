@@ -9,8 +9,11 @@ reuses them so that both sides agree.
 from __future__ import annotations
 
 import copy
+import enum
+import itertools
+import operator
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, TypedDict, cast
+from typing import Any, ClassVar, TypedDict, TypeVar, cast
 
 from ._checks import CheckLevel, CheckStartup
 from ._exports import publish
@@ -185,11 +188,15 @@ def _str_list(value: Any, where: str) -> list[str]:
 
 def _section(d: Mapping[str, Any], key: str, what: str = 'layer') -> dict[str, Any]:
     """A layer or plan section (``services``, ...): a mapping of name to a definition mapping."""
-    section = _mapping(d.get(key), f'{what} {key!r}')
+    value = d.get(key)
+    if value is None:
+        return {}
+    section = _mapping(value, f'{what} {key!r}')
     for name, item in section.items():
         if not isinstance(name, str):
             raise ValueError(f'{what} {key!r}: names must be strings, got {name!r}')
-        _mapping(item, f'{what} {key}.{name}')
+        if item is not None and type(item) is not dict:
+            _mapping(item, f'{what} {key}.{name}')
     return section
 
 
@@ -217,67 +224,110 @@ def _compare(mine: dict[str, Any], other: object, kind: type) -> bool | None:
     return None
 
 
+# A service's plain fields: (YAML key, attribute, default), in the order to_dict() writes them
+# (the lists and maps that come between them are placed by _SERVICE_KEYS).
+_SERVICE_SCALARS = (
+    ('summary', 'summary', ''),
+    ('description', 'description', ''),
+    ('startup', 'startup', ''),
+    ('override', 'override', ''),
+    ('command', 'command', ''),
+    ('user', 'user', ''),
+    ('user-id', 'user_id', None),
+    ('group', 'group', ''),
+    ('group-id', 'group_id', None),
+    ('working-dir', 'working_dir', ''),
+    ('on-success', 'on_success', ''),
+    ('on-failure', 'on_failure', ''),
+    ('backoff-delay', 'backoff_delay', ''),
+    ('backoff-factor', 'backoff_factor', None),
+    ('backoff-limit', 'backoff_limit', ''),
+    ('kill-delay', 'kill_delay', ''),
+)
+_SERVICE_SCALAR_KEYS = tuple(key for key, _, _ in _SERVICE_SCALARS)
+_SERVICE_SCALAR_ATTRS = tuple(attr for _, attr, _ in _SERVICE_SCALARS)
+_SERVICE_SCALAR_DEFAULTS = tuple(default for _, _, default in _SERVICE_SCALARS)
+# Every field in to_dict() order: YAML keys, and the attributes holding them.
+_SERVICE_KEYS = (
+    *_SERVICE_SCALAR_KEYS[:5],
+    'after',
+    'before',
+    'requires',
+    'environment',
+    *_SERVICE_SCALAR_KEYS[5:12],
+    'on-check-failure',
+    *_SERVICE_SCALAR_KEYS[12:],
+)
+_service_values = operator.attrgetter(*(key.replace('-', '_') for key in _SERVICE_KEYS))
+_SERVICE_LISTS = ('after', 'before', 'requires')
+_SERVICE_MAPS = ('environment', 'on-check-failure')
+
+
+def _truthy_items(keys: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    """``{key: value}`` for each value that is set (truthy), in the order of ``keys``."""
+    return dict(itertools.compress(zip(keys, values, strict=True), values))
+
+
 class Service:
     """A service definition in a layer or plan.
 
     Unknown keys are ignored. Attribute names are the YAML keys with ``-`` turned into ``_``.
     """
 
+    summary: str
+    description: str
+    startup: str
+    override: str
+    command: str
+    user: str
+    user_id: int | None
+    group: str
+    group_id: int | None
+    working_dir: str
+    on_success: str
+    on_failure: str
+    backoff_delay: str
+    backoff_factor: float | None
+    backoff_limit: str
+    kill_delay: str
+
     def __init__(self, name: str, raw: ServiceDict | None = None):
         self.name = name
         d: dict[str, Any] = _mapping(raw, f'service {name!r}')
-        self.summary: str = d.get('summary', '')
-        self.description: str = d.get('description', '')
-        self.startup: str = d.get('startup', '')
-        self.override: str = d.get('override', '')
-        self.command: str = d.get('command', '')
-        self.after: list[str] = _str_list(d.get('after'), f'service {name!r} after')
-        self.before: list[str] = _str_list(d.get('before'), f'service {name!r} before')
-        self.requires: list[str] = _str_list(d.get('requires'), f'service {name!r} requires')
-        self.environment: dict[str, str] = _mapping(
-            d.get('environment'), f'service {name!r} environment'
+        # The plain fields all at once: each its value in ``d``, or its default.
+        vars(self).update(
+            zip(_SERVICE_SCALAR_ATTRS, map(d.get, _SERVICE_SCALAR_KEYS, _SERVICE_SCALAR_DEFAULTS))
         )
-        self.user: str = d.get('user', '')
-        self.user_id: int | None = d.get('user-id')
-        self.group: str = d.get('group', '')
-        self.group_id: int | None = d.get('group-id')
-        self.working_dir: str = d.get('working-dir', '')
-        self.on_success: str = d.get('on-success', '')
-        self.on_failure: str = d.get('on-failure', '')
-        self.on_check_failure: dict[str, Any] = _mapping(
-            d.get('on-check-failure'), f'service {name!r} on-check-failure'
+        get = d.get
+        after, before, requires = get('after'), get('before'), get('requires')
+        self.after: list[str] = [] if after is None else _str_list(after, f'service {name!r} after')
+        self.before: list[str] = (
+            [] if before is None else _str_list(before, f'service {name!r} before')
         )
-        self.backoff_delay: str = d.get('backoff-delay', '')
-        self.backoff_factor: float | None = d.get('backoff-factor')
-        self.backoff_limit: str = d.get('backoff-limit', '')
-        self.kill_delay: str = d.get('kill-delay', '')
+        self.requires: list[str] = (
+            [] if requires is None else _str_list(requires, f'service {name!r} requires')
+        )
+        environment, on_check_failure = get('environment'), get('on-check-failure')
+        self.environment: dict[str, str] = (
+            {} if environment is None
+            else _mapping(environment, f'service {name!r} environment')
+        )  # fmt: skip
+        self.on_check_failure: dict[str, Any] = (
+            {} if on_check_failure is None
+            else _mapping(on_check_failure, f'service {name!r} on-check-failure')
+        )  # fmt: skip
 
     def to_dict(self) -> ServiceDict:
         """Return the YAML/JSON form, leaving out unset (falsy) fields."""
-        d = {
-            'summary': self.summary,
-            'description': self.description,
-            'startup': self.startup,
-            'override': self.override,
-            'command': self.command,
-            'after': list(self.after),
-            'before': list(self.before),
-            'requires': list(self.requires),
-            'environment': dict(self.environment),
-            'user': self.user,
-            'user-id': self.user_id,
-            'group': self.group,
-            'group-id': self.group_id,
-            'working-dir': self.working_dir,
-            'on-success': self.on_success,
-            'on-failure': self.on_failure,
-            'on-check-failure': dict(self.on_check_failure),
-            'backoff-delay': self.backoff_delay,
-            'backoff-factor': self.backoff_factor,
-            'backoff-limit': self.backoff_limit,
-            'kill-delay': self.kill_delay,
-        }
-        return cast('ServiceDict', _omit_falsy(d))
+        d = _truthy_items(_SERVICE_KEYS, _service_values(self))
+        # Lists and maps are copies (and plain lists and dicts, whatever was assigned).
+        for key in _SERVICE_LISTS:
+            if key in d:
+                d[key] = list(d[key])
+        for key in _SERVICE_MAPS:
+            if key in d:
+                d[key] = dict(d[key])
+        return cast('ServiceDict', d)
 
     def _merge(self, other: Service) -> None:
         merged = merge_item('service', cast('dict[str, Any]', self.to_dict()), other.to_dict())
@@ -293,49 +343,53 @@ class Service:
     __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
 
+_E = TypeVar('_E', bound=enum.Enum)
+_CHECK_LEVELS = {level.value: level for level in CheckLevel}
+_CHECK_STARTUPS = {startup.value: startup for startup in CheckStartup}
+
+
+def _member(members: dict[Any, _E], raw: Any) -> _E | Any:
+    """The enum member whose value is ``raw`` (as ``Enum(raw)``), else ``raw`` itself."""
+    try:
+        return members.get(raw, raw)
+    except TypeError:  # unhashable: no member has it as its value
+        return raw
+
+
+_CHECK_KEYS = ('override', 'level', 'startup', 'period', 'timeout', 'threshold', 'http', 'tcp', 'exec')
+_check_values = operator.attrgetter(*_CHECK_KEYS)
+
+
 class Check:
     """A health-check definition in a layer or plan."""
 
     def __init__(self, name: str, raw: CheckDict | None = None):
         self.name = name
         d: dict[str, Any] = _mapping(raw, f'check {name!r}')
-        self.override: str = d.get('override', '')
-        level_raw = d.get('level', '')
-        self.level: CheckLevel | str
-        try:
-            self.level = CheckLevel(level_raw)
-        except ValueError:
-            self.level = level_raw
-        startup_raw = d.get('startup', '')
-        self.startup: CheckStartup | str
-        try:
-            self.startup = CheckStartup(startup_raw)
-        except ValueError:
-            self.startup = startup_raw
-        self.period: str | None = d.get('period', '')
-        self.timeout: str | None = d.get('timeout', '')
-        self.threshold: int | None = d.get('threshold')
-        http = d.get('http')
-        self.http: HttpDict | None = _deep_copy(http)
-        self.tcp: TcpDict | None = _deep_copy(d.get('tcp'))
-        self.exec: ExecDict | None = _deep_copy(d.get('exec'))
+        get = d.get
+        self.override: str = get('override', '')
+        self.level: CheckLevel | str = _member(_CHECK_LEVELS, get('level', ''))
+        self.startup: CheckStartup | str = _member(_CHECK_STARTUPS, get('startup', ''))
+        self.period: str | None = get('period', '')
+        self.timeout: str | None = get('timeout', '')
+        self.threshold: int | None = get('threshold')
+        http, tcp, exec_ = get('http'), get('tcp'), get('exec')
+        self.http: HttpDict | None = None if http is None else _deep_copy(http)
+        self.tcp: TcpDict | None = None if tcp is None else _deep_copy(tcp)
+        self.exec: ExecDict | None = None if exec_ is None else _deep_copy(exec_)
 
     def to_dict(self) -> CheckDict:
         """Return the YAML/JSON form, leaving out unset (falsy) fields."""
-        level = self.level.value if isinstance(self.level, CheckLevel) else self.level
-        startup = self.startup.value if isinstance(self.startup, CheckStartup) else self.startup
-        d = {
-            'override': self.override,
-            'level': level,
-            'startup': startup,
-            'period': self.period,
-            'timeout': self.timeout,
-            'threshold': self.threshold,
-            'http': _deep_copy(self.http),
-            'tcp': _deep_copy(self.tcp),
-            'exec': _deep_copy(self.exec),
-        }
-        return cast('CheckDict', _omit_falsy(d))
+        override, level, startup, *rest = _check_values(self)
+        if isinstance(level, CheckLevel):
+            level = level.value
+        if isinstance(startup, CheckStartup):
+            startup = startup.value
+        d = _truthy_items(_CHECK_KEYS, (override, level, startup, *rest))
+        for key in _CHECK_SUBSECTIONS:
+            if key in d:
+                d[key] = _deep_copy(d[key])
+        return cast('CheckDict', d)
 
     def _merge(self, other: Check) -> None:
         merged = merge_item('check', cast('dict[str, Any]', self.to_dict()), other.to_dict())
@@ -523,6 +577,7 @@ class Plan:
 # Combining rules (Pebble's, as applied to layers when adding/combining and computing the plan)
 
 _SECTIONS = {'services': 'service', 'checks': 'check', 'log-targets': 'log target'}
+_LAYER_KEYS = frozenset({'summary', 'description', *_SECTIONS})
 _APPEND_LISTS = {'service': ('after', 'before', 'requires'), 'log-target': ('services',)}
 _MERGE_MAPS = {
     'service': ('environment', 'on-check-failure'),
@@ -589,10 +644,12 @@ def validate_layer(label: str, layer: Mapping[str, Any]) -> None:
     if label.startswith('pebble-'):
         raise ValueError(f'cannot use reserved label prefix "pebble-" in layer label "{label}"')
     for section in layer:
-        if section not in ('summary', 'description', *_SECTIONS):
+        if section not in _LAYER_KEYS:
             raise ValueError(f'layer "{label}" has unknown section "{section}"')
     for section, what in _SECTIONS.items():
-        items = layer.get(section) or {}
+        items = layer.get(section)
+        if not items:
+            continue
         if not isinstance(items, Mapping):
             raise ValueError(f'layer "{label}" section "{section}" must be a mapping')
         for name, item in items.items():
@@ -601,7 +658,7 @@ def validate_layer(label: str, layer: Mapping[str, Any]) -> None:
                     raise ValueError(f'cannot use service name "{name}": invalid name')
                 if name == 'pebble':
                     raise ValueError('cannot use reserved service name "pebble"')
-            override = (item or {}).get('override', '')
+            override = item.get('override', '') if item else ''
             if not override:
                 raise ValueError(f'layer "{label}" must define "override" for {what} "{name}"')
             if override not in ('merge', 'replace'):

@@ -177,10 +177,8 @@ def dump_typed(obj: object, encoder: Callable[[Any], str] | None = None) -> dict
     keys: dict[str, str]  # attribute name -> data key
     info = None if isinstance(obj, type) else _dataclass_info(obj)
     if info is not None:
-        import dataclasses
-
         keys = {f.name: f.metadata.get('alias', f.name) for f in info[1]}
-        values = dataclasses.asdict(obj)  # type: ignore[call-overload]
+        values = _dataclass_values(obj, info[1])
     elif _pydantic_fields(type(obj)) is not None:
         names = field_names(type(obj)) or {}
         keys = {key: key for key in names}
@@ -205,6 +203,24 @@ def dump_typed(obj: object, encoder: Callable[[Any], str] | None = None) -> dict
         else:
             out[key] = encoder(values[attribute])
     return out
+
+
+# Values that dataclasses.asdict() passes through unchanged (deepcopy returns them as they are).
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+
+def _dataclass_values(obj: object, fields: tuple[dataclasses.Field[Any], ...]) -> dict[str, Any]:
+    """``dataclasses.asdict(obj)``, without its recursive copying when every value is a scalar.
+
+    The usual relation-data dataclass holds only strings and numbers, which ``asdict`` would
+    deep-copy one by one to get the same objects back.
+    """
+    values = {f.name: getattr(obj, f.name) for f in fields}
+    if all(type(value) in _ATOMIC for value in values.values()):
+        return values
+    import dataclasses
+
+    return dataclasses.asdict(obj)  # type: ignore[call-overload,no-any-return]
 
 
 def _annotated_names(cls: type[Any]) -> list[str]:
