@@ -236,9 +236,12 @@ class CharmBase(Object):
         Raises:
             ValueError: if the config does not fit ``cls`` and ``errors='raise'``.
         """
+        from .._model._config import ConfigData
         from .._model._typed_load import dataclass_fields, load_typed
 
-        data: dict[str, Any] = dict(self.config)
+        config = self.config
+        # The loaded options as one dict, rather than a key-by-key walk of the mapping.
+        data: dict[str, Any] = dict(config._data if isinstance(config, ConfigData) else config)
         secret_options = [n for n, o in self.meta.config.items() if o.type == 'secret']
         if secret_options:
             from .._model._secret import Secret

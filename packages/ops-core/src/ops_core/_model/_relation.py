@@ -289,9 +289,11 @@ class Relation:
             KeyError: if ``src`` has no bag in this relation.
             ValueError: if a field's value cannot be decoded (the message names the key).
         """
+        bag = self.data[src]
         return load_typed(
             cls,
-            self.data[src],
+            # The bag's loaded dict (read rules checked), rather than a key-by-key walk.
+            bag._data if isinstance(bag, RelationDataContent) else bag,
             *args,
             decoder=decoder or json.loads,
             what='relation data',

@@ -108,11 +108,12 @@ class MemoryTree:
     def _find(self, parts: list[str]) -> tuple[_Node | None, int]:
         """The node at ``parts`` (walking the path as the kernel does), or an errno."""
         node = self._root
+        strict = self._strict
         for part in parts:
             children = node.children
             if children is None:
                 return None, errno.ENOTDIR
-            if self._denied(node, 0o100):
+            if strict and not node.mode & 0o100:  # as _denied(node, 0o100)
                 return None, errno.EACCES
             child = children.get(part)
             if child is None:
@@ -200,9 +201,12 @@ class MemoryTree:
                 or is not writable.
         """
         parts = _parts(container_path(path))
-        if make_dirs:
+        node, code = self._find(parts)
+        # A path that is found has every parent (a directory); else they may need making.
+        if node is None and make_dirs:
             self._make_parents(path, owner, _DIR_MODE, creating=True)
-        elif parts and not self._isdir(parts[:-1]):
+            node, code = self._find(parts)
+        elif node is None and parts and not self._isdir(parts[:-1]):
             temp = temp_name(path)
             if self._find(parts[:-1])[0] is not None:
                 raise PathError(
@@ -218,7 +222,6 @@ class MemoryTree:
                     f'open {temp}: no such file or directory',
                 ),
             )
-        node, code = self._find(parts)
         if node is not None and node.children is not None:
             raise PathError(
                 'generic-file-error',

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import logging
+import operator
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -188,14 +189,15 @@ class PebbleModel:
                 change's own kind and summary.
         """
         with self.lock:
-            change_id = self.next_id()
+            ids = self._ids
+            change_id = str(next(ids))
             stamp = format_timestamp(now())
             if status is None:
                 status = ('Error' if err else 'Done') if ready else 'Doing'
             task_list: list[dict[str, Any]] = []
             for task_kind, task_summary in tasks or [(kind, summary)]:
                 task: dict[str, Any] = {
-                    'id': self.next_id(),
+                    'id': str(next(ids)),
                     'kind': task_kind,
                     'summary': task_summary,
                     'status': status,
@@ -404,7 +406,7 @@ class PebbleModel:
             if (
                 cached is not None
                 and len(cached[0]) == len(sources)
-                and all(a is b for a, b in zip(cached[0], sources, strict=True))
+                and all(map(operator.is_, cached[0], sources))
             ):
                 return cached[1]
             plan: dict[str, Any] = dict(combine_layers(sources, keep_override=self.real_merges))
