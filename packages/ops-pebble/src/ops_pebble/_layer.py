@@ -381,10 +381,11 @@ class Check:
     def to_dict(self) -> CheckDict:
         """Return the YAML/JSON form, leaving out unset (falsy) fields."""
         override, level, startup, *rest = _check_values(self)
+        # _value_ is what the ``value`` property reads (without a Python-level call).
         if isinstance(level, CheckLevel):
-            level = level.value
+            level = level._value_
         if isinstance(startup, CheckStartup):
-            startup = startup.value
+            startup = startup._value_
         d = _truthy_items(_CHECK_KEYS, (override, level, startup, *rest))
         for key in _CHECK_SUBSECTIONS:
             if key in d:
@@ -708,7 +709,8 @@ def combine_layers(
     """
     combined: dict[str, Any] = {}
     for layer in layers:
-        combined = merge_layer_into(combined, layer, keep_override=keep_override)
+        if layer:  # an empty layer (often the base plan) changes nothing
+            combined = merge_layer_into(combined, layer, keep_override=keep_override)
     plan: dict[str, Any] = {}
     for section in _SECTIONS:
         items = combined.get(section) or {}
