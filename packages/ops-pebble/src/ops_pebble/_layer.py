@@ -296,11 +296,17 @@ class Service:
         d: dict[str, Any] = _mapping(raw, f'service {name!r}')
         # The plain fields all at once: each its value in ``d``, or its default.
         vars(self).update(
-            zip(_SERVICE_SCALAR_ATTRS, map(d.get, _SERVICE_SCALAR_KEYS, _SERVICE_SCALAR_DEFAULTS))
+            zip(
+                _SERVICE_SCALAR_ATTRS,
+                map(d.get, _SERVICE_SCALAR_KEYS, _SERVICE_SCALAR_DEFAULTS),
+                strict=True,
+            )
         )
         get = d.get
         after, before, requires = get('after'), get('before'), get('requires')
-        self.after: list[str] = [] if after is None else _str_list(after, f'service {name!r} after')
+        self.after: list[str] = (
+            [] if after is None else _str_list(after, f'service {name!r} after')
+        )
         self.before: list[str] = (
             [] if before is None else _str_list(before, f'service {name!r} before')
         )
@@ -356,7 +362,17 @@ def _member(members: dict[Any, _E], raw: Any) -> _E | Any:
         return raw
 
 
-_CHECK_KEYS = ('override', 'level', 'startup', 'period', 'timeout', 'threshold', 'http', 'tcp', 'exec')
+_CHECK_KEYS = (
+    'override',
+    'level',
+    'startup',
+    'period',
+    'timeout',
+    'threshold',
+    'http',
+    'tcp',
+    'exec',
+)
 _check_values = operator.attrgetter(*_CHECK_KEYS)
 
 

@@ -122,23 +122,25 @@ def _add_secret(
     expire: datetime.datetime | datetime.timedelta | None,
     rotate: SecretRotate | None,
 ) -> Secret:
-    from ._secret import Secret, expire_datetime, validate_secret_content
-    from ._secret_types import SecretRotate, canonical_secret_id
+    # Imported here, not at start-up; as ``import ... as``, which costs a fraction of
+    # ``from ... import`` (that also looks for a ``__path__`` the module doesn't have).
+    import ops_core._model._secret as _secret
+    import ops_core._model._secret_types as _secret_types
 
-    validate_secret_content(content)
-    if rotate is not None and not isinstance(rotate, SecretRotate):
+    _secret.validate_secret_content(content)
+    if rotate is not None and not isinstance(rotate, _secret_types.SecretRotate):
         raise TypeError(f'rotate must be a SecretRotate or None, not {type(rotate).__name__}')
     new_id = backend.secret_add(
         dict(content),
         label=label,
         description=description,
-        expire=expire_datetime(expire),
+        expire=_secret.expire_datetime(expire),
         rotate=rotate,
         owner=owner,
     )
-    return Secret(
+    return _secret.Secret(
         backend,
-        id=canonical_secret_id(new_id, backend.model_uuid),
+        id=_secret_types.canonical_secret_id(new_id, backend.model_uuid),
         label=label,
         content=dict(content),
     )
@@ -423,15 +425,15 @@ class Unit:
         Raises:
             TypeError: if an argument is neither an int nor a Port.
         """
-        from ._ports import Port
+        import ops_core._model._ports as _ports  # as in _add_secret
 
         self._ensure_our_unit('set ports')
         desired: set[Port] = set()
         for p in ports:
-            if isinstance(p, Port):
+            if isinstance(p, _ports.Port):
                 desired.add(p)
             elif isinstance(p, int) and not isinstance(p, bool):
-                desired.add(Port('tcp', p))
+                desired.add(_ports.Port('tcp', p))
             else:
                 raise TypeError(
                     f'set_ports takes port numbers (TCP) or Port objects, not {p!r}; '
@@ -713,15 +715,15 @@ class Model:
             TypeError: if neither ``id`` nor ``label`` is given.
             SecretNotFoundError: if no such secret is visible to this unit.
         """
-        from ._secret import Secret
-        from ._secret_types import canonical_secret_id
+        import ops_core._model._secret as _secret  # as in _add_secret
+        import ops_core._model._secret_types as _secret_types
 
         if not (id or label):
             raise TypeError('Must provide an id or label, or both')
         if id is not None:
-            id = canonical_secret_id(id, self._backend.model_uuid)
+            id = _secret_types.canonical_secret_id(id, self._backend.model_uuid)
         content = self._backend.secret_get(id=id, label=label, refresh=False, peek=False)
-        return Secret(self._backend, id=id, label=label, content=content)
+        return _secret.Secret(self._backend, id=id, label=label, content=content)
 
     def get_cloud_spec(self) -> CloudSpec:
         """The cloud this model runs on and its credential (needs ``juju trust``).
