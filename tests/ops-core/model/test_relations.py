@@ -148,6 +148,25 @@ def test_type_errors_name_the_key_and_the_fix(db_model: Model) -> None:
     assert dict(bag) == {}  # nothing of a bad update is written
 
 
+def test_a_many_key_update_checks_every_key_and_refuses_access_naming_the_first(
+    db_model: Model,
+) -> None:
+    rel = db_model.get_relation('db')
+    assert rel is not None
+    with db_model._event_context('db_relation_changed'):
+        app_bag = rel.data[db_model.app]
+        # Not leader: refused, naming the first key, before the later keys' types are seen.
+        with pytest.raises(RelationDataAccessError, match="application data \\(key 'a'\\)"):
+            app_bag.update({'a': 'b', 'c': 3})  # type: ignore[dict-item]
+        unit_bag = rel.data[db_model.unit]
+        # Allowed: every key's type is still checked, and nothing of a bad update is written.
+        with pytest.raises(RelationDataTypeError, match="got int for key 'z'"):
+            unit_bag.update({'x': '1', 'y': '2', 'z': 3})  # type: ignore[dict-item]
+        assert dict(unit_bag) == {}
+        unit_bag.update({'x': '1', 'y': '2'})
+        assert dict(unit_bag) == {'x': '1', 'y': '2'}
+
+
 def test_access_rules_apply_while_a_hook_runs(db_model: Model, juju: ModelJuju) -> None:
     rel = db_model.get_relation('db')
     assert rel is not None

@@ -414,6 +414,10 @@ class RelationDataContent(LazyMapping, MutableMapping[str, str]):
             )
 
     def _check_write(self, key: object, value: object) -> None:
+        self._check_types(key, value)
+        self._check_access(key)
+
+    def _check_types(self, key: object, value: object) -> None:
         if not isinstance(key, str):
             raise RelationDataTypeError(
                 f'relation data keys must be str, got {type(key).__name__} for key {key!r}'
@@ -423,6 +427,9 @@ class RelationDataContent(LazyMapping, MutableMapping[str, str]):
                 f'relation data values must be str, got {type(value).__name__} for key '
                 f'{key!r} (convert it first, e.g. with str() or json.dumps())'
             )
+
+    def _check_access(self, key: object) -> None:
+        """Raise unless this unit may write this bag (``key`` only names the key tried)."""
         if not self._hook_is_running:
             return
         our_unit = self._our_unit()
@@ -489,8 +496,10 @@ class RelationDataContent(LazyMapping, MutableMapping[str, str]):
         """
         items = dict(data)
         items.update(kwargs)
-        for key, value in items.items():
-            self._check_write(key, value)
+        for index, (key, value) in enumerate(items.items()):
+            self._check_types(key, value)
+            if index == 0:  # the access rules are the same for every key of the bag
+                self._check_access(key)
         current = self._data
         changes = {
             key: value
