@@ -350,10 +350,10 @@ class Unit:
         """
         self._ensure_our_unit('get container')
         if self._containers is None:
-            from .._container import ContainerMapping
+            import ops_core._container as _container  # as in _add_secret
 
             names = list(getattr(self._meta, 'containers', None) or ())
-            self._containers = ContainerMapping(
+            self._containers = _container.ContainerMapping(
                 names, self._backend, pebble_client_factory=self._cache.pebble_client_factory
             )
         return self._containers
@@ -601,9 +601,9 @@ class Model:
 
     @functools.cached_property
     def _config(self) -> ConfigData:
-        from ._config import ConfigData
+        import ops_core._model._config as _config  # as in _add_secret
 
-        return ConfigData(self._backend)
+        return _config.ConfigData(self._backend)
 
     @functools.cached_property
     def _storages(self) -> StorageMapping:
