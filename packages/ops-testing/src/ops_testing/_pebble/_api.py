@@ -545,7 +545,7 @@ def parse_permissions(item: Mapping[str, Any]) -> int | None:
     text = item.get('permissions') or ''
     if not text:
         return None
-    if len(text) != 3 or any(c not in '01234567' for c in text):
+    if len(text) != 3 or text.strip('01234567'):  # something left: not an octal digit
         raise PathError(
             'generic-file-error',
             f'permissions must be a 3-digit octal string, got {go_quote(text)}',
