@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import ops
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 BASE = {
     'JUJU_DISPATCH_PATH': 'hooks/install',
@@ -168,3 +171,24 @@ def test_lenient_context_defaults() -> None:
     ctx = ops.JujuContext._from_dict({})
     assert ctx.dispatch_path == '' and ctx.version == '0.0.0' and ctx.debug_at == set()
     assert ctx.relation_id is None and ctx.debug is False
+
+
+@given(st.text(alphabet='0123456789.-abrc٣\n ', max_size=16))
+def test_every_string_parses_as_the_version_pattern_says(text: str) -> None:
+    # Plain dotted versions skip the regular expression; the result must be the pattern's.
+    from ops_core._model._jujuversion import _VERSION_RE
+
+    match = re.match(_VERSION_RE, text)
+    if match is None:
+        with pytest.raises(RuntimeError, match='not a valid Juju version string'):
+            ops.JujuVersion(text)
+        return
+    version = ops.JujuVersion(text)
+    expected = (
+        int(match['major']),
+        int(match['minor']),
+        match['tag'] or '',
+        int(match['patch'] or 0),
+        int(match['build'] or 0),
+    )
+    assert (version.major, version.minor, version.tag, version.patch, version.build) == expected

@@ -32,15 +32,25 @@ class JujuVersion:
     """
 
     def __init__(self, version: str):
-        match = re.match(_VERSION_RE, version) if isinstance(version, str) else None
-        if match is None:
-            raise RuntimeError(f'"{version}" is not a valid Juju version string')
-        groups = match.groupdict()
-        self.major: int = int(groups['major'])
-        self.minor: int = int(groups['minor'])
-        self.tag: str = groups['tag'] or ''
-        self.patch: int = int(groups['patch'] or 0)
-        self.build: int = int(groups['build'] or 0)
+        parts = version.split('.') if isinstance(version, str) else []
+        if 2 <= len(parts) <= 4 and all(p.isdecimal() and len(p) <= 9 for p in parts):
+            # The common untagged form, read without compiling the pattern (a hook's one
+            # version needs no regular expression); the pattern would give the same result.
+            numbers = [int(p) for p in parts] + [0, 0]
+            major, minor, tag, patch, build = numbers[0], numbers[1], '', numbers[2], numbers[3]
+        else:
+            match = re.match(_VERSION_RE, version) if isinstance(version, str) else None
+            if match is None:
+                raise RuntimeError(f'"{version}" is not a valid Juju version string')
+            groups = match.groupdict()
+            major, minor = int(groups['major']), int(groups['minor'])
+            tag = groups['tag'] or ''
+            patch, build = int(groups['patch'] or 0), int(groups['build'] or 0)
+        self.major: int = major
+        self.minor: int = minor
+        self.tag: str = tag
+        self.patch: int = patch
+        self.build: int = build
 
     def __repr__(self) -> str:
         if self.tag:
