@@ -48,6 +48,9 @@ class Exec(DictMixin):
         stderr: what the process writes to standard error.
     """
 
+    # As in ops-scenario 8.9: every field, positional or not, for pattern matching.
+    __match_args__ = ('command_prefix', 'return_code', 'stdout', 'stderr', '_change_id')
+
     command_prefix: Sequence[str]
     return_code: int = field(default=0, kw_only=True)
     stdout: str = field(default='', kw_only=True)
@@ -95,6 +98,18 @@ class CheckInfo(DictMixin):
         change_id: the id of the change running the check; by default a new id, or ``''``
             for an inactive check.
     """
+
+    # As in ops-scenario 8.9: every field, positional or not, for pattern matching.
+    __match_args__ = (
+        'name',
+        'level',
+        'startup',
+        'status',
+        'successes',
+        'failures',
+        'threshold',
+        'change_id',
+    )
 
     name: str
     level: pebble.CheckLevel | str | None = field(default=None, kw_only=True)
@@ -157,6 +172,21 @@ class Notice(DictMixin):
         repeat_after: the minimum time before it is repeated.
         expire_after: how long until it expires.
     """
+
+    # As in ops-scenario 8.9: every field, positional or not, for pattern matching.
+    __match_args__ = (
+        'key',
+        'id',
+        'user_id',
+        'type',
+        'first_occurred',
+        'last_occurred',
+        'last_repeated',
+        'occurrences',
+        'last_data',
+        'repeat_after',
+        'expire_after',
+    )
 
     key: str
     id: str = field(default_factory=lambda: str(notice_ids.next()), kw_only=True)
@@ -240,6 +270,19 @@ class Container(DictMixin):
         notices: the Pebble notices recorded in the container.
         check_infos: the state of the Pebble health checks.
     """
+
+    # As in ops-scenario 8.9: every field, positional or not, for pattern matching.
+    __match_args__ = (
+        'name',
+        'can_connect',
+        '_base_plan',
+        'layers',
+        'service_statuses',
+        'mounts',
+        'execs',
+        'notices',
+        'check_infos',
+    )
 
     name: str
     can_connect: bool = field(default=False, kw_only=True)

@@ -36,6 +36,9 @@ class StoredState(DictMixin):
         content: the stored values.
     """
 
+    # As in ops-scenario 8.9: every field, positional or not, for pattern matching.
+    __match_args__ = ('name', 'owner_path', 'content', '_data_type_name')
+
     name: str = '_stored'
     owner_path: str | None = field(default=None, kw_only=True)
     content: Mapping[str, Any] = field(default_factory=dict, kw_only=True)

@@ -85,6 +85,20 @@ class CloudSpec(DictMixin):
         is_controller_cloud: whether this is the controller's cloud.
     """
 
+    # As in ops-scenario 8.9: every field, positional or not, for pattern matching.
+    __match_args__ = (
+        'type',
+        'name',
+        'region',
+        'endpoint',
+        'identity_endpoint',
+        'storage_endpoint',
+        'credential',
+        'ca_certificates',
+        'skip_tls_verify',
+        'is_controller_cloud',
+    )
+
     type: str
     name: str = field(default='localhost', kw_only=True)
     region: str | None = field(default=None, kw_only=True)

@@ -86,6 +86,9 @@ class Network(DictMixin):
         egress_subnets: the subnets outgoing traffic comes from.
     """
 
+    # As in ops-scenario 8.9: every field, positional or not, for pattern matching.
+    __match_args__ = ('binding_name', 'bind_addresses', 'ingress_addresses', 'egress_subnets')
+
     binding_name: str
     bind_addresses: Sequence[BindAddress] = field(default_factory=_default_bind_addresses)
     ingress_addresses: Sequence[str] = field(default_factory=lambda: ['192.0.2.0'], kw_only=True)

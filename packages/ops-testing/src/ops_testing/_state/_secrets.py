@@ -47,6 +47,19 @@ class Secret(DictMixin):
         rotate: the rotation policy (owner only).
     """
 
+    # As in ops-scenario 8.9: every field, positional or not, for pattern matching.
+    __match_args__ = (
+        'tracked_content',
+        'latest_content',
+        'id',
+        'owner',
+        'remote_grants',
+        'label',
+        'description',
+        'expire',
+        'rotate',
+    )
+
     tracked_content: Mapping[str, str]
     # Typed as always present (as in ops 3.9) because __post_init__ fills it in, so that
     # ``secret.latest_content['key']`` type-checks; None is still accepted as "the same".
