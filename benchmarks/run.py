@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import re
 import shlex
 import sys
 import time
@@ -158,12 +159,17 @@ def _run_figures(
     return run, rows
 
 
+_PARENTHESES = re.compile(r'\s*\([^)]*\)')
+
+
 def _reproduction(first: list[_report.Row], second: list[_report.Row]) -> str:
     """Whether a second run gave every verdict of the first (the table is the first run's)."""
     differ = []
     for a, b in zip(first, second, strict=True):
         va, vb = a.cells()[-1], b.cells()[-1]
-        if va != vb:
+        # A verdict is its met / NOT met words; a figure shown beside it in parentheses
+        # ("met (time per byte x0.63 vs 1 MiB)") is not part of it.
+        if _PARENTHESES.sub('', va) != _PARENTHESES.sub('', vb):
             differ.append(f'{a.title}: "{va}", then "{vb}"')
     if not differ:
         return (
