@@ -93,13 +93,20 @@ def test_hung_tool_times_out(fake_juju: FakeJuju, monkeypatch: pytest.MonkeyPatc
         hookcmds.is_leader()
 
 
+def _is_leader_that_closes_its_output_then_sleeps(
+    seconds: float, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tool = tmp_path / 'is-leader'
+    sleep = shutil.which('sleep')
+    tool.write_text(f'#!/bin/sh\necho true\nexec >&- 2>&-\nexec {sleep} {seconds}\n')
+    tool.chmod(0o755)
+    monkeypatch.setenv('PATH', str(tmp_path))
+
+
 def test_tool_that_closes_its_output_and_then_hangs_still_times_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tool = tmp_path / 'is-leader'
-    tool.write_text(f'#!/bin/sh\necho true\nexec >&- 2>&-\nexec {shutil.which("sleep")} 30\n')
-    tool.chmod(0o755)
-    monkeypatch.setenv('PATH', str(tmp_path))
+    _is_leader_that_closes_its_output_then_sleeps(30, tmp_path, monkeypatch)
     monkeypatch.setattr(_runner, 'timeout', 0.5)
     with pytest.raises(hookcmds.Error, match=r"'is-leader' timed out after 0.5 seconds"):
         hookcmds.is_leader()
@@ -110,10 +117,7 @@ def test_a_tool_is_reaped_when_it_exits_not_by_polling(
 ) -> None:
     # The tool closes its output, then exits a little later: subprocess's own timed wait
     # would poll for its exit with sleeps (idle time added to every such tool call).
-    tool = tmp_path / 'is-leader'
-    tool.write_text(f'#!/bin/sh\necho true\nexec >&- 2>&-\nexec {shutil.which("sleep")} 0.2\n')
-    tool.chmod(0o755)
-    monkeypatch.setenv('PATH', str(tmp_path))
+    _is_leader_that_closes_its_output_then_sleeps(0.2, tmp_path, monkeypatch)
     if not hasattr(os, 'pidfd_open'):
         pytest.skip('this platform has no pidfds: subprocess polls for the exit')
     sleeps: list[float] = []
