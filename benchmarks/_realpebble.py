@@ -15,12 +15,22 @@ small calls in the long-lived workers.
   one untimed ``exec(['true'])`` (ops 3.9 imports its websocket client with ``ops``, ours on
   the first exec: that one-time cost is not the transfer's).
 - **get_system_info()**: calls per second on one client (connection reuse counts).
+
+Each transfer row takes :data:`TRANSFER_PAIRS` alternated pairs and shows, beside the
+throughput, the CPU time the server and the client spent on one transfer (medians; the
+server's from ``/proc/<pid>/stat``, so in 10 ms clock ticks). When the server's CPU time is
+about the wall time, neither client can go faster than the server streams, and the two
+sides' medians differ by noise: the speed half of a row's verdict is therefore a one-sided
+sign test over the pairs (:func:`transfer_verdict`), "NOT met" only when ours is slower
+in too many of them for the two to be equally fast.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
+import statistics
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -33,6 +43,13 @@ from _report import Cell, Row, met, ms
 from _workers import once
 
 GROWTH_LIMIT_MIB = 16
+# Pairs of samples per transfer figure. Both clients stream at the server's pace (its CPU
+# time is about the wall time), so one sample varies by +-20%; 15 pairs let a sign test
+# tell "slower" from "the same".
+TRANSFER_PAIRS = 15
+# A transfer row is "NOT met" on speed when ours is slower in so many pairs that equal
+# speeds would give that few faster ones less than 5% of the time (one-sided sign test).
+SIGN_TEST_LEVEL = 0.05
 
 
 def binary() -> str | None:
@@ -48,8 +65,8 @@ def binary() -> str | None:
 
 
 @contextmanager
-def real_pebble(name: str) -> Iterator[str]:
-    """A fresh real Pebble; yields its socket path."""
+def real_pebble(name: str) -> Iterator[tuple[str, int]]:
+    """A fresh real Pebble; yields its socket path and process id."""
     path = binary()
     assert path is not None
     state = Path(WORK) / f'pebble-{name}'
@@ -67,7 +84,7 @@ def real_pebble(name: str) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while not socket_path.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
-        yield str(socket_path)
+        yield str(socket_path), proc.pid
     finally:
         proc.terminate()
         try:
@@ -98,22 +115,25 @@ def _transfer_row(run: Run, title: str, figure: str, size: int, big: int, missin
     def source(n: int) -> str:
         return str(Path(WORK) / f'real-push-source-{n // MIB}.bin')
 
-    def request(socket_path: str, n: int) -> dict[str, object]:
+    def request(server: tuple[str, int], n: int) -> dict[str, object]:
         return {
             'figure': figure,
-            'socket': socket_path,
+            'socket': server[0],
+            'server_pid': server[1],
             'size': n,
             'source': source(n),
             'path': str(Path(WORK) / 'real-pushed.bin'),
         }
 
-    def sample_with(socket_path: str, n: int) -> Callable[[Impl, Cell], None]:
+    def sample_with(server: tuple[str, int], n: int) -> Callable[[Impl, Cell], None]:
         def sample(impl: Impl, cell: Cell) -> None:
-            answer = once(impl, request(socket_path, n), timeout=run.timeout(180))
+            answer = once(impl, request(server, n), timeout=run.timeout(180))
             key = 'mem' if n == size else 'mem_big'
             if n == size:
                 if _apply(cell, answer):
                     cell.extra.setdefault(key, []).append(answer['mem_growth_mib'])
+                    for cpu in ('client_cpu', 'server_cpu'):
+                        cell.extra.setdefault(cpu, []).append(answer[cpu])
             elif answer.get('ok'):
                 cell.extra.setdefault(key, []).append(answer['mem_growth_mib'])
 
@@ -123,12 +143,10 @@ def _transfer_row(run: Run, title: str, figure: str, size: int, big: int, missin
         if figure == 'real_push_file':
             for n in (size, big) if not run.smoke else (size,):
                 _write_random(source(n), n)
-        with real_pebble(figure) as socket_path:
-            interleave(
-                run, cells, sample_with(socket_path, size), run.reps if not run.smoke else 1
-            )
+        with real_pebble(figure) as server:
+            interleave(run, cells, sample_with(server, size), 1 if run.smoke else TRANSFER_PAIRS)
             if not run.smoke:
-                interleave(run, cells, sample_with(socket_path, big), 1)
+                interleave(run, cells, sample_with(server, big), 1)
         for n in (size, big):
             Path(source(n)).unlink(missing_ok=True)
 
@@ -137,14 +155,16 @@ def _transfer_row(run: Run, title: str, figure: str, size: int, big: int, missin
         text = f'{_mbps(c, size):.0f} MB/s ({ms(c.median)}), +{mem:.1f} MiB peak memory'
         if c.extra.get('mem_big'):
             text += f' (+{max(c.extra["mem_big"]):.1f} MiB at {big // MIB} MiB)'
+        if c.extra.get('server_cpu'):
+            text += (
+                f'; CPU: Pebble {statistics.median(c.extra["server_cpu"]) * 1e3:.0f} ms,'
+                f' client {ms(statistics.median(c.extra["client_cpu"]))}'
+            )
         return text
 
-    def verdict(a: Cell, b: Cell) -> str:
-        if not b.ok:
-            return ''
-        mem = max(b.extra.get('mem', [0.0]) + b.extra.get('mem_big', [0.0]))
-        fast = not a.ok or b.median <= a.median
-        return met(fast and mem < GROWTH_LIMIT_MIB)
+    def ratio(a: Cell, b: Cell) -> str:
+        faster, pairs = _faster_pairs(a, b)
+        return f'{a.median / b.median:.2f}x throughput (faster in {faster} of {pairs} pairs)'
 
     return Row(
         title=title,
@@ -152,9 +172,31 @@ def _transfer_row(run: Run, title: str, figure: str, size: int, big: int, missin
         ops39=cells['ops39'],
         ours=cells['ours'],
         fmt=fmt,
-        ratio=lambda a, b: f'{a.median / b.median:.2f}x throughput',
-        verdict=verdict,
+        ratio=ratio,
+        verdict=transfer_verdict,
     )
+
+
+def transfer_verdict(ops39: Cell, ours: Cell) -> str:
+    """A transfer row's verdict: met unless ours grows its memory too much or is slower in
+    too many of the pairs for the two to be equally fast (see :data:`SIGN_TEST_LEVEL`)."""
+    if not ours.ok:
+        return ''
+    mem = max(ours.extra.get('mem', [0.0]) + ours.extra.get('mem_big', [0.0]))
+    slower = ops39.ok and ours.median > ops39.median and _sign_test(*_faster_pairs(ops39, ours))
+    return met(not slower and mem < GROWTH_LIMIT_MIB)
+
+
+def _faster_pairs(ops39: Cell, ours: Cell) -> tuple[int, int]:
+    """In how many of the alternated pairs ours took less time, and how many pairs."""
+    pairs = list(zip(ops39.samples, ours.samples, strict=False))  # a side may stop early
+    return sum(b < a for a, b in pairs), len(pairs)
+
+
+def _sign_test(faster: int, pairs: int) -> bool:
+    """Whether ``faster`` of ``pairs`` is too few for two equally fast sides."""
+    tail = sum(math.comb(pairs, k) for k in range(faster + 1)) / 2**pairs
+    return tail < SIGN_TEST_LEVEL
 
 
 def _write_random(path: str, size: int) -> None:
@@ -185,7 +227,7 @@ def figure_real_pebble(run: Run) -> list[Row]:
     ]  # fmt: skip
     cells = _cells(run, missing)
     if not missing:
-        with real_pebble('system-info') as socket_path:
+        with real_pebble('system-info') as (socket_path, _):
             _batches(
                 run,
                 cells,

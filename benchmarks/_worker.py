@@ -519,6 +519,7 @@ def _baseline() -> int:
 
 
 def _once(req: dict[str, Any]) -> dict[str, Any]:
+    cpu: dict[str, float] = {}
     try:
         client = _pebble_client(req['socket'])
         client.get_system_info()
@@ -550,7 +551,7 @@ def _once(req: dict[str, Any]) -> dict[str, Any]:
                     'detail': f'pulled {total} bytes, expected {req["size"]}',
                 }
         elif req['figure'].startswith('real_'):
-            seconds, before = _real_pebble_once(client, req, before)
+            seconds, before, cpu = _real_pebble_once(client, req, before)
         else:
             raise ValueError(f'unknown one-shot figure {req["figure"]!r}')
         peak = _status_kib('VmHWM')
@@ -561,33 +562,43 @@ def _once(req: dict[str, Any]) -> dict[str, Any]:
         'per_op': seconds,
         'iterations': 1,
         'mem_growth_mib': max(0, peak - before) / 1024,
+        **cpu,
     }
 
 
-def _real_pebble_once(client: Any, req: dict[str, Any], before: int) -> tuple[float, int]:
-    """One transfer against the real Pebble (see _realpebble.py); its time and the RSS
-    before it (taken after the source bytes exist, so that only the transfer counts; see
-    :func:`_baseline`)."""
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process ``pid`` so far, at clock-tick resolution."""
+    with open(f'/proc/{pid}/stat', encoding='ascii') as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def _real_pebble_once(
+    client: Any, req: dict[str, Any], before: int
+) -> tuple[float, int, dict[str, float]]:
+    """One transfer against the real Pebble (see _realpebble.py): its time, the RSS before
+    it (taken after the source bytes exist, so that only the transfer counts; see
+    :func:`_baseline`), and the CPU time this process and the server spent on it."""
     size = int(req['size'])
+    server = int(req['server_pid'])
     if req['figure'] == 'real_push_bytes':
         data = os.urandom(1 << 20) * (size >> 20)
         before = _baseline()
-        t = time.perf_counter()
-        client.push(req['path'], data)
-        seconds = time.perf_counter() - t
-        os.unlink(req['path'])  # untimed
     elif req['figure'] == 'real_push_file':
-        with open(req['source'], 'rb') as f:
-            t = time.perf_counter()
-            client.push(req['path'], f)
-            seconds = time.perf_counter() - t
-        os.unlink(req['path'])
+        source = open(req['source'], 'rb')
     else:
         # One exec first, untimed: the first exec of a process imports the websocket client
         # (ops 3.9 imports it with ops itself, before anything is timed).
         client.exec(['true']).wait()
         before = _baseline()
-        t = time.perf_counter()
+    server_cpu, client_cpu = _cpu_seconds(server), time.process_time()
+    t = time.perf_counter()
+    if req['figure'] == 'real_push_bytes':
+        client.push(req['path'], data)
+    elif req['figure'] == 'real_push_file':
+        with source:
+            client.push(req['path'], source)
+    else:
         process = client.exec(['head', '-c', str(size), '/dev/zero'], encoding=None)
         total = 0
         while True:
@@ -596,10 +607,16 @@ def _real_pebble_once(client: Any, req: dict[str, Any], before: int) -> tuple[fl
                 break
             total += len(chunk)
         process.wait()
-        seconds = time.perf_counter() - t
         if total != size:
             raise RuntimeError(f'read {total} bytes of output, expected {size}')
-    return seconds, before
+    seconds = time.perf_counter() - t
+    cpu = {
+        'client_cpu': time.process_time() - client_cpu,
+        'server_cpu': _cpu_seconds(server) - server_cpu,
+    }
+    if req['figure'] != 'real_exec':
+        os.unlink(req['path'])  # untimed
+    return seconds, before, cpu
 
 
 def main() -> int:
