@@ -8,28 +8,14 @@ and "linear" for a linear one even with the sampling noise a loaded machine adds
 from __future__ import annotations
 
 import gc
-import importlib.util
 import random
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-_BENCHMARKS = Path(__file__).resolve().parents[2] / 'benchmarks'
+from tests.benchmarks._load import load
 
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, _BENCHMARKS / f'{name}.py')
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-linearity = _load('_linearity')
-scale = _load('_scale')
+linearity = load('_linearity')
+scale = load('_scale')
 
 
 def _queue_with_list(n: int) -> int:

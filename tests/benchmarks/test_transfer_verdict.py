@@ -7,28 +7,11 @@ grows its memory past the limit.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
-from pathlib import Path
-from types import ModuleType
 
-_BENCHMARKS = Path(__file__).resolve().parents[2] / 'benchmarks'
+from tests.benchmarks._load import load
 
-
-def _load(name: str) -> ModuleType:
-    sys.path.insert(0, str(_BENCHMARKS))
-    try:
-        spec = importlib.util.spec_from_file_location(name, _BENCHMARKS / f'{name}.py')
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(_BENCHMARKS))
-
-
-realpebble = _load('_realpebble')
+realpebble = load('_realpebble')
 report = sys.modules['_report']
 
 
