@@ -582,35 +582,40 @@ def _real_pebble_once(
     request names its process (``server_pid``)."""
     size = int(req['size'])
     server = req.get('server_pid')
+    transfer: Callable[[], object]
     if req['figure'] == 'real_push_bytes':
         data = os.urandom(1 << 20) * (size >> 20)
         before = _baseline()
+
+        def transfer() -> object:
+            return client.push(req['path'], data)
+
     elif req['figure'] == 'real_push_file':
-        source = open(req['source'], 'rb')
+
+        def transfer() -> object:
+            with open(req['source'], 'rb') as source:
+                return client.push(req['path'], source)
+
     else:
         # One exec first, untimed: the first exec of a process imports the websocket client
         # (ops 3.9 imports it with ops itself, before anything is timed).
         client.exec(['true']).wait()
         before = _baseline()
+
+        def transfer() -> object:
+            process = client.exec(['head', '-c', str(size), '/dev/zero'], encoding=None)
+            total = 0
+            while chunk := process.stdout.read(1 << 20):
+                total += len(chunk)
+            process.wait()
+            if total != size:
+                raise RuntimeError(f'read {total} bytes of output, expected {size}')
+            return None
+
     server_cpu = _cpu_seconds(server) if server else 0.0
     client_cpu = time.process_time()
     t = time.perf_counter()
-    if req['figure'] == 'real_push_bytes':
-        client.push(req['path'], data)
-    elif req['figure'] == 'real_push_file':
-        with source:
-            client.push(req['path'], source)
-    else:
-        process = client.exec(['head', '-c', str(size), '/dev/zero'], encoding=None)
-        total = 0
-        while True:
-            chunk = process.stdout.read(1 << 20)
-            if not chunk:
-                break
-            total += len(chunk)
-        process.wait()
-        if total != size:
-            raise RuntimeError(f'read {total} bytes of output, expected {size}')
+    transfer()
     seconds = time.perf_counter() - t
     cpu = {'client_cpu': time.process_time() - client_cpu}
     if server:
